@@ -1,0 +1,126 @@
+"""The one vocabulary for problems, from loading to CLI output.
+
+Every layer (sources, checks, exporters) reports what it noticed as a :class:`Finding`.
+The CLI renders findings and turns them into an exit code; nothing else prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+import dataclasses
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How bad a finding is. Ordered: ``ERROR > WARNING > INFO``."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a finding points: a file and, when known, a 1-based line and column."""
+
+    file: str | None = None
+    line: int | None = None
+    col: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem or observation.
+
+    ``code`` is a stable identifier (``A1xx`` loading, ``A2xx`` lint, ``A3xx`` Crossref,
+    ``A4xx`` export/import) that scripts may rely on; ``message`` is for people.
+    ``key`` names the record and ``field`` the field (dotted path inside the record).
+    ``data`` carries machine-readable extras such as ``ours``/``theirs`` values.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    location: Location | None = None
+    key: str | None = None
+    field: str | None = None
+    data: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def subject(self) -> str:
+        """``key.field``, ``key``, ``field`` or ``""``: what the finding is about."""
+        if self.key and self.field:
+            return f"{self.key}.{self.field}"
+        return self.key or self.field or ""
+
+    def __str__(self) -> str:
+        where = str(self.location) if self.location else "<input>"
+        subject = self.subject
+        if subject:
+            return f"{where}: {subject}: {self.message}"
+        return f"{where}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        loc = self.location or Location()
+        out: dict[str, Any] = {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": loc.file,
+            "line": loc.line,
+            "col": loc.col,
+            "key": self.key,
+            "field": self.field,
+        }
+        if self.data:
+            out["data"] = self.data
+        return out
+
+
+@dataclass(slots=True)
+class Report:
+    """An ordered, growing collection of findings."""
+
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        self.findings.extend(findings)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def at_or_above(self, severity: Severity) -> list[Finding]:
+        return [f for f in self.findings if f.severity.rank >= severity.rank]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def sorted(self) -> list[Finding]:
+        def sort_key(f: Finding) -> tuple[str, int, int]:
+            loc = f.location or Location()
+            return (loc.file or "", loc.line or 0, loc.col or 0)
+
+        return sorted(self.findings, key=sort_key)

@@ -1,0 +1,115 @@
+"""Documents (one YAML file) and the Library (all documents loaded in one run)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import Field
+
+from annobib.findings import Location
+from annobib.model.record import Work
+from annobib.model.references import Cite, Footnote, Reference
+from annobib.model.values import Kebab
+
+FORMAT_VERSION = 1
+
+
+class Document(Kebab):
+    """One YAML file: an article with its reference list, and/or standalone works.
+
+    ``article`` is the citing article itself; ``cited-as`` the article's own citation line as
+    printed ("For citations:", "How to Cite"). ``references`` (numbered) and ``footnotes`` are
+    its reference list, in printed order. ``works`` holds records that are not part of an
+    article's list (an imported library, for instance).
+    """
+
+    annobib: Literal[1] = FORMAT_VERSION
+    article: Work | None = None
+    cited_as: str | None = None
+    references: list[Reference] = Field(default_factory=list)
+    footnotes: list[Footnote] = Field(default_factory=list)
+    works: list[Work] = Field(default_factory=list)
+
+    def cites(self) -> Iterator[Cite]:
+        for note in self.footnotes:
+            yield from note.cites
+
+    def inline_works(self) -> Iterator[Work]:
+        """Every work defined in this file, in document order: article, list, standalone."""
+        if self.article is not None:
+            yield self.article
+        for ref in self.references:
+            if ref.work is not None:
+                yield ref.work
+        for cite in self.cites():
+            if cite.work is not None:
+                yield cite.work
+        yield from self.works
+
+    def cited_keys(self) -> list[str]:
+        """Keys of the works the reference list cites, in list order, each once."""
+        seen: dict[str, None] = {}
+        for ref in self.references:
+            seen.setdefault(ref.target_key, None)
+        for cite in self.cites():
+            seen.setdefault(cite.target_key, None)
+        return list(seen)
+
+
+@dataclass(slots=True)
+class LoadedDocument:
+    """A document with where it came from and where each record key was defined."""
+
+    path: str
+    document: Document
+    origins: dict[str, Location] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Library:
+    """Everything loaded in one run: documents in the order given, records by key."""
+
+    documents: list[LoadedDocument] = field(default_factory=list)
+
+    def works(self) -> list[Work]:
+        """Every distinct work: per document, the article, then what its list cites in list
+        order, then standalone works. Each key once (the first definition)."""
+        by_key = self.by_key()
+        out: dict[str, Work] = {}
+        for loaded in self.documents:
+            doc = loaded.document
+            if doc.article is not None:
+                out.setdefault(doc.article.key, doc.article)
+            for key in doc.cited_keys():
+                if key in by_key:
+                    out.setdefault(key, by_key[key])
+            for w in doc.works:
+                out.setdefault(w.key, w)
+        return list(out.values())
+
+    def by_key(self) -> dict[str, Work]:
+        out: dict[str, Work] = {}
+        for loaded in self.documents:
+            for w in loaded.document.inline_works():
+                out.setdefault(w.key, w)
+        return out
+
+    def origin(self, key: str) -> Location | None:
+        for loaded in self.documents:
+            if key in loaded.origins:
+                return loaded.origins[key]
+        return None
+
+    def articles(self) -> list[Work]:
+        return [d.document.article for d in self.documents if d.document.article is not None]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "files": len(self.documents),
+            "articles": len(self.articles()),
+            "references": sum(len(d.document.references) for d in self.documents),
+            "footnotes": sum(len(d.document.footnotes) for d in self.documents),
+            "records": len(self.works()),
+        }

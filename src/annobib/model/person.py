@@ -1,0 +1,119 @@
+"""Persons and organisations, as printed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import Field, model_serializer, model_validator
+
+from annobib.model.values import Kebab, LangTag
+
+_INITIALS_RE = re.compile(r"^(?:[^\W\d_][^\W\d_]?\.\s?-?)+$")
+
+
+class Person(Kebab):
+    """One author or editor.
+
+    A person has a ``family`` name and either ``given`` names or ``initials`` as printed
+    (``Tomberg, I. R.``). An organisation has only a ``literal`` name. ``original-script`` holds
+    the name in another script (``Томберг, И. Р.``); ``affiliation``, ``degree``, ``country``,
+    ``address``, ``orcid`` and ``email`` describe an article's own authors.
+
+    Short form in YAML: ``"Family, Given"`` or ``"Family, I. R."``; ``"{Organisation}"`` braces
+    mark a literal (organisation) name, as in BibTeX.
+    """
+
+    family: str | None = None
+    given: str | None = None
+    initials: str | None = None
+    literal: str | None = None
+    original_script: str | None = None
+    original_lang: LangTag | None = None
+    affiliation: str | None = None
+    degree: str | None = None
+    country: str | None = None
+    address: str | None = None
+    orcid: str | None = Field(default=None, pattern=r"^(https?://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+    email: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return parse_name(data)
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> Person:
+        if self.literal is not None:
+            if self.family or self.given or self.initials:
+                raise ValueError("a literal (organisation) name has no family/given/initials")
+        elif not self.family:
+            raise ValueError("a person needs a family name, or a literal name for an organisation")
+        if self.given and self.initials:
+            raise ValueError("give either given names or initials, not both")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _ser(self, handler: Any) -> Any:
+        extra = (
+            self.original_script,
+            self.original_lang,
+            self.affiliation,
+            self.degree,
+            self.country,
+            self.address,
+            self.orcid,
+            self.email,
+        )
+        if any(v is not None for v in extra):
+            return handler(self)
+        short = self.short()
+        if short is not None and parse_name(short) == self._name_dict():
+            return short
+        return handler(self)
+
+    def _name_dict(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name in ("family", "given", "initials", "literal"):
+            v = getattr(self, name)
+            if v is not None:
+                out[name] = v
+        return out
+
+    def short(self) -> str | None:
+        if self.literal is not None:
+            return "{" + self.literal + "}"
+        if self.family is None:
+            return None
+        first = self.given or self.initials
+        return f"{self.family}, {first}" if first else self.family
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.literal is not None
+
+    def first_names(self) -> str | None:
+        return self.given or self.initials
+
+    def display(self) -> str:
+        if self.literal is not None:
+            return self.literal
+        first = self.first_names()
+        return f"{self.family}, {first}" if first else str(self.family)
+
+
+def parse_name(text: str) -> dict[str, str]:
+    """``"Tomberg, I. R."`` → family + initials; ``"{UN}"`` → literal; ``"Plato"`` → family."""
+    s = text.strip()
+    if s.startswith("{") and s.endswith("}") and len(s) > 2:
+        return {"literal": s[1:-1]}
+    if "," in s:
+        family, _, first = s.partition(",")
+        family, first = family.strip(), first.strip()
+        out = {"family": family}
+        if first:
+            out["initials" if _INITIALS_RE.match(first) else "given"] = first
+        return out
+    return {"family": s}

@@ -1,0 +1,3 @@
+from annobib.cli.app import main
+
+main()

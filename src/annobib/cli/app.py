@@ -1,0 +1,71 @@
+"""The ``annobib`` command: a thin typer shell. One module per command, registered here.
+
+Command modules import heavy libraries inside their functions so ``annobib --help`` is fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from annobib import __version__
+from annobib.cli import export as export_cmd
+from annobib.cli import listing as list_cmd
+from annobib.cli import validate as validate_cmd
+
+app = typer.Typer(
+    name="annobib",
+    help="Annotated bibliographies that stay faithful: validate, check against Crossref, export.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"annobib {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """annobib: typed YAML bibliographies, Crossref checks, BibTeX/BibLaTeX/CSL-JSON/RIS export."""
+
+
+app.command("validate")(validate_cmd.validate)
+app.command("list")(list_cmd.list_records)
+app.command("export")(export_cmd.export)
+
+
+def _register_optional() -> None:
+    """Commands added by later modules register themselves through ``register(app)``."""
+    import importlib
+
+    for name in ("check", "importer", "cite", "styles"):
+        try:
+            module = importlib.import_module(f"annobib.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"annobib.cli.{name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register_optional()
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        sys.stderr.write("annobib: interrupted\n")
+        raise SystemExit(130) from None

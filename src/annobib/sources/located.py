@@ -1,0 +1,217 @@
+"""A safe YAML reader that remembers where every node is.
+
+Built on PyYAML's event stream (the C parser when available): no Python objects are
+constructed by YAML itself, so tags, aliases and YAML 1.1 type guessing never reach the data.
+Every scalar stays a string (plain ``null``/``~``/empty become ``None``); pydantic converts
+later. Duplicate mapping keys, tags, aliases and anchors are reported, never obeyed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from annobib.findings import Finding, Location, Severity
+
+try:  # the C parser is ~10x faster; fall back to the pure-Python one
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path = tuple[str | int, ...]
+Pos = tuple[int, int]
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+@dataclass(slots=True)
+class Located:
+    """The plain data of one YAML document and the 1-based position of every node in it."""
+
+    data: Any
+    positions: dict[Path, Pos] = field(default_factory=dict)
+    key_positions: dict[Path, Pos] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    complete: bool = True
+
+    def where(self, path: Path, *, key: bool = False) -> Pos | None:
+        """Position of ``path``, or of its nearest located ancestor."""
+        table = self.key_positions if key else self.positions
+        p = path
+        while True:
+            if p in table:
+                return table[p]
+            if key and p in self.positions:
+                return self.positions[p]
+            if not p:
+                return None
+            p = p[:-1]
+            table = self.positions
+
+
+def _pos(mark: Any) -> Pos:
+    return (mark.line + 1, mark.column + 1)
+
+
+class _Frame:
+    __slots__ = ("container", "pending_key", "path", "pos")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: Path, pos: Pos) -> None:
+        self.container = container
+        self.path = path
+        self.pos = pos
+        self.pending_key: str | None = None
+
+
+def read_located(text: str, filename: str) -> Located:
+    """Parse ``text`` into plain dicts/lists/strings with positions; never raises on bad YAML."""
+    out = Located(data=None)
+    stack: list[_Frame] = []
+    documents = 0
+    skip_depth = 0  # >0 while skipping the value of a duplicate key
+
+    def problem(pos: Pos, code: str, message: str, path: Path = ()) -> None:
+        out.findings.append(
+            Finding(
+                code=code,
+                severity=Severity.ERROR,
+                message=message,
+                location=Location(filename, pos[0], pos[1]),
+                field=format_path(path) or None,
+            )
+        )
+
+    def attach(value: Any, pos: Pos) -> tuple[bool, Path]:
+        """Put a finished node into the open container. Returns (stored, its path)."""
+        if not stack:
+            out.data = value
+            out.positions[()] = pos
+            return True, ()
+        top = stack[-1]
+        if isinstance(top.container, list):
+            path = (*top.path, len(top.container))
+            top.container.append(value)
+            out.positions[path] = pos
+            return True, path
+        if top.pending_key is None:
+            # this node is a key
+            if not isinstance(value, str):
+                problem(pos, "A103", "a mapping key must be a plain string", top.path)
+                value = str(value)
+            path = (*top.path, value)
+            top.pending_key = value
+            out.key_positions[path] = pos
+            return True, path
+        key = top.pending_key
+        top.pending_key = None
+        path = (*top.path, key)
+        top.container[key] = value
+        out.positions[path] = pos
+        return True, path
+
+    def check_node(ev: Any, path_hint: Path) -> None:
+        anchor = getattr(ev, "anchor", None)
+        if anchor:
+            problem(_pos(ev.start_mark), "A104", f"anchors are not allowed (&{anchor})", path_hint)
+        tag = getattr(ev, "tag", None)
+        implicit = getattr(ev, "implicit", True)
+        explicit = tag is not None and not (
+            implicit is True or (isinstance(implicit, tuple) and any(implicit))
+        )
+        if explicit and tag not in ("!", "tag:yaml.org,2002:str"):
+            problem(_pos(ev.start_mark), "A105", f"tags are not allowed ({tag})", path_hint)
+
+    def is_duplicate_key(key: str) -> Pos | None:
+        top = stack[-1]
+        if isinstance(top.container, dict) and top.pending_key is None and key in top.container:
+            return out.key_positions.get((*top.path, key))
+        return None
+
+    try:
+        for ev in yaml.parse(text, Loader=_Loader):
+            if isinstance(ev, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    problem(_pos(ev.start_mark), "A106", "only one YAML document per file")
+                    break
+                continue
+            if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if skip_depth:
+                if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    skip_depth += 1
+                elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    skip_depth -= 1
+                if skip_depth == 1 and not isinstance(
+                    ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+                ):
+                    skip_depth = 0
+                continue
+            if isinstance(ev, yaml.AliasEvent):
+                problem(_pos(ev.start_mark), "A104", f"aliases are not allowed (*{ev.anchor})")
+                attach(None, _pos(ev.start_mark))
+                continue
+            if isinstance(ev, yaml.ScalarEvent):
+                pos = _pos(ev.start_mark)
+                top_path = stack[-1].path if stack else ()
+                check_node(ev, top_path)
+                value: Any = ev.value
+                if not ev.style and ev.implicit[0] and value in _NULLS:
+                    value = None
+                if stack and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None:
+                    first = is_duplicate_key(str(value))
+                    if first is not None:
+                        problem(
+                            pos,
+                            "A102",
+                            f"duplicate key '{value}' (first at line {first[0]}); "
+                            "the first value is kept",
+                            (*top_path, str(value)),
+                        )
+                        skip_depth = 1  # skip the value that follows
+                        continue
+                attach(value, pos)
+                continue
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                pos = _pos(ev.start_mark)
+                container: dict[str, Any] | list[Any] = (
+                    {} if isinstance(ev, yaml.MappingStartEvent) else []
+                )
+                top_path = stack[-1].path if stack else ()
+                check_node(ev, top_path)
+                if stack and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None:
+                    problem(pos, "A103", "a mapping key must be a plain string", top_path)
+                    attach("?", pos)
+                _, path = attach(container, pos)
+                stack.append(_Frame(container, path, pos))
+                continue
+            if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                continue
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = _pos(mark) if mark is not None else (1, 1)
+        msg = exc.problem or "YAML syntax error"
+        if exc.context:
+            msg = f"{msg} ({exc.context})"
+        problem(pos, "A101", f"YAML syntax error: {msg}")
+        out.complete = False
+    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+        mark = getattr(exc, "problem_mark", None)
+        pos = _pos(mark) if mark is not None else (1, 1)
+        problem(pos, "A101", f"YAML error: {exc}")
+        out.complete = False
+    return out
+
+
+def format_path(path: Path) -> str:
+    """``("references", 3, "work", "title")`` → ``references[3].work.title``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out

@@ -16,7 +16,7 @@ class UsageError(AnnobibError):
 
 
 class InputError(AnnobibError):
-    """Input could not be read at all: missing file, not UTF-8, too large, unknown style (exit 3)."""
+    """Input could not be read: missing file, not UTF-8, too large, unknown style (exit 3)."""
 
     exit_code = 3
 

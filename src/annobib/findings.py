@@ -6,8 +6,8 @@ The CLI renders findings and turns them into an exit code; nothing else prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 import dataclasses
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -73,9 +73,10 @@ class Finding:
     def __str__(self) -> str:
         where = str(self.location) if self.location else "<input>"
         subject = self.subject
+        tail = f" [{self.severity.value} {self.code}]"
         if subject:
-            return f"{where}: {subject}: {self.message}"
-        return f"{where}: {self.message}"
+            return f"{where}: {subject}: {self.message}{tail}"
+        return f"{where}: {self.message}{tail}"
 
     def to_json(self) -> dict[str, Any]:
         loc = self.location or Location()

@@ -25,7 +25,7 @@ class Document(Kebab):
     article's list (an imported library, for instance).
     """
 
-    annobib: Literal[1] = FORMAT_VERSION
+    annobib: Literal[1] = 1
     article: Work | None = None
     cited_as: str | None = None
     references: list[Reference] = Field(default_factory=list)
@@ -65,6 +65,11 @@ class LoadedDocument:
     path: str
     document: Document
     origins: dict[str, Location] = field(default_factory=dict)
+    #: every definition of a record key (duplicates included) and every ``ref:`` use, in order
+    definitions: list[tuple[str, Location]] = field(default_factory=list)
+    refs: list[tuple[str, Location]] = field(default_factory=list)
+    #: where each top-level field of each record is written: (key, field) -> Location
+    fields: dict[tuple[str, str], Location] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -96,9 +101,14 @@ class Library:
                 out.setdefault(w.key, w)
         return out
 
-    def origin(self, key: str) -> Location | None:
+    def origin(self, key: str, field: str | None = None) -> Location | None:
+        """Where record ``key`` (or its ``field``, kebab-case, when written) is in its file."""
         for loaded in self.documents:
             if key in loaded.origins:
+                if field is not None:
+                    found = loaded.fields.get((key, field))
+                    if found is not None:
+                        return found
                 return loaded.origins[key]
         return None
 

@@ -34,7 +34,9 @@ class Person(Kebab):
     degree: str | None = None
     country: str | None = None
     address: str | None = None
-    orcid: str | None = Field(default=None, pattern=r"^(https?://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+    orcid: str | None = Field(
+        default=None, pattern=r"^(https?://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"
+    )
     email: str | None = None
 
     @model_validator(mode="before")

@@ -61,7 +61,9 @@ DOI = Annotated[str, AfterValidator(normalise_doi)]
 
 # --- URL ------------------------------------------------------------------------------------
 
-_URL_RE = re.compile(r"^(https?|ftp)://[^\s/?#]+\.[^\s/?#]+[^\s]*$|^(https?|ftp)://localhost[^\s]*$")
+_URL_RE = re.compile(
+    r"^(https?|ftp)://[^\s/?#]+\.[^\s/?#]+[^\s]*$|^(https?|ftp)://localhost[^\s]*$"
+)
 
 
 def check_url(value: str) -> str:

@@ -56,7 +56,7 @@ def _pos(mark: Any) -> Pos:
 
 
 class _Frame:
-    __slots__ = ("container", "pending_key", "path", "pos")
+    __slots__ = ("container", "path", "pending_key", "pos")
 
     def __init__(self, container: dict[str, Any] | list[Any], path: Path, pos: Pos) -> None:
         self.container = container
@@ -160,7 +160,11 @@ def read_located(text: str, filename: str) -> Located:
                 value: Any = ev.value
                 if not ev.style and ev.implicit[0] and value in _NULLS:
                     value = None
-                if stack and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None:
+                if (
+                    stack
+                    and isinstance(stack[-1].container, dict)
+                    and stack[-1].pending_key is None
+                ):
                     first = is_duplicate_key(str(value))
                     if first is not None:
                         problem(
@@ -181,7 +185,11 @@ def read_located(text: str, filename: str) -> Located:
                 )
                 top_path = stack[-1].path if stack else ()
                 check_node(ev, top_path)
-                if stack and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None:
+                if (
+                    stack
+                    and isinstance(stack[-1].container, dict)
+                    and stack[-1].pending_key is None
+                ):
                     problem(pos, "A103", "a mapping key must be a plain string", top_path)
                     attach("?", pos)
                 _, path = attach(container, pos)

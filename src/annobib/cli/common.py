@@ -1,0 +1,63 @@
+"""Options and steps shared by several commands."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annobib.cli.exitcodes import ExitCode
+from annobib.findings import Finding, Severity
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="YAML files or directories (default: data/).", show_default=False),
+]
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+FailOnOpt = Annotated[
+    FailOn,
+    typer.Option("--fail-on", help="Exit 1 when a finding at or above this severity is reported."),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Do not use the cache of validated files.")
+]
+
+
+def default_paths(paths: list[Path] | None) -> list[Path]:
+    return list(paths) if paths else [Path("data")]
+
+
+def exit_code_for(findings: list[Finding], fail_on: FailOn, unreadable: bool) -> ExitCode:
+    if unreadable:
+        return ExitCode.UNREADABLE
+    if fail_on is FailOn.never:
+        return ExitCode.OK
+    threshold = Severity(fail_on.value)
+    if any(f.severity.rank >= threshold.rank for f in findings):
+        return ExitCode.FINDINGS
+    return ExitCode.OK
+
+
+def write_atomic(path: Path, text: str, *, newline: str | None = None) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,94 @@
+"""``annobib export``: write the library in another format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annobib.cli.common import (
+    FailOn,
+    FailOnOpt,
+    NoCacheOpt,
+    PathsArg,
+    default_paths,
+    exit_code_for,
+    write_atomic,
+)
+from annobib.cli.exitcodes import ExitCode
+
+
+def export(
+    paths: PathsArg = None,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            "-t",
+            help="Output format: csljson, bibtex, biblatex, ris, or text/html/markdown/rtf "
+            "(formatted with --style).",
+        ),
+    ] = "csljson",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically).")
+    ] = None,
+    keys: Annotated[
+        list[str] | None, typer.Option("--key", "-k", help="Export only this record (repeatable).")
+    ] = None,
+    ascii_only: Annotated[
+        bool, typer.Option("--ascii", help="BibTeX/BibLaTeX: LaTeX-escape non-ASCII characters.")
+    ] = False,
+    style: Annotated[
+        str | None, typer.Option("--style", "-s", help="CSL style name or .csl file.")
+    ] = None,
+    locale: Annotated[str | None, typer.Option("--locale", help="CSL locale, e.g. ru-RU.")] = None,
+    annotated: Annotated[
+        bool, typer.Option("--annotated", help="Follow each entry with its annotation.")
+    ] = False,
+    notes: Annotated[
+        bool, typer.Option("--notes", help="Regenerate an article's footnotes in a note style.")
+    ] = False,
+    fail_on: FailOnOpt = FailOn.error,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Export records: each article, then each work its reference list cites, in list order."""
+    import difflib
+
+    from annobib.api import load
+    from annobib.cli import render
+    from annobib.exporters import FORMATS, ExportOptions, get_exporter
+
+    if to not in FORMATS:
+        close = difflib.get_close_matches(to, list(FORMATS), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        render.stderr_console().print(
+            f"annobib export: unknown format '{to}'{hint}; choose from: {', '.join(FORMATS)}"
+        )
+        raise typer.Exit(int(ExitCode.USAGE))
+
+    from annobib.errors import AnnobibError
+
+    result = load(default_paths(paths), use_cache=not no_cache)
+    options = ExportOptions(
+        ascii=ascii_only,
+        style=style,
+        locale=locale,
+        annotated=annotated,
+        notes=notes,
+        keys=list(keys) if keys else None,
+    )
+    try:
+        exported = get_exporter(to)(result.library, options)
+    except AnnobibError as exc:
+        render.print_findings(result.findings)
+        render.stderr_console().print(f"annobib export: {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    findings = [*result.findings, *exported.findings]
+    render.print_findings(findings)
+    if output is None:
+        render.write_stdout(exported.text)
+    else:
+        newline = "" if to == "ris" else None  # RIS carries its own CRLF line ends
+        write_atomic(output, exported.text, newline=newline)
+    raise typer.Exit(int(exit_code_for(findings, fail_on, bool(result.unreadable))))

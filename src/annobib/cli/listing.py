@@ -1,0 +1,50 @@
+"""``annobib list``: a table of the records."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from annobib.cli.common import NoCacheOpt, PathsArg, default_paths
+from annobib.cli.exitcodes import ExitCode
+
+
+def list_records(
+    paths: PathsArg = None,
+    no_cache: NoCacheOpt = False,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Tab-separated lines instead of a table.")
+    ] = False,
+) -> None:
+    """List the records: key, type, year, first author, title, language, DOI."""
+    from annobib.api import load
+    from annobib.cli import render
+
+    result = load(default_paths(paths), use_cache=not no_cache)
+    render.print_findings(result.findings)
+    rows = []
+    for w in result.library.works():
+        first = w.first_author()
+        rows.append(
+            (
+                w.key,
+                w.type.value,
+                str(w.issued.year) if w.issued else "",
+                first.display() if first else "",
+                w.title_text() or (w.container_title.text if w.container_title else ""),
+                w.language or "",
+                w.doi or "",
+            )
+        )
+    if plain:
+        render.write_stdout("\n".join("\t".join(r) for r in rows))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("key", "type", "year", "first author", "title", "lang", "DOI")
+        for r in rows:
+            table.add_row(*r)
+        Console().print(table)
+    raise typer.Exit(int(ExitCode.UNREADABLE if result.unreadable else ExitCode.OK))

@@ -1,0 +1,409 @@
+"""annobib YAML files → Library, reporting every problem with file, line and column.
+
+Each record is validated on its own, so one bad record never hides the others: a broken
+reference is reported and the rest of the file still loads.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from annobib.findings import Finding, Location, Severity
+from annobib.model.library import Document, Library, LoadedDocument
+from annobib.model.record import Work
+from annobib.model.references import Footnote, Reference
+from annobib.sources.located import Located, format_path, read_located
+from annobib.sources.located import Path as NodePath
+
+#: Files above this size are refused (a safety bound; override with ANNOBIB_MAX_FILE_BYTES).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(slots=True)
+class LoadResult:
+    library: Library
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+
+
+def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
+    """Files as given, directories searched recursively for *.yaml/*.yml (hidden dirs skipped)."""
+    files: list[Path] = []
+    problems: list[Finding] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(
+                f
+                for f in p.rglob("*")
+                if f.suffix in YAML_SUFFIXES
+                and f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+            files.extend(found)
+        elif p.exists():
+            files.append(p)
+        else:
+            problems.append(
+                Finding("A100", Severity.ERROR, "no such file or directory", Location(str(p)))
+            )
+    return files, problems
+
+
+def load_paths(paths: Sequence[Path], *, use_cache: bool = True) -> LoadResult:
+    """Load every YAML file under ``paths`` into one Library."""
+    files, problems = expand_paths(paths)
+    result = LoadResult(Library(), problems)
+    result.unreadable.extend(str(p.location.file) for p in problems if p.location)
+    for path in files:
+        loaded, findings, readable = load_file(path, use_cache=use_cache)
+        result.findings.extend(findings)
+        if not readable:
+            result.unreadable.append(str(path))
+        if loaded is not None:
+            result.library.documents.append(loaded)
+    return result
+
+
+def _max_bytes() -> int:
+    try:
+        return int(os.environ.get("ANNOBIB_MAX_FILE_BYTES", MAX_FILE_BYTES))
+    except ValueError:
+        return MAX_FILE_BYTES
+
+
+def load_file(
+    path: Path, *, use_cache: bool = True
+) -> tuple[LoadedDocument | None, list[Finding], bool]:
+    """Load one file. Returns (document or None, findings, readable)."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > _max_bytes():
+            msg = (
+                f"file is {size} bytes, over the {_max_bytes()}-byte limit (ANNOBIB_MAX_FILE_BYTES)"
+            )
+            return None, [Finding("A100", Severity.ERROR, msg, Location(name))], False
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return (
+            None,
+            [Finding("A100", Severity.ERROR, f"cannot read: {reason}", Location(name))],
+            False,
+        )
+    if use_cache:
+        from annobib.sources import cache
+
+        hit = cache.get(raw, name)
+        if hit is not None:
+            return hit[0], hit[1], True
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        msg = f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
+        return None, [Finding("A100", Severity.ERROR, msg, Location(name, line, col))], False
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    loaded, findings = parse_document(text, name)
+    if use_cache:
+        from annobib.sources import cache
+
+        cache.put(raw, name, loaded, findings)
+    return loaded, findings, True
+
+
+# --- validation, one record at a time --------------------------------------------------------
+
+_TOP_LISTS: dict[str, type[BaseModel]] = {
+    "references": Reference,
+    "footnotes": Footnote,
+    "works": Work,
+}
+
+
+def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, list[Finding]]:
+    located = read_located(text, filename)
+    findings = list(located.findings)
+    data = located.data
+    if data is None:
+        if located.complete:
+            findings.append(
+                Finding("A107", Severity.ERROR, "the file is empty", Location(filename, 1, 1))
+            )
+        return None, findings
+    if not isinstance(data, dict):
+        findings.append(
+            Finding(
+                "A107",
+                Severity.ERROR,
+                "the top level must be a mapping (annobib: 1, article:, references:, ...)",
+                Location(filename, 1, 1),
+            )
+        )
+        return None, findings
+
+    article_key = _key_of(data.get("article"))
+    doc_fields: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in _TOP_LISTS:
+            continue
+        doc_fields[name] = value
+    version = doc_fields.get("annobib")
+    if version is None:
+        findings.append(
+            Finding(
+                "A108",
+                Severity.ERROR,
+                "missing 'annobib: 1' (the format version) at the top of the file",
+                Location(filename, 1, 1),
+            )
+        )
+        doc_fields["annobib"] = 1
+    elif version != "1":
+        pos = located.where(("annobib",))
+        findings.append(
+            Finding(
+                "A108",
+                Severity.ERROR,
+                f"unsupported format version {version!r}; this annobib reads version 1",
+                Location(filename, *(pos or (1, 1))),
+                field="annobib",
+            )
+        )
+        return None, findings
+    else:
+        doc_fields["annobib"] = 1
+
+    # the document's own fields (article, cited-as): validate without the lists
+    try:
+        doc = Document.model_validate(doc_fields)
+    except ValidationError as exc:
+        findings.extend(_errors(exc, (), located, filename, data, article_key))
+        # keep what is valid: retry without the article if it is the culprit
+        keep = {k: v for k, v in doc_fields.items() if k in ("annobib",)}
+        try:
+            doc = Document.model_validate(keep)
+        except ValidationError:  # pragma: no cover - annobib alone always validates
+            return None, findings
+
+    for list_name, model in _TOP_LISTS.items():
+        items = data.get(list_name)
+        if items is None:
+            continue
+        base: NodePath = (list_name,)
+        if not isinstance(items, list):
+            pos = located.where(base) or (1, 1)
+            findings.append(
+                Finding(
+                    "A110",
+                    Severity.ERROR,
+                    f"'{list_name}' must be a list",
+                    Location(filename, *pos),
+                    key=article_key,
+                    field=list_name,
+                )
+            )
+            continue
+        good: list[Any] = []
+        for i, item in enumerate(items):
+            try:
+                good.append(model.model_validate(item))
+            except ValidationError as exc:
+                findings.extend(_errors(exc, (*base, i), located, filename, data, article_key))
+        getattr(doc, list_name).extend(good)
+
+    loaded = LoadedDocument(filename, doc)
+    _collect_origins(data, (), located, loaded)
+    return loaded, findings
+
+
+def _collect_origins(node: Any, path: NodePath, located: Located, out: LoadedDocument) -> None:
+    """Record where each work (a mapping with a string 'key' and 'type') is defined, and where
+    each ``ref:`` points from."""
+    if isinstance(node, dict):
+        key = node.get("key")
+        if isinstance(key, str) and "type" in node:
+            loc = Location(out.path, *(located.where(path) or (1, 1)))
+            out.definitions.append((key, loc))
+            if key not in out.origins:
+                out.origins[key] = loc
+                for name in node:
+                    pos = located.where((*path, name))
+                    if pos is not None:
+                        out.fields[(key, name)] = Location(out.path, *pos)
+        ref = node.get("ref")
+        if isinstance(ref, str):
+            out.refs.append((ref, Location(out.path, *(located.where((*path, "ref")) or (1, 1)))))
+        for k, v in node.items():
+            if isinstance(v, (dict, list)):
+                _collect_origins(v, (*path, k), located, out)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            if isinstance(v, (dict, list)):
+                _collect_origins(v, (*path, i), located, out)
+
+
+def _key_of(node: Any) -> str | None:
+    if isinstance(node, dict):
+        key = node.get("key")
+        if isinstance(key, str):
+            return key
+    return None
+
+
+def _subject(data: Any, path: NodePath, article_key: str | None) -> tuple[str | None, str]:
+    """The record key that owns ``path`` and the field path inside that record."""
+    owner_depth = -1
+    owner_key: str | None = None
+    node = data
+    for depth, part in enumerate(path):
+        if isinstance(node, dict) and "type" in node and isinstance(node.get("key"), str):
+            owner_depth, owner_key = depth, node["key"]
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+            break
+    if owner_key is None:
+        return article_key, format_path(path)
+    return owner_key, format_path(path[owner_depth:])
+
+
+def _all_field_names() -> list[str]:
+    from annobib.model import (
+        Annotation,
+        Cite,
+        Document,
+        Footnote,
+        LangText,
+        Locator,
+        MultiText,
+        Person,
+        Reference,
+        Work,
+    )
+
+    names: set[str] = set()
+    for model in (
+        Annotation,
+        Cite,
+        Document,
+        Footnote,
+        LangText,
+        Locator,
+        MultiText,
+        Person,
+        Reference,
+        Work,
+    ):
+        for fname, info in model.model_fields.items():
+            names.add(info.alias or fname)
+    return sorted(names)
+
+
+_MESSAGE_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def _errors(
+    exc: ValidationError,
+    base: NodePath,
+    located: Located,
+    filename: str,
+    data: Any,
+    article_key: str | None,
+) -> Iterable[Finding]:
+    seen: set[tuple[NodePath, str]] = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        path: NodePath = (*base, *loc)
+        etype = err["type"]
+        msg = str(err["msg"])
+        for prefix in _MESSAGE_PREFIXES:
+            if msg.startswith(prefix):
+                msg = msg[len(prefix) :]
+        if etype == "enum":
+            value = str(err.get("input"))
+            choices = _enum_choices(exc, loc)
+            close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+            msg = (
+                f"unknown value {value!r}"
+                + (f" (did you mean '{close[0]}'?)" if close else "")
+                + (f"; expected one of: {', '.join(choices)}" if choices else "")
+            )
+            pos = located.where(path)
+        elif etype == "extra_forbidden":
+            bad = str(loc[-1]) if loc else "?"
+            close = difflib.get_close_matches(bad, _all_field_names(), n=1, cutoff=0.6)
+            msg = f"unknown field '{bad}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+            pos = located.where(path, key=True)
+        elif etype == "missing":
+            msg = f"missing required field '{loc[-1]}'" if loc else "missing required field"
+            pos = located.where(path[:-1])
+        else:
+            pos = located.where(path)
+            value = err.get("input")
+            if etype in (
+                "string_type",
+                "int_type",
+                "int_parsing",
+                "list_type",
+                "dict_type",
+                "model_type",
+                "model_attributes_type",
+            ):
+                msg = f"{msg} (got {_describe(value)})"
+        key = (path, msg)
+        if key in seen:
+            continue
+        seen.add(key)
+        owner, fieldpath = _subject(data, path, article_key)
+        yield Finding(
+            code="A109" if etype == "extra_forbidden" else "A110",
+            severity=Severity.ERROR,
+            message=msg,
+            location=Location(filename, *(pos or (1, 1))),
+            key=owner,
+            field=fieldpath or None,
+        )
+
+
+def _enum_choices(exc: ValidationError, loc: tuple[Any, ...]) -> list[str]:
+    from annobib.model.record import WorkType
+    from annobib.model.references import FootnoteKind, LocatorLabel
+
+    last = loc[-1] if loc else ""
+    table: dict[str, list[str]] = {
+        "type": [t.value for t in WorkType],
+        "kind": [k.value for k in FootnoteKind],
+        "label": [label.value for label in LocatorLabel],
+    }
+    return table.get(str(last), [])
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic puts a union member's name into 'loc' ('MultiText', 'str', 'function-after[...]')
+    return isinstance(part, str) and (
+        part[:1].isupper() or "[" in part or part in ("str", "int", "list", "dict", "none")
+    )
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return f"text {value!r}" if len(value) < 40 else "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

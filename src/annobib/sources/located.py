@@ -35,6 +35,8 @@ class Located:
     key_positions: dict[Path, Pos] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     complete: bool = True
+    #: containers still open when a syntax error stopped the parse (their content is partial)
+    open_paths: set[Path] = field(default_factory=set)
 
     def where(self, path: Path, *, key: bool = False) -> Pos | None:
         """Position of ``path``, or of its nearest located ancestor."""
@@ -80,6 +82,7 @@ def read_located(text: str, filename: str) -> Located:
                 message=message,
                 location=Location(filename, pos[0], pos[1]),
                 field=format_path(path) or None,
+                data={"path": list(path)} if path else {},
             )
         )
 
@@ -150,7 +153,18 @@ def read_located(text: str, filename: str) -> Located:
                     skip_depth = 0
                 continue
             if isinstance(ev, yaml.AliasEvent):
-                problem(_pos(ev.start_mark), "A104", f"aliases are not allowed (*{ev.anchor})")
+                here: Path = ()
+                if stack:
+                    top = stack[-1]
+                    if isinstance(top.container, list):
+                        here = (*top.path, len(top.container))
+                    elif top.pending_key is not None:
+                        here = (*top.path, top.pending_key)
+                    else:
+                        here = top.path
+                problem(
+                    _pos(ev.start_mark), "A104", f"aliases are not allowed (*{ev.anchor})", here
+                )
                 attach(None, _pos(ev.start_mark))
                 continue
             if isinstance(ev, yaml.ScalarEvent):
@@ -203,14 +217,20 @@ def read_located(text: str, filename: str) -> Located:
         pos = _pos(mark) if mark is not None else (1, 1)
         msg = exc.problem or "YAML syntax error"
         if exc.context:
-            msg = f"{msg} ({exc.context})"
+            started = ""
+            if exc.context_mark is not None and exc.context_mark is not mark:
+                cline, ccol = _pos(exc.context_mark)
+                started = f" that starts at {cline}:{ccol}"
+            msg = f"{msg} ({exc.context}{started})"
         problem(pos, "A101", f"YAML syntax error: {msg}")
         out.complete = False
+        out.open_paths = {frame.path for frame in stack}
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         mark = getattr(exc, "problem_mark", None)
         pos = _pos(mark) if mark is not None else (1, 1)
         problem(pos, "A101", f"YAML error: {exc}")
         out.complete = False
+        out.open_paths = {frame.path for frame in stack}
     return out
 
 

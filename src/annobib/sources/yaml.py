@@ -6,6 +6,7 @@ reference is reported and the rest of the file still loads.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 from collections.abc import Iterable, Sequence
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from annobib.findings import Finding, Location, Severity
@@ -133,8 +135,9 @@ _TOP_LISTS: dict[str, type[BaseModel]] = {
 
 def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, list[Finding]]:
     located = read_located(text, filename)
-    findings = list(located.findings)
     data = located.data
+    article_key = _key_of(data.get("article")) if isinstance(data, dict) else None
+    findings = [_owned(f, data, article_key) for f in located.findings]
     if data is None:
         if located.complete:
             findings.append(
@@ -152,7 +155,6 @@ def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, lis
         )
         return None, findings
 
-    article_key = _key_of(data.get("article"))
     doc_fields: dict[str, Any] = {}
     for name, value in data.items():
         if name in _TOP_LISTS:
@@ -216,6 +218,8 @@ def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, lis
             continue
         good: list[Any] = []
         for i, item in enumerate(items):
+            if (*base, i) in located.open_paths:
+                continue  # cut short by the syntax error already reported
             try:
                 good.append(model.model_validate(item))
             except ValidationError as exc:
@@ -251,6 +255,15 @@ def _collect_origins(node: Any, path: NodePath, located: Located, out: LoadedDoc
         for i, v in enumerate(node):
             if isinstance(v, (dict, list)):
                 _collect_origins(v, (*path, i), located, out)
+
+
+def _owned(finding: Finding, data: Any, article_key: str | None) -> Finding:
+    """Name the record that a reader finding (duplicate key, tag, alias) falls in."""
+    path = finding.data.get("path")
+    if not path:
+        return finding
+    owner, fieldpath = _subject(data, tuple(path), article_key)
+    return dataclasses.replace(finding, key=owner, field=fieldpath or None, data={})
 
 
 def _key_of(node: Any) -> str | None:
@@ -407,3 +420,48 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def document_data(doc: Document) -> dict[str, Any]:
+    """The plain data of ``doc`` in canonical short form, ``annobib: 1`` first."""
+    data = doc.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    out: dict[str, Any] = {"annobib": 1}
+    out.update((k, v) for k, v in data.items() if k != "annobib")
+    return out
+
+
+def dump_document(doc: Document) -> str:
+    """Canonical YAML text for ``doc``: Unicode as is, fields in model order, short forms."""
+    try:
+        from yaml import CSafeDumper as Dumper
+    except ImportError:  # pragma: no cover
+        from yaml import SafeDumper as Dumper  # type: ignore[assignment]
+    text: str = yaml.dump(
+        document_data(doc),
+        Dumper=Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+        default_flow_style=False,
+    )
+    return text
+
+
+def write_document(path: Path, doc: Document, *, overwrite: bool = False) -> None:
+    """Write ``doc`` to ``path`` atomically; refuse to replace an existing file unless asked."""
+    import tempfile
+
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists; not overwriting it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(dump_document(doc))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,62 @@
+"""The JSON Schema of annobib YAML files, generated from the model, for editors.
+
+Editors (VS Code's YAML extension, JetBrains IDEs) use it to complete and check files as they
+are typed. Short forms (``author: "Tomberg, I. R."``, ``title: "..."``, ``issued: "2022"``) are
+part of the schema, as the loader accepts them. ``docs/annobib.schema.json`` is generated with
+``python -m annobib.model.schema``; a test keeps it in sync.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from annobib.model.library import Document
+
+SCHEMA_ID = "https://annobib.invalid/schema/annobib-1.schema.json"
+
+_SHORT_FORMS: dict[str, dict[str, Any]] = {
+    "LangText": {"type": "string", "description": "Short form: the text alone."},
+    "MultiText": {"type": "string", "description": "Short form: the text as printed, alone."},
+    "Person": {
+        "type": "string",
+        "description": 'Short form: "Family, Given" or "Family, I. R."; "{Organisation}" for a '
+        "literal name.",
+    },
+    "Locator": {"type": "string", "description": 'Short form: a page, e.g. "160" or "340-347".'},
+}
+
+_DATE = {
+    "type": "string",
+    "pattern": r"^\d{4}(-(0[1-9]|1[0-2]|2[1-4])(-(0[1-9]|[12]\d|3[01]))?)?$",
+    "description": "YYYY, YYYY-MM, YYYY-MM-DD, or YYYY-21..24 for spring..winter (EDTF).",
+    "examples": ["2022", "2022-05", "2022-05-14", "1999-23"],
+}
+
+
+def build_schema() -> dict[str, Any]:
+    schema = Document.model_json_schema(by_alias=True)
+    defs: dict[str, Any] = schema["$defs"]
+    for name, short in _SHORT_FORMS.items():
+        full = defs[name]
+        defs[name] = {
+            "description": full.pop("description", ""),
+            "anyOf": [short, full],
+        }
+    defs["PartialDate"] = _DATE
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "annobib YAML file (format version 1)",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(build_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    sys.stdout.write(schema_text())

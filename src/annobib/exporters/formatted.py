@@ -1,0 +1,430 @@
+"""Formatted bibliographies, annotated bibliographies and footnotes, in a CSL style.
+
+Formats: ``text``, ``html`` (a standalone, accessible page without external assets),
+``markdown`` and ``rtf``. The records go through the CSL-JSON mapping
+(:func:`annobib.exporters.csljson.work_to_csl`) and the engine behind
+:mod:`annobib.styles`.
+
+- ``--annotated``: each entry is followed by its annotation (summary, evaluation, relevance,
+  tags) as a separate block, in any style; the annotation is never glued into the reference.
+- ``--notes``: an article's footnotes are regenerated from their structure: commentary text as
+  written, each cite as ``signal`` + the style's citation with its locator, positions (ibid.,
+  short forms) as the style prescribes. Commentary-only notes stay text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from annobib.exporters.base import ExportOptions, ExportResult, selected_works
+from annobib.findings import Finding, Severity
+from annobib.model.annotation import Annotation
+from annobib.model.library import Library
+from annobib.model.record import Work
+from annobib.model.references import FootnoteKind
+
+DEFAULT_STYLE = "apa"
+
+
+def export_text(library: Library, options: ExportOptions) -> ExportResult:
+    return export_formatted(library, options, "text")
+
+
+def export_html(library: Library, options: ExportOptions) -> ExportResult:
+    return export_formatted(library, options, "html")
+
+
+def export_markdown(library: Library, options: ExportOptions) -> ExportResult:
+    return export_formatted(library, options, "markdown")
+
+
+def export_rtf(library: Library, options: ExportOptions) -> ExportResult:
+    return export_formatted(library, options, "rtf")
+
+
+def export(library: Library, options: ExportOptions) -> ExportResult:
+    """Plain text (the module's default format)."""
+    return export_formatted(library, options, "text")
+
+
+def csl_items(works: list[Work]) -> list[dict[str, Any]]:
+    """CSL-JSON items for the engine: the canonical mapping, without the annotation text
+    (annotations are printed as their own block, never by the style)."""
+    from annobib.exporters.csljson import work_to_csl
+
+    out = []
+    for w in works:
+        item = work_to_csl(w)
+        item.pop("annote", None)
+        out.append(item)
+    return out
+
+
+def export_formatted(library: Library, options: ExportOptions, fmt: str) -> ExportResult:
+    from annobib.styles import Formatter
+
+    with Formatter() as formatter:
+        if options.notes:
+            return _notes(library, options, fmt, formatter)
+        return _bibliography(library, options, fmt, formatter)
+
+
+# --- bibliography -------------------------------------------------------------------------
+
+
+def _bibliography(
+    library: Library, options: ExportOptions, fmt: str, formatter: Any
+) -> ExportResult:
+    works = selected_works(library, options)
+    style = formatter.style(options.style or DEFAULT_STYLE)
+    findings: list[Finding] = []
+    if not works:
+        return ExportResult(text="", findings=findings)
+    items = csl_items(works)
+    rendered = formatter.bibliography(items, style, options.locale, fmt)
+    by_key = {w.key: w for w in works}
+    missing = [w.key for w in works if w.key not in set(rendered.ids)]
+    for key in missing:  # never drop a record silently
+        findings.append(
+            Finding(
+                "A502",
+                Severity.ERROR,
+                "the style printed no entry for this record",
+                location=library.origin(key),
+                key=key,
+            )
+        )
+    entries = [
+        Entry(key=i, text=t, work=by_key[i])
+        for i, t in zip(rendered.ids, rendered.entries, strict=True)
+    ]
+    page = Page(
+        entries=entries,
+        style_title=style.title,
+        locale=rendered.locale,
+        annotated=options.annotated,
+        hanging=bool(rendered.meta.get("hangingindent")),
+        items={str(it["id"]): it for it in items},
+    )
+    writer = {"text": _text, "markdown": _markdown, "html": _html, "rtf": _rtf}[fmt]
+    return ExportResult(text=writer(page), findings=findings)
+
+
+@dataclass(slots=True)
+class Entry:
+    key: str
+    text: str
+    work: Work
+
+
+@dataclass(slots=True)
+class Page:
+    entries: list[Entry]
+    style_title: str
+    locale: str
+    annotated: bool
+    hanging: bool
+    items: dict[str, dict[str, Any]]
+
+
+_LABELS = (("summary", "Summary"), ("evaluation", "Evaluation"), ("relevance", "Relevance"))
+
+
+def _annotation_parts(a: Annotation | None) -> list[tuple[str, str]]:
+    if a is None or a.is_empty():
+        return []
+    parts = [(label, getattr(a, attr)) for attr, label in _LABELS if getattr(a, attr)]
+    if a.tags:
+        parts.append(("Tags", "; ".join(a.tags)))
+    return parts
+
+
+def _text(page: Page) -> str:
+    blocks = []
+    for e in page.entries:
+        block = [e.text]
+        parts = _annotation_parts(e.work.annotation) if page.annotated else []
+        if parts:
+            block.append("")
+            block.extend(f"    {label}: {_one_line(value)}" for label, value in parts)
+        blocks.append("\n".join(block))
+    sep = "\n\n" if page.annotated else "\n"
+    return sep.join(blocks) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+def _markdown(page: Page) -> str:
+    from annobib.styles.markup import escape_markdown
+
+    blocks = []
+    for e in page.entries:
+        block = [e.text]
+        parts = _annotation_parts(e.work.annotation) if page.annotated else []
+        if parts:
+            block.append("")
+            lines = [
+                f"> **{label}.** {escape_markdown(_one_line(value))}" for label, value in parts
+            ]
+            block.append("\n>\n".join(lines))
+        blocks.append("\n".join(block))
+    return "\n\n".join(blocks) + "\n"
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: Georgia, "Times New Roman", serif; line-height: 1.5; margin: 0;
+       color: #1a1a1a; background: #fff; }
+main { max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: 0.25rem; }
+.style-name { color: #555; margin-top: 0; }
+ol.bibliography { list-style: none; padding: 0; margin: 0; }
+ol.bibliography > li { margin: 0 0 1.25rem 0; }
+.hanging .csl-entry { padding-left: 2em; text-indent: -2em; }
+.csl-left-margin { float: left; min-width: 2.5em; }
+.csl-right-inline { margin-left: 2.5em; }
+.annotation { margin: 0.5rem 0 0 2em; padding: 0.5rem 0.75rem; border-left: 4px solid #4a6fa5;
+              background: #f3f6fa; font-size: 0.95em; }
+.annotation p { margin: 0.25rem 0; }
+.annotation .label { font-weight: bold; }
+ul.tags { list-style: none; padding: 0; margin: 0.25rem 0 0 0; }
+ul.tags li { display: inline-block; margin: 0 0.35rem 0.35rem 0; padding: 0 0.5rem;
+             border: 1px solid #4a6fa5; border-radius: 0.75rem; font-size: 0.85em; }
+ol.footnotes li { margin-bottom: 0.75rem; }
+:target { outline: 2px solid #4a6fa5; outline-offset: 4px; }
+@media print { .annotation { background: none; } }
+""".strip()
+
+
+def _lang_of(item: dict[str, Any]) -> str | None:
+    custom = item.get("custom") or {}
+    title = custom.get("title") if isinstance(custom, dict) else None
+    if isinstance(title, dict) and title.get("lang"):
+        return str(title["lang"])
+    lang = item.get("language")
+    return str(lang) if lang else None
+
+
+def _mark_title_lang(entry_html: str, item: dict[str, Any], page_lang: str) -> str:
+    """Wrap the title in ``<span lang>`` when it is not in the page's language."""
+    lang = _lang_of(item)
+    title = item.get("title")
+    if not lang or not title or lang.split("-")[0] == page_lang.split("-")[0]:
+        return entry_html
+    escaped = html.escape(str(title), quote=False).replace("&amp;", "&#38;")
+    for needle in (escaped, html.escape(str(title), quote=False)):
+        idx = entry_html.find(needle)
+        if idx >= 0:
+            return (
+                entry_html[:idx]
+                + f'<span lang="{html.escape(lang)}">{needle}</span>'
+                + entry_html[idx + len(needle) :]
+            )
+    # The style changed the title's form (case, quotes): mark the whole entry instead.
+    return entry_html.replace('<div class="csl-entry"', f'<div class="csl-entry" lang="{lang}"', 1)
+
+
+def _anchor(key: str) -> str:
+    return "ref-" + re.sub(r"[^A-Za-z0-9_.:\-]", "-", key)
+
+
+def _html_page(title: str, lang: str, body: list[str], generator: str) -> str:
+    head = [
+        "<!DOCTYPE html>",
+        f'<html lang="{html.escape(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="{html.escape(generator)}">',
+        f"<title>{html.escape(title)}</title>",
+        f"<style>\n{_CSS}\n</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+    ]
+    return "\n".join([*head, *body, "</main>", "</body>", "</html>"]) + "\n"
+
+
+def _generator() -> str:
+    from annobib import __version__
+
+    return f"annobib {__version__}"
+
+
+def _html(page: Page) -> str:
+    page_lang = page.locale.split("-")[0]
+    heading = "Annotated bibliography" if page.annotated else "Bibliography"
+    body = [
+        f'<h1 id="bibliography">{heading}</h1>',
+        f'<p class="style-name">{html.escape(page.style_title)}</p>',
+        f'<ol class="bibliography{" hanging" if page.hanging else ""}" role="list" '
+        f'aria-labelledby="bibliography">',
+    ]
+    for e in page.entries:
+        entry = _mark_title_lang(e.text, page.items.get(e.key, {}), page.locale)
+        body.append(f'<li id="{_anchor(e.key)}">')
+        body.append(entry)
+        parts = _annotation_parts(e.work.annotation) if page.annotated else []
+        if parts:
+            body.append(
+                f'<section class="annotation" aria-label="Annotation: {html.escape(e.key)}">'
+            )
+            for label, value in parts:
+                if label == "Tags" and e.work.annotation is not None:
+                    body.append('<ul class="tags" aria-label="Tags">')
+                    body.extend(f"<li>{html.escape(t)}</li>" for t in e.work.annotation.tags)
+                    body.append("</ul>")
+                else:
+                    value_html = html.escape(_one_line(value))
+                    body.append(f'<p><span class="label">{label}:</span> {value_html}</p>')
+            body.append("</section>")
+        body.append("</li>")
+    body.append("</ol>")
+    return _html_page(f"{heading} ({page.style_title})", page_lang, body, _generator())
+
+
+# --- RTF -----------------------------------------------------------------------------------
+
+
+def _rtf_doc(paragraphs: list[str]) -> str:
+    head = r"{\rtf1\ansi\deff0{\fonttbl{\f0\froman Times New Roman;}}\uc1\f0\fs24"
+    return head + "\n" + "\n".join(paragraphs) + "\n}\n"
+
+
+def _rtf(page: Page) -> str:
+    from annobib.styles.markup import rtf_escape
+
+    indent = r"\fi-720\li720" if page.hanging else ""
+    paras = []
+    for e in page.entries:
+        paras.append(r"{\pard" + indent + r"\sa120 " + e.text + r"\par}")
+        parts = _annotation_parts(e.work.annotation) if page.annotated else []
+        for label, value in parts:
+            paras.append(
+                r"{\pard\li720\sa60 {\b "
+                + rtf_escape(label)
+                + r":} "
+                + rtf_escape(_one_line(value))
+                + r"\par}"
+            )
+    return _rtf_doc(paras)
+
+
+# --- footnotes -----------------------------------------------------------------------------
+
+
+def _notes(library: Library, options: ExportOptions, fmt: str, formatter: Any) -> ExportResult:
+    style = formatter.style(options.style or "chicago-notes-bibliography")
+    by_key = library.by_key()
+    findings: list[Finding] = []
+    sections: list[tuple[str, list[tuple[int, str]]]] = []
+    for loaded in library.documents:
+        doc = loaded.document
+        if not doc.footnotes:
+            continue
+        keys: dict[str, None] = {}
+        for note in doc.footnotes:
+            for cite in note.cites:
+                keys.setdefault(cite.target_key, None)
+        works = [by_key[k] for k in keys if k in by_key]
+        items = csl_items(works)
+        clusters = []
+        for note in doc.footnotes:
+            for i, cite in enumerate(note.cites):
+                ci: dict[str, Any] = {"id": cite.target_key}
+                if cite.locator is not None:
+                    ci["locator"] = cite.locator.value
+                    ci["label"] = cite.locator.label.value
+                prefix = " ".join(p for p in (cite.signal, cite.prefix) if p)
+                if prefix:
+                    ci["prefix"] = prefix + " "
+                if cite.suffix:
+                    ci["suffix"] = cite.suffix
+                clusters.append({"id": f"n{note.n}.{i}", "note": note.n, "items": [ci]})
+        engine_fmt = "html" if fmt in ("html", "markdown") else fmt
+        cited = formatter.notes(items, clusters, style, options.locale, engine_fmt)
+        out: list[tuple[int, str]] = []
+        for note in doc.footnotes:
+            cites = [cited.get(f"n{note.n}.{i}", "") for i in range(len(note.cites))]
+            out.append((note.n, _note_text(note.kind, note.text, cites, fmt)))
+        title = doc.article.title_text() if doc.article is not None else loaded.path
+        sections.append((title, out))
+    if not sections:
+        findings.append(
+            Finding("A503", Severity.WARNING, "--notes: no selected document has footnotes")
+        )
+    writer = {"text": _notes_text, "markdown": _notes_md, "html": _notes_html, "rtf": _notes_rtf}
+    text = writer[fmt](sections, style.title) if sections else ""
+    return ExportResult(text=text, findings=findings)
+
+
+def _escape_for(text: str, fmt: str) -> str:
+    if fmt == "html":
+        return html.escape(text, quote=False)
+    if fmt == "markdown":
+        from annobib.styles.markup import escape_markdown
+
+        return escape_markdown(text)
+    if fmt == "rtf":
+        from annobib.styles.markup import rtf_escape
+
+        return rtf_escape(text)
+    return text
+
+
+def _note_text(kind: FootnoteKind, text: str | None, cites: list[str], fmt: str) -> str:
+    """A note from its parts. Citation notes: the cites, each a sentence. Mixed notes: the
+    commentary, then the cites in parentheses (the record keeps no position inside the text)."""
+    if fmt == "markdown":
+        from annobib.styles.markup import html_to_markdown
+
+        cites = [html_to_markdown(c) for c in cites]
+    cites = [c.strip() for c in cites]
+    commentary = _escape_for(text, fmt) if text else ""
+    if kind is FootnoteKind.COMMENTARY or not cites:
+        return commentary
+    if kind is FootnoteKind.CITATION and not commentary:
+        return " ".join(cites)
+    inner = "; ".join(c.rstrip(".") for c in cites)
+    return f"{commentary} ({inner})." if commentary else f"({inner})."
+
+
+def _notes_text(sections: list[tuple[str, list[tuple[int, str]]]], style_title: str) -> str:
+    out = []
+    for _title, notes in sections:
+        out.append("\n".join(f"{n}. {t}" for n, t in notes))
+    return "\n\n".join(out) + "\n"
+
+
+def _notes_md(sections: list[tuple[str, list[tuple[int, str]]]], style_title: str) -> str:
+    out = []
+    for s, (_title, notes) in enumerate(sections):
+        prefix = "" if len(sections) == 1 else f"{s + 1}-"
+        out.append("\n\n".join(f"[^{prefix}{n}]: {t}" for n, t in notes))
+    return "\n\n".join(out) + "\n"
+
+
+def _notes_html(sections: list[tuple[str, list[tuple[int, str]]]], style_title: str) -> str:
+    body = ['<h1 id="notes">Notes</h1>', f'<p class="style-name">{html.escape(style_title)}</p>']
+    for s, (title, notes) in enumerate(sections):
+        hid = f"notes-{s + 1}"
+        body.append(f'<h2 id="{hid}">{html.escape(title)}</h2>')
+        body.append(f'<ol class="footnotes" aria-labelledby="{hid}">')
+        for n, t in notes:
+            body.append(f'<li id="fn-{s + 1}-{n}" value="{n}">{t}</li>')
+        body.append("</ol>")
+    return _html_page(f"Notes ({style_title})", "en", body, _generator())
+
+
+def _notes_rtf(sections: list[tuple[str, list[tuple[int, str]]]], style_title: str) -> str:
+    paras = []
+    for _title, notes in sections:
+        for n, t in notes:
+            paras.append(r"{\pard\sa120 " + f"{n}. " + t + r"\par}")
+    return _rtf_doc(paras)

@@ -1,0 +1,307 @@
+"""citeproc-js (npm ``citeproc``, pinned by the build) running in process in V8 via mini-racer.
+
+One V8 context per :class:`CiteprocJS`; inside it one warm ``CSL.Engine`` per (style, locale,
+force-locale). Building an engine is the expensive step (about 1 s for APA or Chicago, 10-50 ms
+for most other styles), so a run keeps its engines. Call :meth:`CiteprocJS.close` (or use it as a
+context manager): an unclosed mini-racer context can hang the interpreter at exit.
+
+Errors from JavaScript are turned into :class:`~annobib.errors.InputError` messages without the
+JavaScript stack.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.resources
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from annobib.errors import AnnobibError, InputError
+from annobib.styles.catalog import Style, locale_file, resolve_locale
+
+OUTPUT_FORMATS = ("text", "html", "rtf")
+
+_GLUE_PRE = "var module = {exports: {}}; var exports = module.exports;"
+_GLUE_POST = r"""
+var CSL = module.exports;
+var __annobib = {items: {}, locales: {}, engines: []};
+__annobib.sys = {
+  retrieveLocale: function (lang) { return __annobib.locales[lang] || false; },
+  retrieveItem: function (id) { return __annobib.items[id]; }
+};
+function __annobib_locale(lang, xml) { __annobib.locales[lang] = xml; return true; }
+function __annobib_items(items) {
+  var ids = [];
+  for (var i = 0; i < items.length; i++) {
+    __annobib.items[items[i].id] = items[i];
+    ids.push(items[i].id);
+  }
+  return ids.length;
+}
+function __annobib_engine(styleXml, lang, force) {
+  var engine = new CSL.Engine(__annobib.sys, styleXml, lang, force);
+  __annobib.engines.push(engine);
+  return __annobib.engines.length - 1;
+}
+function __annobib_bib(n, ids, format) {
+  var e = __annobib.engines[n];
+  e.setOutputFormat(format);
+  e.updateItems(ids);
+  var b = e.makeBibliography();
+  if (!b) { return (null); }
+  var meta = {};
+  for (var k in b[0]) {
+    if (k !== "entry_ids" && k !== "bibstart" && k !== "bibend") meta[k] = b[0][k];
+  }
+  return ({
+    ids: b[0].entry_ids.map(function (x) { return String(x[0]); }),
+    entries: b[1], meta: meta, bibstart: b[0].bibstart, bibend: b[0].bibend
+  });
+}
+function __annobib_cluster(n, ids, cites, format) {
+  var e = __annobib.engines[n];
+  e.setOutputFormat(format);
+  e.updateItems(ids);
+  return (e.makeCitationCluster(cites));
+}
+function __annobib_notes(n, ids, clusters, format) {
+  var e = __annobib.engines[n];
+  e.setOutputFormat(format);
+  e.updateItems(ids);
+  var out = {};
+  var pre = [];
+  for (var i = 0; i < clusters.length; i++) {
+    var c = clusters[i];
+    var citation = {citationID: c.id, citationItems: c.items, properties: {noteIndex: c.note}};
+    var res = e.processCitationCluster(citation, pre, []);
+    var changed = res[1];
+    for (var j = 0; j < changed.length; j++) { out[changed[j][2]] = changed[j][1]; }
+    pre.push([c.id, c.note]);
+  }
+  return (out);
+}
+function __annobib_version() { return CSL.PROCESSOR_VERSION; }
+"""
+
+_LAYOUT_LOCALE_RE = re.compile(r'<layout\b[^>]*\blocale="([^"]+)"')
+_JS_LOCATION_RE = re.compile(r"\s+at\s.*$", re.DOTALL)
+
+
+def _js_message(exc: Exception) -> str:
+    """The first meaningful line of a JavaScript error, without the stack."""
+    text = str(exc).strip()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    for ln in lines:
+        if ln.startswith(("at ", "<anonymous>")) or ln.startswith("^"):
+            continue
+        m = re.search(r"(?:Error|error)\s*:\s*(.+)", ln)
+        if m:
+            return _JS_LOCATION_RE.sub("", m.group(1)).strip()
+    return lines[0] if lines else exc.__class__.__name__
+
+
+def vendor_info() -> dict[str, str]:
+    """Name, version and licence of the bundled citeproc-js (for ``annobib --version -v``)."""
+    try:
+        vendor = importlib.import_module("annobib_cjs_vendor")
+    except ImportError:
+        return {}
+    return {
+        "package": str(getattr(vendor, "NPM_PACKAGE", "citeproc")),
+        "version": str(getattr(vendor, "VERSION", "?")),
+        "license": str(getattr(vendor, "LICENSE_NAME", "see LICENSE")),
+        "integrity": str(getattr(vendor, "INTEGRITY", "")),
+    }
+
+
+def _engine_source() -> str:
+    try:
+        res = importlib.resources.files("annobib_cjs_vendor") / "citeproc_commonjs.js"
+        return res.read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        raise AnnobibError(
+            "citeproc-js is missing from this installation (annobib_cjs_vendor): reinstall "
+            f"annobib with pip, whose build step fetches it ({exc})"
+        ) from None
+
+
+@dataclass(slots=True)
+class Bibliography:
+    """A formatted bibliography: entries in the style's order, with their record ids."""
+
+    ids: list[str]
+    entries: list[str]
+    meta: dict[str, Any] = field(default_factory=dict)
+    bibstart: str = ""
+    bibend: str = ""
+
+    def by_id(self) -> dict[str, str]:
+        return dict(zip(self.ids, self.entries, strict=True))
+
+
+@dataclass(slots=True)
+class Engine:
+    """A warm ``CSL.Engine`` inside a :class:`CiteprocJS` context."""
+
+    owner: CiteprocJS
+    handle: int
+    style: Style
+    locale: str
+    force: bool
+
+    def bibliography(self, items: list[dict[str, Any]], fmt: str = "text") -> Bibliography:
+        """Every item in ``items`` formatted as a bibliography entry (style order)."""
+        ids = self.owner.load_items(items)
+        raw = self.owner.call("__annobib_bib", self.handle, ids, _fmt(fmt), what=self.style)
+        data = raw
+        if data is None:
+            raise InputError(f"{self.style.path}: this style defines no bibliography")
+        return Bibliography(
+            ids=data["ids"],
+            entries=[e.strip() for e in data["entries"]],
+            meta=data["meta"],
+            bibstart=data.get("bibstart") or "",
+            bibend=data.get("bibend") or "",
+        )
+
+    def cluster(
+        self,
+        items: list[dict[str, Any]],
+        cites: list[dict[str, Any]],
+        fmt: str = "text",
+        register: list[dict[str, Any]] | None = None,
+    ) -> str:
+        """One citation cluster (``(Tomberg, 2022, p. 291)``, ``[3]``).
+
+        ``cites`` are citeproc-js cite items (``{"id", "locator", "label"}``). ``register`` (all
+        the document's items, in order) fixes the numbers of numeric styles; default ``items``.
+        """
+        ids = self.owner.load_items(register or items)
+        if register:
+            self.owner.load_items(items)
+        raw = self.owner.call(
+            "__annobib_cluster", self.handle, ids, cites, _fmt(fmt), what=self.style
+        )
+        return str(raw)
+
+    def notes(
+        self,
+        items: list[dict[str, Any]],
+        clusters: list[dict[str, Any]],
+        fmt: str = "text",
+    ) -> dict[str, str]:
+        """Citations placed in numbered notes, processed in order so positions (ibid.,
+        subsequent short forms) follow the style. ``clusters``: ``{"id", "note", "items"}``.
+        Returns citationID -> formatted citation."""
+        ids = self.owner.load_items(items)
+        raw = self.owner.call(
+            "__annobib_notes", self.handle, ids, clusters, _fmt(fmt), what=self.style
+        )
+        result: dict[str, str] = dict(raw)
+        return result
+
+
+def _fmt(fmt: str) -> str:
+    if fmt not in OUTPUT_FORMATS:
+        raise ValueError(f"citeproc-js output format must be one of {OUTPUT_FORMATS}: {fmt!r}")
+    return fmt
+
+
+class CiteprocJS:
+    """One V8 context with citeproc-js loaded and a cache of engines."""
+
+    def __init__(self) -> None:
+        from py_mini_racer import MiniRacer
+
+        self._ctx: Any = MiniRacer()
+        self._engines: dict[tuple[str, str, bool], Engine] = {}
+        self._locales: set[str] = set()
+        self._items_digest: dict[str, str] = {}
+        try:
+            self._ctx.eval(_GLUE_PRE)
+            self._ctx.eval(_engine_source())
+            self._ctx.eval(_GLUE_POST)
+        except Exception:
+            self.close()
+            raise
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        ctx, self._ctx = self._ctx, None
+        if ctx is not None:
+            ctx.close()
+        self._engines.clear()
+
+    def __enter__(self) -> CiteprocJS:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._ctx is None
+
+    def version(self) -> str:
+        return str(self.call("__annobib_version"))
+
+    # -- calls -----------------------------------------------------------------------------
+    def call(self, fn: str, *args: Any, what: Style | None = None) -> Any:
+        if self._ctx is None:
+            raise RuntimeError("citeproc-js context is closed")
+        from py_mini_racer import JSEvalException
+
+        try:
+            return self._ctx.call(fn, *args)
+        except JSEvalException as exc:
+            where = f"{what.path}: " if what is not None else ""
+            msg = _js_message(exc)
+            raise InputError(f"{where}citeproc-js could not use the style: {msg}") from None
+
+    def _ensure_locale(self, tag: str) -> None:
+        if tag in self._locales:
+            return
+        path = locale_file(tag)
+        if path is None:
+            return
+        resolved = resolve_locale(tag) or tag
+        xml = path.read_text(encoding="utf-8")
+        for name in {tag, resolved}:
+            self.call("__annobib_locale", name, xml)
+            self._locales.add(name)
+
+    def load_items(self, items: list[dict[str, Any]]) -> list[str]:
+        """Make ``items`` known to every engine; returns their ids in order."""
+        ids = [str(it["id"]) for it in items]
+        fresh = []
+        for it in items:
+            digest = json.dumps(it, sort_keys=True, ensure_ascii=False)
+            key = str(it["id"])
+            if self._items_digest.get(key) != digest:
+                self._items_digest[key] = digest
+                fresh.append(it)
+        if fresh:
+            self.call("__annobib_items", fresh)
+        return ids
+
+    def engine(self, style: Style, locale: str | None = None, force: bool = False) -> Engine:
+        """The warm engine for a style and locale (built on first use)."""
+        lang = locale or style.default_locale or "en-US"
+        resolved = resolve_locale(lang)
+        if resolved is None:
+            raise InputError(f"no CSL locale for {lang!r} (see: annobib styles --locales)")
+        key = (str(style.path), resolved, force)
+        cached = self._engines.get(key)
+        if cached is not None:
+            return cached
+        wanted = ["en-US", resolved, style.default_locale or "en-US"]
+        for attr in _LAYOUT_LOCALE_RE.findall(style.xml):  # CSL-M layouts per language
+            wanted.extend(attr.split())
+        for tag in wanted:
+            self._ensure_locale(tag)
+        handle = int(self.call("__annobib_engine", style.xml, resolved, force, what=style))
+        eng = Engine(owner=self, handle=handle, style=style, locale=resolved, force=force)
+        self._engines[key] = eng
+        return eng

@@ -15,6 +15,9 @@ from annobib.model.library import Library
 # format name -> module implementing it ("module:function" when one module serves several)
 FORMATS: dict[str, str] = {
     "csljson": "annobib.exporters.csljson",
+    "bibtex": "annobib.exporters.bibtex",
+    "biblatex": "annobib.exporters.biblatex",
+    "ris": "annobib.exporters.ris",
     # formatted output in a CSL style (one module, one function per format)
     "text": "annobib.exporters.formatted:export_text",
     "html": "annobib.exporters.formatted:export_html",

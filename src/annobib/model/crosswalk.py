@@ -14,7 +14,9 @@ BibLaTeX notes (biblatex manual, sec. 2.1; biber's default data model ``blx-dm.d
 - ``@jurisdiction``, ``@legislation``, ``@legal`` are "unsupported" types (no driver in the
   standard styles, no data-model constraints), so treaties and legislation are ``@misc`` with a
   ``type`` field saying what they are;
-- ``@thesis`` and ``@report`` carry their kind in ``type`` (``phdthesis``, ``techreport``).
+- ``@thesis`` and ``@report`` carry their kind in ``type`` (the record's ``genre``); an entry
+  that must fall back to ``@misc`` (a mandatory field is missing) keeps its annobib type in
+  ``entrysubtype`` (``entrysubtype = {web-page}``), which ``from_bibtex`` reads back.
 """
 
 from __future__ import annotations
@@ -53,13 +55,13 @@ _ROWS: tuple[TypeRow, ...] = (
             None, None, "CPAPER", "proceedings-article"),
     TypeRow(WorkType.WEB_PAGE, "webpage", "misc", "online", None, None, "ELEC", None,
             frozenset({"bibtex", "crossref"})),
-    TypeRow(WorkType.REPORT, "report", "techreport", "report", None, "techreport",
+    TypeRow(WorkType.REPORT, "report", "techreport", "report", None, None,
             "RPRT", "report"),
-    TypeRow(WorkType.THESIS, "thesis", "phdthesis", "thesis", None, "phdthesis",
+    TypeRow(WorkType.THESIS, "thesis", "phdthesis", "thesis", None, None,
             "THES", "dissertation"),
-    TypeRow(WorkType.TREATY, "treaty", "misc", "misc", None, "treaty", "GEN", None,
+    TypeRow(WorkType.TREATY, "treaty", "misc", "misc", "treaty", "treaty", "GEN", None,
             frozenset({"bibtex", "ris", "crossref"})),
-    TypeRow(WorkType.LEGISLATION, "legislation", "misc", "misc", None, "legislation",
+    TypeRow(WorkType.LEGISLATION, "legislation", "misc", "misc", "legislation", "legislation",
             "STAT", None, frozenset({"bibtex", "crossref"})),
     TypeRow(WorkType.DATASET, "dataset", "misc", "dataset", None, None, "DATA", "dataset",
             frozenset({"bibtex"})),
@@ -166,6 +168,8 @@ _BIBLATEX_KINDS: dict[str, WorkType] = {
     "legislation": WorkType.LEGISLATION,
 }
 
+_WORKTYPE_VALUES = frozenset(t.value for t in WorkType)
+
 _FROM_RIS: dict[str, WorkType] = {r.ris: r.work for r in _ROWS if r.ris != "GEN"}
 _FROM_RIS.update(
     {
@@ -218,10 +222,14 @@ def from_csl(s: str) -> WorkType | None:
 def from_bibtex(s: str, *, subtype: str | None = None, kind: str | None = None) -> WorkType | None:
     """BibTeX/BibLaTeX entry type (+ optional ``entrysubtype`` and ``type`` fields) → WorkType."""
     t = _FROM_BIBTEX.get(s.strip().lower())
-    if t is WorkType.JOURNAL_ARTICLE and subtype:
-        return _BIBLATEX_SUBTYPES.get(subtype.strip().lower(), t)
-    if t is WorkType.MISC and kind:
-        return _BIBLATEX_KINDS.get(kind.strip().lower(), t)
+    sub = subtype.strip().lower() if subtype else None
+    if t is WorkType.JOURNAL_ARTICLE and sub:
+        return _BIBLATEX_SUBTYPES.get(sub, t)
+    if t is WorkType.MISC:
+        if sub in _WORKTYPE_VALUES:
+            return WorkType(sub)
+        if kind:
+            return _BIBLATEX_KINDS.get(kind.strip().lower(), t)
     return t
 
 

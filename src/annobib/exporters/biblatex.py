@@ -1,0 +1,561 @@
+"""BibLaTeX export for biber (and, through ``dialect="bibtex"``, classic BibTeX).
+
+Written through bibtexparser v2's writer. The entry type and every field follow biblatex's
+default data model (``blx-dm.def``), so ``biber --validate-datamodel`` has nothing to say except
+for data the record really lacks (an undated web page, an authorless newspaper item); annobib
+warns about those itself. Anything the chosen entry type cannot hold is a warning naming the
+record and the field, never a silent loss. See ``docs/formats/biblatex.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from annobib.exporters import langs, tex
+from annobib.exporters.base import ExportOptions, ExportResult, selected_works
+from annobib.findings import Finding, Location, Severity
+from annobib.model import crosswalk
+from annobib.model.library import Library
+from annobib.model.person import Person
+from annobib.model.record import Work
+from annobib.model.values import MultiText, PartialDate
+
+Dialect = Literal["biblatex", "bibtex"]
+
+LOST = "A402"  # a field the format (or the chosen entry type) cannot hold
+TYPE_FALLBACK = "A403"  # exported under another entry type than the crosswalk's
+MISSING = "A404"  # a field the entry type requires is absent in the record
+NO_LATEX = "A405"  # --ascii: a character without a LaTeX form, kept as is
+
+# Fields each biblatex entry type accepts (default data model, biblatex 3.x), restricted to
+# the ones annobib writes. Fields valid for every type are in _GLOBAL.
+def _f(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+_GLOBAL = _f("abstract annotation doi entrysubtype keywords langid origtitle shortjournal url "
+             "date urldate")
+_ALLOWED: dict[str, frozenset[str]] = {
+    "article": _f("addendum author editor issn journaltitle note number origlanguage pages "
+                  "series title titleaddon translator volume"),
+    "book": _f("addendum author edition editor isbn location note number origlanguage pages "
+               "pagetotal publisher series title titleaddon translator volume"),
+    "inbook": _f("addendum author booktitle edition editor isbn location note number "
+                 "origlanguage pages publisher series title titleaddon translator volume"),
+    "incollection": _f("addendum author booktitle edition editor isbn location note number "
+                       "origlanguage pages publisher series title titleaddon translator volume"),
+    "inproceedings": _f("addendum author booktitle editor isbn location note number "
+                        "organization pages publisher series title titleaddon volume"),
+    "online": _f("addendum author editor note organization title titleaddon"),
+    "report": _f("addendum author institution location note number pages pagetotal title "
+                 "titleaddon type"),
+    "thesis": _f("addendum author institution location note pages pagetotal title titleaddon "
+                 "type"),
+    "misc": _f("addendum author editor howpublished location note organization title "
+               "titleaddon type"),
+    "dataset": _f("addendum author edition editor location note number organization publisher "
+                  "series title titleaddon type"),
+}
+# Mandatory fields (besides a date, which every type wants): what biber warns about.
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "article": ("author", "title", "journaltitle"),
+    "book": ("author", "title"),
+    "inbook": ("author", "title", "booktitle"),
+    "incollection": ("author", "editor", "title", "booktitle"),
+    "inproceedings": ("author", "title", "booktitle"),
+    "online": ("title",),
+    "report": ("author", "title", "type", "institution"),
+    "thesis": ("author", "title", "type", "institution"),
+    "misc": ("title",),
+    "dataset": ("title",),
+}
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_SEASON_CODE = {"spring": 21, "summer": 22, "autumn": 23, "winter": 24}
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One entry being built: ordered fields of already-TeX-ready text."""
+
+    work: Work
+    dialect: Dialect
+    ascii: bool
+    location: Location | None
+    entry_type: str = "misc"
+    fields: dict[str, str] = field(default_factory=dict)
+    raw: set[str] = field(default_factory=set)  # fields written without enclosing (month)
+    findings: list[Finding] = field(default_factory=list)
+
+    # --- reporting ----------------------------------------------------------------------------
+
+    def warn(self, code: str, fieldname: str, message: str, severity: Severity = Severity.WARNING
+             ) -> None:
+        self.findings.append(
+            Finding(code, severity, message, self.location, key=self.work.key, field=fieldname)
+        )
+
+    def lost(self, fieldname: str, why: str) -> None:
+        self.warn(LOST, fieldname, f"not exported to {self.fmt}: {why}")
+
+    @property
+    def fmt(self) -> str:
+        return "BibLaTeX" if self.dialect == "biblatex" else "BibTeX"
+
+    def _missing(self, missing: list[str], fieldname: str) -> None:
+        if missing:
+            chars = " ".join(f"U+{ord(c):04X}" for c in missing)
+            self.warn(NO_LATEX, fieldname, f"no LaTeX form for {chars}: kept as is")
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def allowed(self, bibfield: str) -> bool:
+        if self.dialect == "bibtex":
+            return True
+        return bibfield in _GLOBAL or bibfield in _ALLOWED[self.entry_type]
+
+    def put(self, bibfield: str, text: str, model_field: str, *, how: str = "value") -> bool:
+        """Write ``text`` to ``bibfield`` if the entry type allows it, else warn it is lost."""
+        if not text:
+            return False
+        if not self.allowed(bibfield):
+            self.lost(model_field, f"@{self.entry_type} has no '{bibfield}' field")
+            return False
+        if how == "title":
+            out, missing = tex.protect_title(text, ascii=self.ascii)
+        elif how == "verbatim":
+            out, missing = _verbatim(text), []
+        elif how == "tex":
+            out, missing = text, []
+        else:
+            out, missing = tex.value(text, ascii=self.ascii)
+        self._missing(missing, model_field)
+        if bibfield in self.fields:
+            self.fields[bibfield] += ", " + out
+        else:
+            self.fields[bibfield] = out
+        return True
+
+    def put_names(self, bibfield: str, people: list[Person], role: str) -> None:
+        if not people:
+            return
+        if not self.allowed(bibfield):
+            self.lost(role, f"@{self.entry_type} has no '{bibfield}' field")
+            return
+        names = []
+        for i, p in enumerate(people):
+            names.append(self._name(p, f"{role}[{i}]"))
+            for attr, label in (
+                ("original_script", "original-script"),
+                ("original_lang", "original-lang"),
+                ("affiliation", "affiliation"),
+                ("degree", "degree"),
+                ("country", "country"),
+                ("address", "address"),
+                ("orcid", "orcid"),
+                ("email", "email"),
+            ):
+                if getattr(p, attr):
+                    self.lost(f"{role}[{i}].{label}", f"{self.fmt} names have no {label}")
+        self.fields[bibfield] = " and ".join(names)
+
+    def _name(self, p: Person, where: str) -> str:
+        if p.literal is not None:
+            out, missing = tex.value(p.literal, ascii=self.ascii)
+            self._missing(missing, where)
+            return "{" + out + "}"
+        family, m1 = tex.name_part(str(p.family), ascii=self.ascii)
+        self._missing(m1, where)
+        first = p.first_names()
+        if not first:
+            # a lone family name is read by BibTeX as a family name only if no comma is needed;
+            # brace it when it has spaces so "de la Cruz" is not split into von/last parts
+            return "{" + family + "}" if " " in str(p.family) else family
+        given, m2 = tex.name_part(first, ascii=self.ascii)
+        self._missing(m2, where)
+        if " " in str(p.family) and not family.startswith("{"):
+            family = "{" + family + "}"
+        return f"{family}, {given}"
+
+
+def _verbatim(text: str) -> str:
+    """A URL or DOI as written in a verbatim field: braces must stay balanced for the parser."""
+    depth = 0
+    for c in text:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                break
+    if depth == 0 and "}" not in text.split("{", 1)[0]:
+        return text
+    return text.replace("{", "%7B").replace("}", "%7D")
+
+
+# --- the entry type --------------------------------------------------------------------------
+
+
+def _entry_type(work: Work) -> tuple[str, str | None, str | None, str | None]:
+    """(biblatex type, entrysubtype, type-field value, why it differs from the crosswalk)."""
+    t = work.type
+    row = crosswalk.row(t)
+    base = row.biblatex
+    subtype = row.biblatex_subtype
+    kind = work.genre or row.biblatex_kind
+    has_container = work.container_title is not None
+    has_publisher = bool(work.publisher)
+
+    def misc(why: str) -> tuple[str, str | None, str | None, str | None]:
+        return "misc", t.value, work.genre, why
+
+    if base == "article" and not has_container:
+        return misc("no container-title (journaltitle is mandatory for @article)")
+    if base == "incollection":
+        if not has_container:
+            return misc("no container-title (booktitle is mandatory for @incollection/@inbook)")
+        if not work.editor:
+            return "inbook", None, None, None
+    if base == "inproceedings" and not has_container:
+        return misc("no container-title (booktitle is mandatory for @inproceedings)")
+    if base in ("report", "thesis"):
+        if not work.genre or not has_publisher:
+            return misc(
+                f"@{base} needs 'type' (genre) and 'institution' (publisher); "
+                f"the record has {'no genre' if not work.genre else 'no publisher'}"
+            )
+        return base, None, work.genre, None
+    if base == "online" and not (work.url or work.doi):
+        return misc("no url or doi (one is mandatory for @online)")
+    return base, subtype, kind, None
+
+
+def _bibtex_type(work: Work) -> str:
+    t = crosswalk.bibtex_type(work.type)
+    if t == "phdthesis" and work.genre and re.search(r"master|magist", work.genre, re.I):
+        return "mastersthesis"
+    if t == "incollection" and work.container_title is None:
+        return "misc"
+    return t
+
+
+# --- fields ----------------------------------------------------------------------------------
+
+
+def _date_biblatex(d: PartialDate) -> str:
+    if d.season is not None:
+        return f"{d.year:04d}-{_SEASON_CODE[d.season]}"
+    return d.iso()
+
+
+def _title_fields(e: _Entry, title: MultiText, work: Work) -> None:
+    e.put("title", title.text, "title", how="title")
+    if title.printed:
+        e.lost("title.printed", f"{e.fmt} has one title field (the printed form is a variant)")
+    if title.original is not None:
+        e.put("origtitle", title.original.text, "title.original", how="title")
+        if title.original.lang:
+            name = langs.babel_name(title.original.lang)
+            if name and e.allowed("origlanguage"):
+                e.put("origlanguage", name, "title.original.lang")
+            else:
+                e.lost("title.original.lang", "no origlanguage for this entry type/language")
+    if title.translated is not None:
+        e.put("titleaddon", "[" + title.translated.text + "]", "title.translated")
+        if title.translated.lang:
+            e.lost("title.translated.lang", f"{e.fmt} has no language for a title add-on")
+    if title.transliterated is not None:
+        e.lost("title.transliterated", f"{e.fmt} has no field for a transliterated title")
+    if (
+        title.lang
+        and work.language
+        and title.original is None
+        and langs.primary(title.lang) != langs.primary(work.language)
+    ):
+        # A title in another language than the work: a translated title. Scopus/RSCI lists
+        # mark such works "(In Russ.)"; biblatex styles print it from addendum, classic
+        # styles print no addendum, so BibTeX gets the remark in `note`.
+        remark = "(" + langs.in_language_remark(work.language) + ")"
+        e.put("addendum" if e.dialect == "biblatex" else "note", remark, "language")
+
+
+def _other_text(e: _Entry, text: MultiText | None, bibfield: str, model_field: str) -> None:
+    if text is None:
+        return
+    if e.put(bibfield, text.text, model_field):
+        for name, _ in text.variants()[1:]:
+            e.lost(f"{model_field}.{name}", f"{e.fmt} holds one form of the {model_field}")
+        if (
+            text.lang
+            and e.dialect == "biblatex"
+            and langs.primary(text.lang) != langs.primary(e.work.language or text.lang)
+        ):
+            e.lost(f"{model_field}.lang", "BibLaTeX has no language for this field")
+
+
+def _container_field(e: _Entry) -> str:
+    if e.dialect == "bibtex":
+        bt = e.entry_type
+        if bt == "article":
+            return "journal"
+        if bt in ("incollection", "inproceedings", "inbook"):
+            return "booktitle"
+        if bt in ("book",):
+            return "series"
+        return "howpublished"
+    return {
+        "article": "journaltitle",
+        "inbook": "booktitle",
+        "incollection": "booktitle",
+        "inproceedings": "booktitle",
+        "online": "organization",
+        "misc": "howpublished",
+        "book": "maintitle",
+        "dataset": "organization",
+    }.get(e.entry_type, "journaltitle")
+
+
+def _publisher_field(e: _Entry) -> str:
+    if e.dialect == "bibtex":
+        return {"techreport": "institution", "phdthesis": "school",
+                "mastersthesis": "school"}.get(e.entry_type, "publisher")
+    return {
+        "report": "institution",
+        "thesis": "institution",
+        "online": "organization",
+        "misc": "organization",
+    }.get(e.entry_type, "publisher")
+
+
+def build_entry(
+    work: Work, *, dialect: Dialect, ascii: bool = False, location: Location | None = None
+) -> _Entry:
+    e = _Entry(work, dialect, ascii, location)
+    if dialect == "biblatex":
+        btype, subtype, kind, why = _entry_type(work)
+        e.entry_type = btype
+        if why:
+            e.warn(TYPE_FALLBACK, "type", f"exported as @misc: {why}", Severity.INFO)
+        if subtype:
+            e.fields["entrysubtype"] = subtype
+    else:
+        e.entry_type = _bibtex_type(work)
+        subtype, kind = None, work.genre
+        if crosswalk.is_lossy(work.type, "bibtex"):
+            e.lost("type", f"BibTeX has no '{work.type.value}' type: written as @{e.entry_type}")
+
+    e.put_names("author", work.author, "author")
+    e.put_names("editor", work.editor, "editor")
+    e.put_names("translator", work.translator, "translator")
+    if work.title is not None:
+        _title_fields(e, work.title, work)
+    cfield = _container_field(e)
+    _other_text(e, work.container_title, cfield, "container-title")
+    if work.container_title_short:
+        if dialect == "biblatex":
+            e.put("shortjournal", work.container_title_short, "container-title-short")
+        else:
+            e.lost("container-title-short", "BibTeX has no short journal title field")
+    if work.collection_title is not None:
+        _other_text(e, work.collection_title, "series", "collection-title")
+
+    # dates
+    if work.issued is not None:
+        if dialect == "biblatex":
+            e.fields["date"] = _date_biblatex(work.issued)
+        else:
+            e.fields["year"] = f"{work.issued.year:04d}"
+            if work.issued.month is not None:
+                e.fields["month"] = _MONTHS[work.issued.month - 1]
+                e.raw.add("month")
+            if work.issued.day is not None:
+                e.lost("issued.day", "BibTeX dates have a year and a month only")
+            if work.issued.season is not None:
+                e.lost("issued.season", "BibTeX dates have a year and a month only")
+    if work.accessed is not None:
+        e.fields["urldate"] = _date_biblatex(work.accessed)
+
+    # numbers
+    e.put("volume", work.volume or "", "volume")
+    e.put("number", work.issue or "", "issue")
+    if work.pages:
+        e.put("pages", work.pages.replace("–", "--") if ascii else work.pages, "pages")
+    e.put("pagetotal", work.page_count or "", "page-count")
+    e.put("edition", work.edition or "", "edition")
+
+    if work.publisher:
+        e.put(_publisher_field(e), work.publisher, "publisher")
+    if work.publisher_place:
+        e.put("location" if dialect == "biblatex" else "address", work.publisher_place,
+              "publisher-place")
+    if kind:
+        if dialect == "biblatex":
+            e.put("type", kind, "genre")
+        else:
+            e.put("type", kind, "genre")
+    elif work.genre:
+        e.lost("genre", f"@{e.entry_type} has no 'type' field")
+
+    # identifiers
+    if work.doi:
+        e.put("doi", work.doi, "doi", how="verbatim")
+    if work.url:
+        e.put("url", work.url, "url", how="verbatim")
+    _first_only(e, "isbn", work.isbn)
+    _first_only(e, "issn", work.issn)
+
+    # language: biblatex and pandoc read langid (babel names); classic BibTeX tools `language`
+    if work.language:
+        name = langs.babel_name(work.language)
+        if dialect == "biblatex":
+            if name:
+                e.fields["langid"] = name
+            else:
+                e.lost("language", f"biblatex has no language '{work.language}'")
+        else:
+            e.put("language", name or work.language, "language")
+
+    # text
+    e.put("abstract", work.abstract or "", "abstract")
+    if work.keywords:
+        if any("," in k for k in work.keywords):
+            e.lost("keywords", "a keyword contains a comma (keywords are comma-separated)")
+        e.put("keywords", ", ".join(work.keywords), "keywords")
+    if work.note:
+        if langs.remark_language(work.note):
+            e.put("addendum", work.note, "note")
+        else:
+            e.put("note", work.note, "note")
+    if work.license:
+        e.lost("license", f"{e.fmt} has no licence field")
+    _annotation(e)
+    _check_required(e)
+    return e
+
+
+def _first_only(e: _Entry, name: str, values: list[str]) -> None:
+    if not values:
+        return
+    if e.put(name, values[0], name):
+        for i in range(1, len(values)):
+            e.lost(f"{name}[{i}]", f"{e.fmt} holds one {name.upper()}")
+
+
+def _annotation(e: _Entry) -> None:
+    a = e.work.annotation
+    if a is None or a.is_empty():
+        return
+    parts = [p for p in (a.summary, a.evaluation, a.relevance) if p]
+    target = "annotation" if e.dialect == "biblatex" else "annote"
+    if parts:
+        e.put(target, "\n\n".join(parts), "annotation")
+        if len(parts) > 1:
+            e.warn(LOST, "annotation", f"summary, evaluation and relevance joined into one "
+                   f"'{target}' field (paragraphs)", Severity.INFO)
+    for attr in ("tags", "annotator", "date"):
+        if getattr(a, attr):
+            e.lost(f"annotation.{attr}", f"{e.fmt} has no field for the annotation's {attr}")
+
+
+def _check_required(e: _Entry) -> None:
+    if e.dialect != "biblatex":
+        _check_required_bibtex(e)
+        return
+    for name in _REQUIRED[e.entry_type]:
+        if name not in e.fields:
+            e.warn(MISSING, _MODEL_NAME.get(name, name),
+                   f"@{e.entry_type} requires '{name}' and the record has none: biber will "
+                   "report it (nothing is invented)")
+    if "date" not in e.fields:
+        e.warn(MISSING, "issued", f"@{e.entry_type} requires a date and the record has none: "
+               "biber will report it (nothing is invented)")
+
+
+# What the standard .bst styles (plain, unsrt, alpha) warn about when it is empty.
+_REQUIRED_BIBTEX: dict[str, tuple[str, ...]] = {
+    "article": ("author", "title", "journal", "year"),
+    "book": ("author|editor", "title", "publisher", "year"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "techreport": ("author", "title", "institution", "year"),
+    "phdthesis": ("author", "title", "school", "year"),
+    "mastersthesis": ("author", "title", "school", "year"),
+    "misc": (),
+}
+
+
+def _check_required_bibtex(e: _Entry) -> None:
+    for spec in _REQUIRED_BIBTEX.get(e.entry_type, ()):
+        names = spec.split("|")
+        if not any(n in e.fields for n in names):
+            e.warn(MISSING, _MODEL_NAME.get(names[0], names[0]),
+                   f"@{e.entry_type} wants '{spec.replace('|', ' or ')}' and the record has "
+                   "none: bibtex styles will warn (nothing is invented)")
+    if e.entry_type == "article" and "number" in e.fields and "volume" not in e.fields:
+        e.warn(MISSING, "volume", "an issue number without a volume: bibtex's standard "
+               "styles will warn (nothing is invented)")
+    if "author" not in e.fields and "editor" not in e.fields:
+        # the standard styles sort and label by `key` when there is no name
+        e.fields["key"] = e.work.key
+
+
+_MODEL_NAME = {
+    "journal": "container-title",
+    "school": "publisher",
+    "year": "issued",
+    "journaltitle": "container-title",
+    "booktitle": "container-title",
+    "institution": "publisher",
+    "type": "genre",
+}
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def render(entries: list[_Entry]) -> str:
+    from bibtexparser.entrypoint import write_string
+    from bibtexparser.library import Library as BibLibrary
+    from bibtexparser.middlewares import AddEnclosingMiddleware
+    from bibtexparser.model import Block, Entry, Field
+    from bibtexparser.writer import BibtexFormat
+
+    blocks: list[Block] = []
+    for e in entries:
+        fields = [
+            Field(k, v, enclosing="no-enclosing" if k in e.raw else None)
+            for k, v in e.fields.items()
+        ]
+        blocks.append(Entry(e.entry_type, e.work.key, fields))
+    lib = BibLibrary(blocks)
+    fmt = BibtexFormat()  # type: ignore[no-untyped-call]
+    fmt.indent = "  "
+    fmt.block_separator = "\n"
+    stack = [
+        AddEnclosingMiddleware(
+            reuse_previous_enclosing=False,
+            enclose_integers=True,
+            default_enclosing="{",
+            allow_inplace_modification=True,
+        )
+    ]
+    text: str = write_string(lib, unparse_stack=stack, bibtex_format=fmt)
+    return text.strip("\n") + "\n" if text.strip() else ""
+
+
+def export_with(library: Library, options: ExportOptions, dialect: Dialect) -> ExportResult:
+    entries = [
+        build_entry(w, dialect=dialect, ascii=options.ascii, location=library.origin(w.key))
+        for w in selected_works(library, options)
+    ]
+    findings = [f for e in entries for f in e.findings]
+    return ExportResult(render(entries), findings)
+
+
+def export(library: Library, options: ExportOptions) -> ExportResult:
+    return export_with(library, options, "biblatex")
+
+
+__all__ = ["LOST", "MISSING", "NO_LATEX", "TYPE_FALLBACK", "build_entry", "export", "render"]

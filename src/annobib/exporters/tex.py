@@ -1,0 +1,190 @@
+"""TeX escaping for BibTeX/BibLaTeX field values, shared by both exporters.
+
+Two rules hold for every value written:
+
+1. The ten TeX specials ``& % $ # _ { } ~ ^ \\`` are always escaped, with forms that keep the
+   braces of the ``.bib`` file balanced (BibTeX and biber count every brace, escaped or not, so
+   ``\\{`` would break the file): ``\\textbraceleft{}``, ``\\textbackslash{}`` ... So no value
+   can open a TeX command, a comment, math mode or a group that the data did not ask for.
+2. Unicode is kept as is by default (biber and pdflatex's UTF-8 input read it). ``ascii=True``
+   turns every non-ASCII character into its LaTeX form (``\\'e``, ``{\\cyrchar\\CYRK}``); a
+   character without one is kept and reported.
+
+Title words that a style must not lower-case (acronyms, proper nouns in a sentence-case title,
+words with inner capitals such as ``iPhone``) are wrapped in braces by :func:`protect_title`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_TABLE = str.maketrans(_SPECIALS)
+_NEEDS = re.compile(r"[\\{}&%$#_~^\n\r\t]")
+_PARAGRAPH = re.compile(r"[ \t]*(?:\r?\n[ \t]*){2,}")
+_WS = re.compile(r"[ \t]*[\r\n][ \t]*|\t")
+_CYR = re.compile(r"\{\\((?:cyr|CYR)[A-Za-z]*)\}")
+
+PAR = r"\par "  # how a paragraph break inside a field is written
+
+
+def escape(text: str) -> str:
+    """Escape the TeX specials of a plain-text value; paragraph breaks become ``\\par``."""
+    if not _NEEDS.search(text):
+        return text
+    out = text.translate(_TABLE)
+    if "\n" in out or "\r" in out or "\t" in out:
+        out = _PARAGRAPH.sub(lambda _m: " " + PAR, out)
+        out = _WS.sub(" ", out)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _encoder() -> Any:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder  # type: ignore[import-untyped]
+
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy="keep",
+        unknown_char_warning=False,
+    )
+
+
+def to_ascii(tex: str) -> tuple[str, list[str]]:
+    """Non-ASCII characters of already-escaped text → LaTeX macros.
+
+    Returns the text and the characters that have no LaTeX form (kept as they are).
+    """
+    if tex.isascii():
+        return tex, []
+    out: str = _encoder().unicode_to_latex(tex)
+    out = _CYR.sub(lambda m: "{\\cyrchar\\" + m.group(1) + "}", out)
+    missing = sorted({c for c in out if not c.isascii()})
+    return out, missing
+
+
+# --- titles ---------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\S+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _caps(word: str) -> int:
+    return sum(1 for c in word if c.isupper())
+
+
+def _is_sentence_case(words: list[str]) -> bool:
+    """More than a quarter of the words after the first start lower-case: capitals then mark
+    proper nouns.
+
+    Only plain words of four or more letters are counted: short function words (of, and, in)
+    are lower-case in both styles, and acronyms or words like ``iPhone`` say nothing.
+    """
+    later = [
+        w
+        for w in words[1:]
+        if _LETTER.match(w)
+        and sum(1 for c in w if c.isalpha()) >= 4
+        and _caps(w) <= 1
+        and not any(c.isupper() for c in w[1:])
+    ]
+    if not later:
+        return True
+    lower = sum(1 for w in later if not w[0].isupper())
+    # title case capitalises every long word but perhaps a preposition ("with", "from")
+    return lower * 4 > len(later)
+
+
+def _needs_protection(word: str, first: bool, sentence_case: bool) -> bool:
+    if "-" in word.strip("-"):
+        # a compound is judged by its parts: "Military-Technical" is title case, "COVID-19"
+        # an acronym, "Xinjiang-Uygur" two proper nouns in a sentence-case title
+        parts = [p for p in word.split("-") if p]
+        return any(
+            _needs_protection(p, first and i == 0, sentence_case) for i, p in enumerate(parts)
+        )
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return False
+    caps = sum(1 for c in letters if c.isupper())
+    if caps == 0:
+        return False
+    if caps >= 2 and len(letters) >= 2:
+        return True  # NATO, COVID-19, McDonald, LaTeX
+    if not letters[0].isupper():
+        return True  # iPhone, eBay
+    return sentence_case and not first
+
+
+def protect_title(text: str, *, ascii: bool = False) -> tuple[str, list[str]]:
+    """Escape a title and brace the words a style must not re-case.
+
+    Returns the TeX text and the characters that could not be written in ASCII mode.
+    """
+    words = text.split(" ")
+    sentence_case = _is_sentence_case([w for w in words if w])
+    parts: list[str] = []
+    first = True
+    after_colon = False
+    for w in words:
+        if not w:
+            parts.append("")
+            continue
+        protect = _needs_protection(w, first or after_colon, sentence_case)
+        esc = escape(w)
+        parts.append("{" + esc + "}" if protect else esc)
+        first = False
+        after_colon = w.endswith((":", ".", "?", "!"))
+    out = " ".join(parts)
+    if ascii:
+        return to_ascii(out)
+    return out, []
+
+
+def value(text: str, *, ascii: bool = False) -> tuple[str, list[str]]:
+    """A plain field value: escaped, and in ASCII mode with LaTeX for non-ASCII characters."""
+    out = escape(text)
+    if ascii:
+        return to_ascii(out)
+    return out, []
+
+
+# --- names ----------------------------------------------------------------------------------
+
+_AND = re.compile(r"\band\b", flags=re.IGNORECASE)
+
+
+def name_part(text: str, *, ascii: bool = False) -> tuple[str, list[str]]:
+    """One part of a name (family, given). A comma or a free-standing ``and`` would split the
+    name list, so such a part is wrapped in braces."""
+    out, missing = value(text, ascii=ascii)
+    if "," in text or _AND.search(text):
+        out = "{" + out + "}"
+    return out, missing
+
+
+# --- reading back -----------------------------------------------------------------------------
+
+_UNESCAPE = {v: k for k, v in _SPECIALS.items()}
+_UNESCAPE_RE = re.compile(
+    "|".join(re.escape(v) for v in sorted(_UNESCAPE, key=len, reverse=True))
+)
+
+
+def unescape_specials(tex: str) -> str:
+    """The inverse of :func:`escape` for the forms it writes (used by tests and the reader)."""
+    return _UNESCAPE_RE.sub(lambda m: _UNESCAPE[m.group(0)], tex)

@@ -1,0 +1,151 @@
+"""BibLaTeX, BibTeX and RIS exports: fields, types, warnings for what a format cannot hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import bibtexparser
+import pytest
+import rispy
+
+from annobib.exporters import ExportOptions, export
+from annobib.model.library import Document, Library, LoadedDocument
+from annobib.sources.yaml import load_paths
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+ARTICLE = {
+    "key": "kuzmina2022",
+    "type": "journal-article",
+    "title": {"text": "Евразийская интеграция и Центральная Азия", "lang": "ru",
+              "translated": {"text": "Eurasian integration and Central Asia", "lang": "en"}},
+    "author": ["Кузьмина, Е. М.", "{ООН}"],
+    "container-title": "Постсоветские исследования",
+    "issued": "2022-03",
+    "accessed": "2022-05-14",
+    "volume": "5",
+    "issue": "3",
+    "pages": "210–225",
+    "doi": "10.24975/2313-8920-2022-5-3-210-225",
+    "url": "https://example.org/a?x=1&y=%20#frag",
+    "language": "ru",
+    "keywords": ["ЕАЭС", "Central Asia"],
+    "abstract": "Line & one\n\nParagraph two",
+    "annotation": {"summary": "Summary $x^2$", "tags": ["t"]},
+    "license": "CC BY 4.0",
+}
+
+
+def library_of(*works: dict[str, Any]) -> Library:
+    return Library([LoadedDocument("x.yaml", Document.model_validate({"works": list(works)}))])
+
+
+def parse_bib(text: str) -> dict[str, dict[str, str]]:
+    lib = bibtexparser.parse_string(text)
+    assert not lib.failed_blocks
+    return {e.key: {f.key: f.value for f in e.fields} | {"@type": e.entry_type}
+            for e in lib.entries}
+
+
+def findings_by(result_findings: list[Any], key: str) -> set[str]:
+    return {f.field for f in result_findings if f.key == key}
+
+
+def test_biblatex_article_fields() -> None:
+    res = export(library_of(ARTICLE), "biblatex")
+    e = parse_bib(res.text)["kuzmina2022"]
+    assert e["@type"] == "article"
+    assert e["author"] == "Кузьмина, Е. М. and {ООН}"
+    assert e["title"] == "Евразийская интеграция и {Центральная} {Азия}"
+    assert e["titleaddon"] == "[Eurasian integration and Central Asia]"
+    assert e["journaltitle"] == "Постсоветские исследования"
+    assert e["date"] == "2022-03"
+    assert e["urldate"] == "2022-05-14"
+    assert e["langid"] == "russian"
+    assert e["number"] == "3"
+    assert e["pages"] == "210–225"
+    assert e["url"] == "https://example.org/a?x=1&y=%20#frag"  # verbatim field
+    assert e["abstract"] == r"Line \& one \par Paragraph two"
+    assert e["annotation"] == r"Summary \$x\textasciicircum{}2\$"
+    lost = findings_by(res.findings, "kuzmina2022")
+    assert {"license", "annotation.tags", "title.translated.lang"} <= lost
+
+
+def test_biblatex_ascii_mode() -> None:
+    res = export(library_of(ARTICLE), "biblatex", ExportOptions(ascii=True))
+    body = res.text.replace("https://example.org/a?x=1&y=%20#frag", "")
+    assert body.isascii()
+    assert r"{\cyrchar\CYRK}" in body
+    assert "--" in parse_bib(res.text)["kuzmina2022"]["pages"]
+
+
+def test_bibtex_dialect() -> None:
+    res = export(library_of(ARTICLE), "bibtex")
+    e = parse_bib(res.text)["kuzmina2022"]
+    assert e["@type"] == "article"
+    assert e["journal"] == "Постсоветские исследования"
+    assert e["year"] == "2022" and e["month"] == "mar"
+    assert "month = mar" in res.text  # a macro, not {mar}
+    assert e["language"] == "russian"
+    assert e["annote"].startswith("Summary")
+
+
+def test_types_and_fallbacks() -> None:
+    lib = library_of(
+        {"key": "web", "type": "web-page", "title": "Page", "url": "https://example.org/"},
+        {"key": "news", "type": "newspaper-article", "container-title": "Izvestia",
+         "issued": "1997-02-19"},
+        {"key": "treaty", "type": "treaty", "title": "Agreement", "issued": "2018-11-22"},
+        {"key": "ch", "type": "chapter", "title": "Ch", "author": ["A, B"],
+         "container-title": "Book", "issued": "1997"},
+        {"key": "th", "type": "thesis", "title": "T", "author": ["A, B"], "issued": "2001"},
+    )
+    res = export(lib, "biblatex")
+    bib = parse_bib(res.text)
+    assert bib["web"]["@type"] == "online"
+    assert bib["news"]["@type"] == "article" and bib["news"]["entrysubtype"] == "newspaper"
+    assert bib["treaty"]["@type"] == "misc" and bib["treaty"]["entrysubtype"] == "treaty"
+    assert bib["treaty"]["type"] == "treaty"
+    assert bib["ch"]["@type"] == "inbook"  # no editor: @incollection would require one
+    assert bib["th"]["@type"] == "misc" and bib["th"]["entrysubtype"] == "thesis"
+    # what biber will report is reported by annobib too
+    missing = {(f.key, f.field) for f in res.findings if f.code == "A404"}
+    assert ("web", "issued") in missing
+    assert ("news", "author") in missing and ("news", "title") in missing
+
+
+def test_ris_tags_and_crlf() -> None:
+    res = export(library_of(ARTICLE), "ris")
+    assert "\r\n" in res.text and "\n" not in res.text.replace("\r\n", "")
+    (rec,) = rispy.loads(res.text)
+    assert rec["type_of_reference"] == "JOUR"
+    assert rec["id"] == "kuzmina2022"
+    assert rec["authors"] == ["Кузьмина, Е. М.", "ООН"]
+    assert rec["title"] == "Евразийская интеграция и Центральная Азия"
+    assert rec["translated_title"] == "Eurasian integration and Central Asia"
+    assert rec["secondary_title"] == "Постсоветские исследования"
+    assert rec["year"] == "2022" and rec["date"] == "2022/03"
+    assert rec["access_date"] == "2022/05/14"
+    assert rec["start_page"] == "210" and rec["end_page"] == "225"
+    assert rec["doi"] == "10.24975/2313-8920-2022-5-3-210-225"
+    assert rec["language"] == "ru"
+    assert rec["keywords"] == ["ЕАЭС", "Central Asia"]
+    assert rec["notes"] == ["Summary $x^2$"]
+    assert rec["abstract"] == "Line & one Paragraph two"
+    assert {"license", "annotation.tags"} <= findings_by(res.findings, "kuzmina2022")
+
+
+@pytest.mark.parametrize("fmt", ["biblatex", "bibtex", "ris", "csljson"])
+def test_every_data_record_exports(fmt: str) -> None:
+    loaded = load_paths(sorted(DATA.glob("*.yaml")))
+    keys = [w.key for w in loaded.library.works()]
+    assert len(keys) > 40
+    res = export(loaded.library, fmt)
+    if fmt in ("biblatex", "bibtex"):
+        assert list(parse_bib(res.text)) == keys
+    elif fmt == "ris":
+        assert [r["id"] for r in rispy.loads(res.text)] == keys
+    # every warning names a record and a field
+    for f in res.findings:
+        assert f.key in keys and f.field

@@ -1,0 +1,99 @@
+"""TeX escaping: specials always escaped with balanced braces; Unicode kept unless --ascii."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from annobib.exporters import tex
+
+
+def balanced(s: str) -> bool:
+    depth = 0
+    for c in s:
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def test_specials_are_escaped() -> None:
+    out = tex.escape(r"A & B % C $ D # E _ F { G } H ~ I ^ J \ K")
+    assert out == (
+        r"A \& B \% C \$ D \# E \_ F \textbraceleft{} G \textbraceright{} H "
+        r"\textasciitilde{} I \textasciicircum{} J \textbackslash{} K"
+    )
+
+
+def test_injection_attempt_stays_text() -> None:
+    out = tex.escape(r"\input{/etc/passwd}\def\x{}%")
+    assert "\\input" not in out.replace(r"\textbackslash{}input", "")
+    assert balanced(out)
+    assert tex.unescape_specials(out) == r"\input{/etc/passwd}\def\x{}%"
+
+
+def test_unicode_kept_by_default() -> None:
+    assert tex.escape("Кузьмина, Е. М. — «Евразия»") == "Кузьмина, Е. М. — «Евразия»"
+
+
+def test_ascii_mode_cyrillic_uses_cyrchar() -> None:
+    out, missing = tex.value("Ёж café", ascii=True)
+    assert out.isascii()
+    assert r"{\cyrchar\CYRYO}" in out and r"{\cyrchar\cyrzh}" in out
+    assert r"\'e" in out
+    assert missing == []
+
+
+def test_ascii_mode_reports_characters_without_latex() -> None:
+    _out, missing = tex.value("中", ascii=True)
+    assert missing == ["中"]
+
+
+def test_paragraphs_become_par() -> None:
+    assert tex.escape("one\n\ntwo\nthree") == r"one \par two three"
+
+
+def test_title_protection_sentence_case() -> None:
+    out, _ = tex.protect_title("Relations of China with the countries of Central Asia and the SCO")
+    # sentence case: capitalised words after the first are proper nouns
+    assert out == "Relations of {China} with the countries of {Central} {Asia} and the {SCO}"
+
+
+def test_title_protection_russian_sentence_case() -> None:
+    out, _ = tex.protect_title("Евразийская интеграция и Центральная Азия")
+    assert out == "Евразийская интеграция и {Центральная} {Азия}"
+
+
+def test_title_protection_title_case_only_acronyms() -> None:
+    out, _ = tex.protect_title("Three Goals of China’s Military Diplomacy in the XXI Century")
+    assert out == "Three Goals of China’s Military Diplomacy in the {XXI} Century"
+
+
+def test_title_protection_inner_capitals_and_compounds() -> None:
+    out, _ = tex.protect_title("Using iPhone and COVID-19 Data in Military-Technical Work")
+    assert "{iPhone}" in out and "{COVID-19}" in out and "{Military-Technical}" not in out
+
+
+def test_name_part_with_and_is_braced() -> None:
+    out, _ = tex.name_part("Smith and Sons")
+    assert out == "{Smith and Sons}"
+
+
+@given(st.text())
+def test_escape_is_balanced_and_reversible(s: str) -> None:
+    out = tex.escape(s)
+    assert balanced(out)
+    # no unescaped special survives
+    stripped = re.sub(r"\\(textbraceleft|textbraceright|textbackslash|textasciitilde|"
+                      r"textasciicircum)\{\}|\\[&%$#_]", "", out)
+    assert not re.search(r"[\\{}&%$#_~^]", stripped)
+    if "\n" not in s and "\r" not in s and "\t" not in s:
+        assert tex.unescape_specials(out) == s
+
+
+@given(st.text(min_size=1))
+def test_title_protection_is_balanced(s: str) -> None:
+    out, _ = tex.protect_title(s)
+    assert balanced(out)

@@ -24,9 +24,18 @@ def run(library: Library, *, today: _dt.date | None = None) -> list[Finding]:
 
 
 def _duplicate_keys(library: Library) -> Iterator[Finding]:
+    seen: set[str] = set()
+    dups: set[str] = set()
+    for loaded in library.documents:
+        for key in loaded.defined_keys():
+            (dups if key in seen else seen).add(key)
+    if not dups:
+        return  # the common case: no positions needed
     first: dict[str, Location] = {}
     for loaded in library.documents:
         for key, loc in loaded.definitions:
+            if key not in dups:
+                continue
             if key in first:
                 prev = first[key]
                 yield Finding(
@@ -43,7 +52,11 @@ def _duplicate_keys(library: Library) -> Iterator[Finding]:
 
 
 def _dangling_refs(library: Library) -> Iterator[Finding]:
-    known = {key for loaded in library.documents for key, _ in loaded.definitions}
+    known = {key for loaded in library.documents for key in loaded.defined_keys()}
+    if all(key in known for loaded in library.documents for key in loaded.ref_keys()):
+        return  # the common case: no positions needed
+    # a record that failed validation is reported already; a ref to it is not dangling
+    known |= {key for loaded in library.documents for key, _ in loaded.definitions}
     for loaded in library.documents:
         for key, loc in loaded.refs:
             if key not in known:
@@ -58,7 +71,6 @@ def _dangling_refs(library: Library) -> Iterator[Finding]:
 
 def _numbering(loaded: LoadedDocument) -> Iterator[Finding]:
     doc = loaded.document
-    where = loaded.origins.get(doc.article.key) if doc.article else Location(loaded.path)
     owner = doc.article.key if doc.article else None
     for name, numbers in (
         ("references", [r.n for r in doc.references]),
@@ -69,7 +81,7 @@ def _numbering(loaded: LoadedDocument) -> Iterator[Finding]:
                 "A203",
                 Severity.WARNING,
                 f"{name} are not numbered 1..{len(numbers)} in order (found {_runs(numbers)})",
-                where,
+                loaded.locate(owner, name) if owner else Location(loaded.path),
                 key=owner,
                 field=name,
             )
@@ -81,8 +93,8 @@ def _runs(numbers: list[int]) -> str:
 
 
 def _work_rules(work: Work, loaded: LoadedDocument, today: _dt.date) -> Iterator[Finding]:
-    def at(name: str) -> Location | None:
-        return loaded.fields.get((work.key, name), loaded.origins.get(work.key))
+    def at(name: str) -> Location:
+        return loaded.locate(work.key, name)
 
     if work.accessed is not None:
         acc = work.accessed.sort_tuple()

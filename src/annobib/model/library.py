@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -59,17 +59,70 @@ class Document(Kebab):
 
 
 @dataclass(slots=True)
-class LoadedDocument:
-    """A document with where it came from and where each record key was defined."""
+class SourceIndex:
+    """Where things are in a document's file: record definitions, ``ref:`` uses, fields."""
 
-    path: str
-    document: Document
+    #: the first definition of each record key
     origins: dict[str, Location] = field(default_factory=dict)
     #: every definition of a record key (duplicates included) and every ``ref:`` use, in order
     definitions: list[tuple[str, Location]] = field(default_factory=list)
     refs: list[tuple[str, Location]] = field(default_factory=list)
     #: where each top-level field of each record is written: (key, field) -> Location
     fields: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class LoadedDocument:
+    """A document with where it came from.
+
+    Positions are computed only when asked for (a finding needs a line): ``indexer`` is given
+    by the loader and called at most once, so loading valid files never pays for them.
+    """
+
+    path: str
+    document: Document
+    indexer: Callable[[], SourceIndex] | None = None
+    _index: SourceIndex | None = None
+
+    @property
+    def index(self) -> SourceIndex:
+        if self._index is None:
+            self._index = self.indexer() if self.indexer is not None else SourceIndex()
+        return self._index
+
+    @property
+    def origins(self) -> dict[str, Location]:
+        return self.index.origins
+
+    @property
+    def definitions(self) -> list[tuple[str, Location]]:
+        return self.index.definitions
+
+    @property
+    def refs(self) -> list[tuple[str, Location]]:
+        return self.index.refs
+
+    @property
+    def fields(self) -> dict[tuple[str, str], Location]:
+        return self.index.fields
+
+    def defined_keys(self) -> list[str]:
+        """Keys of the records this file defines (valid ones), in order; no positions needed."""
+        return [w.key for w in self.document.inline_works()]
+
+    def ref_keys(self) -> list[str]:
+        doc = self.document
+        out = [r.ref for r in doc.references if r.ref is not None]
+        out.extend(c.ref for c in doc.cites() if c.ref is not None)
+        return out
+
+    def locate(self, key: str, field_name: str | None = None) -> Location:
+        """Best position for ``key`` (and its ``field_name``), the file alone if unknown."""
+        if field_name is not None:
+            found = self.fields.get((key, field_name))
+            if found is not None:
+                return found
+        return self.origins.get(key, Location(self.path))
 
 
 @dataclass(slots=True)
@@ -104,12 +157,8 @@ class Library:
     def origin(self, key: str, field: str | None = None) -> Location | None:
         """Where record ``key`` (or its ``field``, kebab-case, when written) is in its file."""
         for loaded in self.documents:
-            if key in loaded.origins:
-                if field is not None:
-                    found = loaded.fields.get((key, field))
-                    if found is not None:
-                        return found
-                return loaded.origins[key]
+            if key in loaded.defined_keys():
+                return loaded.locate(key, field)
         return None
 
     def articles(self) -> list[Work]:

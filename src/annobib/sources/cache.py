@@ -10,17 +10,16 @@ never change a result. ``ANNOBIB_NO_CACHE=1`` switches it off.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
-import pickle
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from annobib import __version__
-from annobib.findings import Finding
-from annobib.model.library import LoadedDocument
+from annobib.findings import Finding, Location, Severity
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -41,40 +40,58 @@ def _entry(raw: bytes, name: str) -> Path:
     h.update(f"{_FORMAT}\0{__version__}\0{name}\0".encode())
     h.update(raw)
     digest = h.hexdigest()
-    return cache_dir() / digest[:2] / f"{digest}.pickle"
+    return cache_dir() / digest[:2] / f"{digest}.marshal"
 
 
-def get(raw: bytes, name: str) -> tuple[LoadedDocument | None, list[Finding]] | None:
+def _finding_row(f: Finding) -> tuple[Any, ...]:
+    loc = f.location or Location()
+    return (
+        f.code,
+        f.severity.value,
+        f.message,
+        loc.file,
+        loc.line,
+        loc.col,
+        f.key,
+        f.field,
+        f.data,
+    )
+
+
+def _finding(row: tuple[Any, ...]) -> Finding:
+    code, severity, message, file, line, col, key, field, data = row
+    return Finding(code, Severity(severity), message, Location(file, line, col), key, field, data)
+
+
+def get(raw: bytes, name: str) -> tuple[dict[str, Any] | None, list[Finding]] | None:
+    """The cached (validated document data, findings) for these bytes, or None on a miss."""
     if not _enabled():
         return None
     try:
-        with _entry(raw, name).open("rb") as fh:
-            value: Any = pickle.load(fh)
+        value: Any = marshal.loads(_entry(raw, name).read_bytes())
+        stamp, rows, data = value
+        if stamp != _FORMAT:
+            return None
+        return data, [_finding(tuple(r)) for r in rows]
     except Exception:  # a missing, stale or corrupt entry is a miss
         return None
-    if (
-        isinstance(value, tuple)
-        and len(value) == 2
-        and (value[0] is None or isinstance(value[0], LoadedDocument))
-        and isinstance(value[1], list)
-    ):
-        return value[0], value[1]
-    return None
 
 
-def put(raw: bytes, name: str, loaded: LoadedDocument | None, findings: list[Finding]) -> None:
+def put(raw: bytes, name: str, data: dict[str, Any] | None, findings: list[Finding]) -> None:
+    """Remember the validated document data (canonical plain form) and findings."""
     if not _enabled():
         return
     target = _entry(raw, name)
     try:
+        payload = marshal.dumps((_FORMAT, [_finding_row(f) for f in findings], data))
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((loaded, findings), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(payload)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except OSError:
+    except (OSError, ValueError):
         return

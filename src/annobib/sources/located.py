@@ -243,3 +243,78 @@ def format_path(path: Path) -> str:
         else:
             out += ("." if out else "") + part
     return out
+
+
+class NeedsLocating(Exception):
+    """The fast reader met something it reports only with positions: use :func:`read_located`."""
+
+
+def read_plain(text: str) -> Any:
+    """Parse ``text`` to plain data as fast as possible, without positions.
+
+    Raises :class:`NeedsLocating` on anything that must be reported (syntax error, duplicate
+    key, tag, anchor, alias, non-string key, several documents); the caller then re-reads the
+    file with :func:`read_located`, which reports it with line and column. Valid files, the
+    common case, are read once.
+    """
+    scalar_t = yaml.ScalarEvent
+    map_start_t = yaml.MappingStartEvent
+    seq_start_t = yaml.SequenceStartEvent
+    map_end_t = yaml.MappingEndEvent
+    seq_end_t = yaml.SequenceEndEvent
+    alias_t = yaml.AliasEvent
+    doc_start_t = yaml.DocumentStartEvent
+    nulls = _NULLS
+    root: list[Any] = []
+    # stack entries: [container, is_map, pending_key]
+    stack: list[list[Any]] = [[root, False, None]]
+    documents = 0
+    try:
+        for ev in yaml.parse(text, Loader=_Loader):
+            t = type(ev)
+            if t is scalar_t:
+                if ev.anchor or (
+                    ev.tag is not None
+                    and not ev.implicit[0]
+                    and not ev.implicit[1]
+                    and ev.tag != "!"
+                ):
+                    raise NeedsLocating
+                value: Any = ev.value
+                if not ev.style and ev.implicit[0] and value in nulls:
+                    value = None
+            elif t is map_start_t or t is seq_start_t:
+                if ev.anchor or (ev.tag is not None and not ev.implicit):
+                    raise NeedsLocating
+                value = {} if t is map_start_t else []
+            elif t is map_end_t or t is seq_end_t:
+                stack.pop()
+                continue
+            elif t is alias_t:
+                raise NeedsLocating
+            elif t is doc_start_t:
+                documents += 1
+                if documents > 1:
+                    raise NeedsLocating
+                continue
+            else:
+                continue
+            top = stack[-1]
+            if top[1]:
+                key = top[2]
+                if key is None:
+                    if type(value) is not str or value in top[0]:
+                        raise NeedsLocating
+                    top[2] = value
+                    continue
+                top[0][key] = value
+                top[2] = None
+            else:
+                top[0].append(value)
+            if t is map_start_t:
+                stack.append([value, True, None])
+            elif t is seq_start_t:
+                stack.append([value, False, None])
+    except yaml.YAMLError as exc:
+        raise NeedsLocating from exc
+    return root[0] if root else None

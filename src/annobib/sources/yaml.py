@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,16 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from annobib.findings import Finding, Location, Severity
-from annobib.model.library import Document, Library, LoadedDocument
+from annobib.model.library import Document, Library, LoadedDocument, SourceIndex
 from annobib.model.record import Work
 from annobib.model.references import Footnote, Reference
-from annobib.sources.located import Located, format_path, read_located
+from annobib.sources.located import (
+    Located,
+    NeedsLocating,
+    format_path,
+    read_located,
+    read_plain,
+)
 from annobib.sources.located import Path as NodePath
 
 #: Files above this size are refused (a safety bound; override with ANNOBIB_MAX_FILE_BYTES).
@@ -106,7 +113,12 @@ def load_file(
 
         hit = cache.get(raw, name)
         if hit is not None:
-            return hit[0], hit[1], True
+            data, cached = hit
+            if data is None:
+                return None, cached, True
+            # validated when it was cached; the model is checked again, positions stay lazy
+            doc = Document.model_validate(data)
+            return LoadedDocument(name, doc, indexer=_indexer_from_bytes(raw, name)), cached, True
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -116,12 +128,27 @@ def load_file(
         return None, [Finding("A100", Severity.ERROR, msg, Location(name, line, col))], False
     if text.startswith("\ufeff"):
         text = text[1:]
-    loaded, findings = parse_document(text, name)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small objects: collections would cost half the time
+    try:
+        loaded, findings = parse_document(text, name)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     if use_cache:
         from annobib.sources import cache
 
-        cache.put(raw, name, loaded, findings)
+        plain = document_data(loaded.document) if loaded is not None else None
+        cache.put(raw, name, plain, findings)
     return loaded, findings, True
+
+
+def _indexer_from_bytes(raw: bytes, name: str) -> Callable[[], SourceIndex]:
+    def build() -> SourceIndex:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+        return _indexer(text, name, None)()
+
+    return build
 
 
 # --- validation, one record at a time --------------------------------------------------------
@@ -134,12 +161,23 @@ _TOP_LISTS: dict[str, type[BaseModel]] = {
 
 
 def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, list[Finding]]:
-    located = read_located(text, filename)
-    data = located.data
+    located: Located | None = None
+    try:
+        data = read_plain(text)  # the fast path: no positions until something needs one
+    except NeedsLocating:
+        located = read_located(text, filename)
+        data = located.data
     article_key = _key_of(data.get("article")) if isinstance(data, dict) else None
-    findings = [_owned(f, data, article_key) for f in located.findings]
+    findings = [_owned(f, data, article_key) for f in located.findings] if located else []
+
+    def loc() -> Located:
+        nonlocal located
+        if located is None:
+            located = read_located(text, filename)
+        return located
+
     if data is None:
-        if located.complete:
+        if located is None or located.complete:
             findings.append(
                 Finding("A107", Severity.ERROR, "the file is empty", Location(filename, 1, 1))
             )
@@ -172,7 +210,7 @@ def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, lis
         )
         doc_fields["annobib"] = 1
     elif version != "1":
-        pos = located.where(("annobib",))
+        pos = loc().where(("annobib",))
         findings.append(
             Finding(
                 "A108",
@@ -190,7 +228,7 @@ def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, lis
     try:
         doc = Document.model_validate(doc_fields)
     except ValidationError as exc:
-        findings.extend(_errors(exc, (), located, filename, data, article_key))
+        findings.extend(_errors(exc, (), loc(), filename, data, article_key))
         # keep what is valid: retry without the article if it is the culprit
         keep = {k: v for k, v in doc_fields.items() if k in ("annobib",)}
         try:
@@ -204,7 +242,7 @@ def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, lis
             continue
         base: NodePath = (list_name,)
         if not isinstance(items, list):
-            pos = located.where(base) or (1, 1)
+            pos = loc().where(base) or (1, 1)
             findings.append(
                 Finding(
                     "A110",
@@ -217,44 +255,56 @@ def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, lis
             )
             continue
         good: list[Any] = []
+        cut_short = located.open_paths if located is not None else set()
         for i, item in enumerate(items):
-            if (*base, i) in located.open_paths:
+            if (*base, i) in cut_short:
                 continue  # cut short by the syntax error already reported
             try:
                 good.append(model.model_validate(item))
             except ValidationError as exc:
-                findings.extend(_errors(exc, (*base, i), located, filename, data, article_key))
+                findings.extend(_errors(exc, (*base, i), loc(), filename, data, article_key))
         getattr(doc, list_name).extend(good)
 
-    loaded = LoadedDocument(filename, doc)
-    _collect_origins(data, (), located, loaded)
-    return loaded, findings
+    return LoadedDocument(filename, doc, indexer=_indexer(text, filename, located)), findings
 
 
-def _collect_origins(node: Any, path: NodePath, located: Located, out: LoadedDocument) -> None:
+def _indexer(text: str, filename: str, located: Located | None) -> Callable[[], SourceIndex]:
+    def build() -> SourceIndex:
+        loc = located if located is not None else read_located(text, filename)
+        index = SourceIndex()
+        _collect_origins(loc.data, (), loc, index, filename)
+        return index
+
+    return build
+
+
+def _collect_origins(
+    node: Any, path: NodePath, located: Located, out: SourceIndex, filename: str
+) -> None:
     """Record where each work (a mapping with a string 'key' and 'type') is defined, and where
     each ``ref:`` points from."""
     if isinstance(node, dict):
         key = node.get("key")
         if isinstance(key, str) and "type" in node:
-            loc = Location(out.path, *(located.where(path) or (1, 1)))
+            loc = Location(filename, *(located.where(path) or (1, 1)))
             out.definitions.append((key, loc))
             if key not in out.origins:
                 out.origins[key] = loc
                 for name in node:
                     pos = located.where((*path, name))
                     if pos is not None:
-                        out.fields[(key, name)] = Location(out.path, *pos)
+                        out.fields[(key, name)] = Location(filename, *pos)
         ref = node.get("ref")
         if isinstance(ref, str):
-            out.refs.append((ref, Location(out.path, *(located.where((*path, "ref")) or (1, 1)))))
+            where = located.where((*path, "ref")) or (1, 1)
+            out.refs.append((ref, Location(filename, *where)))
         for k, v in node.items():
             if isinstance(v, (dict, list)):
-                _collect_origins(v, (*path, k), located, out)
+                _collect_origins(v, (*path, k), located, out, filename)
     elif isinstance(node, list):
         for i, v in enumerate(node):
             if isinstance(v, (dict, list)):
-                _collect_origins(v, (*path, i), located, out)
+                _collect_origins(v, (*path, i), located, out, filename)
 
 
 def _owned(finding: Finding, data: Any, article_key: str | None) -> Finding:

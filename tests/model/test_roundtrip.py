@@ -120,3 +120,18 @@ def test_generated_records_round_trip(ws: list[Work]) -> None:
     again, findings = parse_document(text, "gen.yaml")
     assert findings == []
     assert again is not None and again.document == doc
+
+
+def test_single_author_short_form_and_schema() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    text = "annobib: 1\nworks:\n  - {key: t, type: book, author: 'Tomberg, I. R.'}\n"
+    loaded, findings = parse_document(text, "one.yaml")
+    assert findings == [] and loaded is not None
+    person = loaded.document.works[0].author[0]
+    assert (person.family, person.initials) == ("Tomberg", "I. R.")
+    schema = json.loads((ROOT / "docs" / "annobib.schema.json").read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(yaml.safe_load(text))) == []

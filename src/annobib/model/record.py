@@ -88,7 +88,7 @@ class Work(Kebab):
             return str(v)
         return v
 
-    @field_validator("isbn", "issn", "keywords", mode="before")
+    @field_validator("author", "editor", "translator", "isbn", "issn", "keywords", mode="before")
     @classmethod
     def _one_or_many(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v

@@ -44,6 +44,15 @@ def build_schema() -> dict[str, Any]:
             "anyOf": [short, full],
         }
     defs["PartialDate"] = _DATE
+    # one person or one keyword may be written without the list brackets
+    work_props = defs["Work"]["properties"]
+    for name in ("author", "editor", "translator", "isbn", "issn", "keywords"):
+        listed = work_props[name]
+        work_props[name] = {
+            "anyOf": [listed["items"], {k: v for k, v in listed.items() if k != "default"}],
+            "default": listed.get("default", []),
+            **({"title": listed["title"]} if "title" in listed else {}),
+        }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

@@ -85,3 +85,19 @@ def test_list_plain(tmp_path: Path) -> None:
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 46
     assert any(line.startswith("tomberg2022\tjournal-article\t2022\t") for line in lines)
+
+
+def test_export_file_gets_normal_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "lib.json"
+        assert runner.invoke(app, ["export", str(DATA), "-o", str(out)]).exit_code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644  # not mkstemp's 0600
+        out.chmod(0o640)
+        assert runner.invoke(app, ["export", str(DATA), "-o", str(out)]).exit_code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o640  # an existing file keeps its mode
+    finally:
+        os.umask(old)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -52,12 +50,6 @@ def exit_code_for(findings: list[Finding], fail_on: FailOn, unreadable: bool) ->
 
 def write_atomic(path: Path, text: str, *, newline: str | None = None) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same directory and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from annobib.atomic import write_text_atomic
+
+    write_text_atomic(path, text, newline=newline)

@@ -502,16 +502,8 @@ def dump_document(doc: Document) -> str:
 
 def write_document(path: Path, doc: Document, *, overwrite: bool = False) -> None:
     """Write ``doc`` to ``path`` atomically; refuse to replace an existing file unless asked."""
-    import tempfile
+    from annobib.atomic import write_text_atomic
 
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} exists; not overwriting it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(dump_document(doc))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, dump_document(doc))

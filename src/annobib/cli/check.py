@@ -1,0 +1,336 @@
+"""``annobib check``: verify records against Crossref, suggest DOIs, gate CI honestly."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from annobib.cli.common import PathsArg, default_paths
+from annobib.cli.exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from annobib.checks.crossref import CheckResult
+    from annobib.model import Library
+    from annobib.services.base import MetadataService
+
+
+class CheckFormat(StrEnum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+
+
+class OnUnreachable(StrEnum):
+    passes = "pass"
+    warn = "warn"
+    fail = "fail"
+
+
+_SEVERITIES = ("error", "warning", "info")
+_STATUSES = ("differs", "not-found", "other-agency", "retracted-corrected", "no-doi")
+DEFAULT_FAIL_ON = "error"
+
+
+def parse_fail_on(value: str) -> tuple[set[str], set[str]]:
+    """``--fail-on`` as (severities, statuses). ``never`` is both empty."""
+    severities: set[str] = set()
+    statuses: set[str] = set()
+    for token in (t.strip().lower() for t in value.split(",")):
+        if not token:
+            continue
+        if token == "never":
+            continue
+        if token in _SEVERITIES:
+            severities.add(token)
+        elif token in _STATUSES:
+            statuses.add(token)
+        else:
+            raise typer.BadParameter(
+                f"unknown value '{token}': use never, a severity ({', '.join(_SEVERITIES)}) "
+                f"or a status ({', '.join(_STATUSES)}), comma-separated",
+                param_hint="--fail-on",
+            )
+    return severities, statuses
+
+
+def decide_exit(result: CheckResult, fail_on: str, on_unreachable: OnUnreachable,
+                unreadable: bool = False) -> ExitCode:
+    """3 unreadable input; 4 unchecked works under ``--on-unreachable fail``; 1 findings
+    matching ``--fail-on``; else 0. Unchecked works never count as findings here."""
+    from annobib.findings import Severity
+
+    if unreadable:
+        return ExitCode.UNREADABLE
+    if on_unreachable is OnUnreachable.fail and any(
+        w.status.value == "unchecked" for w in result.works
+    ):
+        return ExitCode.UNAVAILABLE
+    severities, statuses = parse_fail_on(fail_on)
+    threshold = min((Severity(s).rank for s in severities), default=None)
+    for w in result.works:
+        if w.status.value in statuses:
+            return ExitCode.FINDINGS
+    for f in result.all_findings():
+        if f.code == "A330":
+            continue
+        if threshold is not None and f.severity.rank >= threshold:
+            return ExitCode.FINDINGS
+    return ExitCode.OK
+
+
+def default_evidence_dir(paths: list[Path]) -> Path:
+    first = paths[0]
+    base = first if first.is_dir() else first.parent
+    return base / ".crossref"
+
+
+def _service(*, offline: bool, refresh: bool, evidence: Path, api_url: str | None,
+             mailto: str | None, timeout: float, max_time: float) -> MetadataService:
+    from annobib.services.evidence import EvidenceService, EvidenceStore
+
+    store = EvidenceStore(evidence)
+    if offline:
+        return EvidenceService(store)
+    from annobib.services.crossref import CrossrefService, RetryPolicy
+
+    return CrossrefService(
+        api_url=api_url,
+        mailto=mailto,
+        store=store,
+        refresh=refresh,
+        retry=RetryPolicy(timeout=timeout, max_time=max_time),
+    )
+
+
+def _print_table(result: CheckResult, console: Any) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    colours = {
+        "verified": "green",
+        "differs": "yellow",
+        "not-found": "bold red",
+        "other-agency": "cyan",
+        "retracted-corrected": "bold magenta",
+        "unchecked": "bold yellow",
+        "no-doi": "dim",
+    }
+    table = Table(title="annobib check", show_lines=False)
+    table.add_column("key", overflow="fold")
+    table.add_column("DOI", overflow="fold")
+    table.add_column("status")
+    table.add_column("notes", overflow="fold")
+    for w in result.works:
+        notes: list[str] = []
+        if w.matched_title and w.status.value == "verified":
+            notes.append(w.matched_title)
+        notes.extend(f"{f.code} {f.message}" for f in w.findings)
+        if w.reason and not w.findings:
+            notes.append(w.reason)
+        colour = colours.get(w.status.value, "white")
+        table.add_row(escape(w.key), escape(w.doi or "—"),
+                      f"[{colour}]{w.status.value}[/{colour}]", escape("\n".join(notes)))
+    console.print(table)
+
+
+def check(
+    paths: PathsArg = None,
+    output_format: Annotated[
+        CheckFormat,
+        typer.Option("--format", help="table (people, stderr), json, sarif, junit or github."),
+    ] = CheckFormat.table,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a finding at/above a severity (error, warning, info) or a work "
+            "with a status (differs, not-found, other-agency, retracted-corrected, no-doi) is "
+            "reported; comma-separated; 'never' to report only.",
+        ),
+    ] = DEFAULT_FAIL_ON,
+    on_unreachable: Annotated[
+        OnUnreachable,
+        typer.Option("--on-unreachable",
+                     help="When Crossref could not be asked about some work: fail (exit 4), "
+                     "warn, or pass."),
+    ] = OnUnreachable.fail,
+    mailto: Annotated[
+        str | None,
+        typer.Option("--mailto", envvar="ANNOBIB_MAILTO",
+                     help="Your e-mail address for Crossref's polite pool (higher limits)."),
+    ] = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option("--api-url", envvar="ANNOBIB_CROSSREF_URL",
+                     help="Crossref API base URL (a mirror, proxy or test server)."),
+    ] = None,
+    evidence: Annotated[
+        Path | None,
+        typer.Option("--evidence", help="Evidence directory (default: .crossref/ beside the "
+                     "data).", show_default=False),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use only stored evidence; no network.")
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Ask Crossref again even where evidence exists.")
+    ] = False,
+    suggest_dois: Annotated[
+        bool,
+        typer.Option("--suggest-dois", help="Search Crossref for works without a DOI and "
+                     "validate candidates field by field."),
+    ] = False,
+    apply: Annotated[
+        bool,
+        typer.Option("--apply", help="Write accepted DOI suggestions into the YAML files "
+                     "(implies --suggest-dois; one inserted line per record)."),
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the report to FILE.")
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for one answer.")
+    ] = 20.0,
+    max_time: Annotated[
+        float, typer.Option("--max-time", help="Seconds for all Crossref requests of the run.")
+    ] = 300.0,
+) -> None:
+    """Check every work with a DOI against Crossref, field by field; report statuses.
+
+    Statuses: verified, differs, not-found, other-agency, retracted-corrected, unchecked
+    (Crossref could not be asked: never reported as not found), no-doi. Every Crossref answer
+    used is stored under --evidence; --offline re-derives the verdicts from it.
+    Exit codes: 0 clean, 1 findings (--fail-on), 2 usage, 3 unreadable input,
+    4 Crossref unavailable for at least one work (--on-unreachable fail, the default).
+    """
+    from annobib.api import load
+    from annobib.checks import crossref_report as report
+    from annobib.cli import render
+
+    parse_fail_on(fail_on)  # a usage error before any work is done
+    if offline and refresh:
+        raise typer.BadParameter("--offline and --refresh contradict each other",
+                                 param_hint="--refresh")
+    if apply:
+        suggest_dois = True
+    console = render.stderr_console()
+    the_paths = default_paths(paths)
+    loaded = load(the_paths, lint=False)
+    load_errors = [f for f in loaded.findings if f.severity.value == "error"]
+    if loaded.unreadable:
+        render.print_findings(load_errors)
+        raise typer.Exit(int(ExitCode.UNREADABLE))
+    if load_errors:
+        render.print_findings(load_errors)
+    library = loaded.library
+    evidence_dir = evidence or default_evidence_dir(the_paths)
+    service = _service(offline=offline, refresh=refresh, evidence=evidence_dir, api_url=api_url,
+                       mailto=mailto, timeout=timeout, max_time=max_time)
+    try:
+        result = _run(library, service, suggest_dois, console)
+    finally:
+        service.close()
+    store_problems = getattr(getattr(service, "store", None), "problems", [])
+    for problem in store_problems:
+        console.print(f"[yellow]evidence:[/yellow] {problem}", markup=True, highlight=False)
+    code = decide_exit(result, fail_on, on_unreachable)
+    if apply:
+        _apply(result, library, console)
+    text: str | None = None
+    if output_format is CheckFormat.json:
+        text = report.to_json(result, int(code))
+    elif output_format is CheckFormat.sarif:
+        text = report.to_sarif(result, int(code))
+    elif output_format is CheckFormat.junit:
+        text = report.to_junit(result,
+                               unreachable_is_error=on_unreachable is OnUnreachable.fail)
+    elif output_format is CheckFormat.github:
+        text = report.to_github(result.all_findings())
+    else:
+        _print_table(result, console)
+        doc_findings = result.findings
+        if doc_findings:
+            render.print_findings(doc_findings)
+    if text is not None:
+        if output is not None:
+            from annobib.services.evidence import atomic_write_text
+
+            atomic_write_text(output, text)
+        else:
+            render.write_stdout(text)
+    _summary(result, code, on_unreachable, evidence_dir, offline, console)
+    raise typer.Exit(int(code))
+
+
+def _run(library: Library, service: MetadataService, suggest_dois: bool,
+         console: Any) -> CheckResult:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from annobib.checks.crossref import check_library
+
+    total = sum(1 for w in library.works() if w.doi)
+    with Progress(
+        TextColumn("Crossref"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal or total == 0,
+    ) as progress:
+        task = progress.add_task("lookups", total=total)
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+
+        return check_library(library, service, suggest_dois=suggest_dois, progress=advance)
+
+
+def _apply(result: CheckResult, library: Library, console: Any) -> None:
+    from annobib.sources.yamledit import EditRefused, insert_field
+
+    for w in result.works:
+        if w.suggestion is None or not w.suggestion.accepted:
+            continue
+        loc = library.origin(w.key)
+        if loc is None or not loc.file or loc.line is None or loc.col is None:
+            console.print(f"apply: {w.key}: location unknown; not written")
+            continue
+        try:
+            edit = insert_field(Path(loc.file), loc.line, loc.col, w.key, "doi",
+                                w.suggestion.doi)
+        except EditRefused as exc:
+            console.print(f"apply: {loc.file}:{loc.line}: {w.key}: not written: {exc}")
+            continue
+        console.print(f"apply: {edit.path}:{edit.line}: {w.key}: added {edit.text.strip()}")
+
+
+def _summary(result: CheckResult, code: ExitCode, on_unreachable: OnUnreachable,
+             evidence_dir: Path, offline: bool, console: Any) -> None:
+    counts = {k: v for k, v in result.counts().items() if v}
+    parts = ", ".join(f"{v} {k}" for k, v in counts.items()) or "no works"
+    stats = result.stats
+    source = "evidence only" if offline else (
+        f"{stats.get('requests', 0)} request(s), {stats.get('throttled', 0)} throttled (429), "
+        f"{stats.get('from_evidence', 0)} from evidence"
+    )
+    console.print(f"{len(result.works)} works: {parts}. Crossref: {source}. "
+                  f"Evidence: {evidence_dir}", highlight=False, markup=False)
+    unchecked = counts.get("unchecked", 0)
+    if unchecked:
+        why = result.unavailable_reason or next(
+            (w.reason for w in result.works if w.status.value == "unchecked" and w.reason), "")
+        msg = (f"{unchecked} work(s) UNCHECKED: Crossref could not be asked ({why}). "
+               "Nothing is claimed about these DOIs; they are not 'not found'.")
+        if on_unreachable is OnUnreachable.fail:
+            msg += " Exit 4: retry later, or use --offline with stored evidence."
+        if on_unreachable is not OnUnreachable.passes or code == ExitCode.UNAVAILABLE:
+            console.print(msg, style="bold yellow", highlight=False, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check)

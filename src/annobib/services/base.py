@@ -1,0 +1,176 @@
+"""What a metadata service answers, as values.
+
+"Could not check" is a value (:class:`Unavailable`), never an exception and never a
+:class:`NotFound`: a service outage must not read as "this reference does not exist".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP exchange a verdict rests on, as stored in the evidence directory.
+
+    ``sha256`` is the hash of the response body bytes exactly as received. ``body`` is the
+    parsed JSON (or the text, when the body is not JSON). When ``part`` is ``"item"`` the
+    exchange was a list query and ``body`` is the one item of its ``items`` that belongs to
+    this DOI; ``sha256`` still hashes the whole list response.
+    """
+
+    kind: str  # "work", "list", "agency" or "search"
+    url: str
+    time: str
+    status: int
+    sha256: str
+    body: Any
+    part: str | None = None
+    redirected_from: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "url": self.url,
+            "time": self.time,
+            "status": self.status,
+            "sha256": self.sha256,
+        }
+        if self.part is not None:
+            out["part"] = self.part
+        if self.redirected_from is not None:
+            out["redirected-from"] = self.redirected_from
+        out["body"] = self.body
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Exchange:
+        return cls(
+            kind=str(data["kind"]),
+            url=str(data["url"]),
+            time=str(data["time"]),
+            status=int(data["status"]),
+            sha256=str(data["sha256"]),
+            body=data.get("body"),
+            part=data.get("part"),
+            redirected_from=data.get("redirected-from"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The service holds a record for ``doi``. ``record`` is the work message as deposited.
+
+    ``record["DOI"]`` may differ from ``doi`` when the service answered with an alias (301).
+    """
+
+    doi: str
+    record: dict[str, Any]
+    evidence: tuple[Exchange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound:
+    """The service answered, and it has no record for ``doi`` (HTTP 404), nor does any agency."""
+
+    doi: str
+    evidence: tuple[Exchange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OtherAgency:
+    """``doi`` exists but is registered with another agency (DataCite, mEDRA, JaLC, ...)."""
+
+    doi: str
+    agency_id: str
+    agency_label: str
+    evidence: tuple[Exchange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    """The service could not be asked or did not answer usefully: the work is unchecked."""
+
+    doi: str
+    reason: str
+
+
+Lookup = Found | NotFound | OtherAgency | Unavailable
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One candidate of a bibliographic search, with the service's raw relevance score."""
+
+    score: float
+    record: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    hits: tuple[SearchHit, ...]
+    evidence: tuple[Exchange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchUnavailable:
+    query: str
+    reason: str
+
+
+Search = SearchResult | SearchUnavailable
+
+
+@dataclass(slots=True)
+class ServiceStats:
+    """What a run cost: requests sent, by kind, and how the service pushed back."""
+
+    requests: int = 0
+    single: int = 0
+    lists: int = 0
+    agency: int = 0
+    searches: int = 0
+    throttled: int = 0  # 429 answers
+    server_errors: int = 0  # 5xx answers
+    transport_errors: int = 0  # timeouts, refused or dropped connections, bad bodies
+    retries: int = 0
+    from_evidence: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "requests": self.requests,
+            "single": self.single,
+            "lists": self.lists,
+            "agency": self.agency,
+            "searches": self.searches,
+            "throttled": self.throttled,
+            "server_errors": self.server_errors,
+            "transport_errors": self.transport_errors,
+            "retries": self.retries,
+            "from_evidence": self.from_evidence,
+        }
+
+
+Progress = Callable[[int], None]
+"""Called with the number of DOIs settled since the last call."""
+
+
+class MetadataService(Protocol):
+    """A source of DOI metadata. One verb: :meth:`lookup`."""
+
+    name: str
+    stats: ServiceStats
+
+    def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
+        """Answer every DOI given (normalised, lower-case); never raise for a network problem."""
+        ...
+
+    def search(self, query: str, rows: int = 5) -> Search:
+        """Bibliographic search for a work without a DOI."""
+        ...
+
+    def close(self) -> None: ...

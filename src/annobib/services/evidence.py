@@ -1,0 +1,276 @@
+"""Evidence you can commit: every Crossref answer a verdict rests on, one JSON file each.
+
+Layout of an evidence directory (default ``data/.crossref/`` next to the data)::
+
+    works/<percent-encoded DOI>.json     one file per DOI
+    queries/<sha256 of the query>.json   one file per bibliographic search
+
+A DOI file is ``{"annobib-evidence": 1, "doi": ..., "verdict": ..., "exchanges": [...]}``;
+each exchange holds the request URL, the time (UTC), the HTTP status, the sha256 of the
+response body bytes as received and the body itself (parsed JSON, or text). A DOI answered
+by a batched list query keeps the one item that belongs to it (``"part": "item"``).
+
+Only *answers* are stored: a record (200), "no such DOI" (404) and agency answers. Errors
+(429, 5xx, timeouts, broken bodies) are never written, so a cached file can never turn an
+outage into a verdict. Writes are atomic (temporary file + ``os.replace``); a run stopped at
+any moment leaves every ``*.json`` file whole.
+
+:func:`lookup_from_exchanges` derives the verdict from stored exchanges; the online client uses
+the same function, so ``--offline`` gives exactly the verdicts a network run gave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from annobib.services.base import (
+    Exchange,
+    Found,
+    Lookup,
+    NotFound,
+    OtherAgency,
+    Progress,
+    Search,
+    SearchHit,
+    SearchResult,
+    SearchUnavailable,
+    ServiceStats,
+    Unavailable,
+)
+
+FORMAT = 1
+_MAX_NAME = 180
+
+
+def doi_filename(doi: str) -> str:
+    """A portable file name for a DOI: percent-encoded, lower-case, length-capped."""
+    name = quote(doi.lower(), safe="")
+    if len(name) > _MAX_NAME:
+        digest = hashlib.sha256(doi.lower().encode("utf-8")).hexdigest()[:16]
+        name = f"{name[:120]}~{digest}"
+    return name + ".json"
+
+
+def query_filename(query: str) -> str:
+    return hashlib.sha256(query.encode("utf-8")).hexdigest()[:32] + ".json"
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same directory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def work_record(exchange: Exchange) -> dict[str, Any] | None:
+    """The work message an exchange carries, or None."""
+    body = exchange.body
+    if not isinstance(body, dict):
+        return None
+    if exchange.part == "item":
+        return body
+    message = body.get("message")
+    return message if isinstance(message, dict) else None
+
+
+def lookup_from_exchanges(doi: str, exchanges: Sequence[Exchange]) -> Lookup:
+    """The verdict for ``doi`` from the answers stored for it. Pure; no I/O."""
+    evidence = tuple(exchanges)
+    work_answers = [e for e in evidence if e.kind in ("work", "list")]
+    if not work_answers:
+        return Unavailable(doi, "no Crossref answer stored for this DOI")
+    last = work_answers[-1]
+    if last.status == 200:
+        record = work_record(last)
+        if record is None:
+            return Unavailable(doi, "stored Crossref answer holds no work record")
+        return Found(doi, record, evidence)
+    if last.status != 404:
+        return Unavailable(doi, f"stored Crossref answer has HTTP status {last.status}")
+    agency = [e for e in evidence if e.kind == "agency"]
+    if not agency:
+        return Unavailable(doi, "Crossref has no record and the agency was not asked")
+    ans = agency[-1]
+    if ans.status == 404:
+        return NotFound(doi, evidence)
+    if ans.status == 200 and isinstance(ans.body, dict):
+        message = ans.body.get("message")
+        ag = message.get("agency") if isinstance(message, dict) else None
+        if isinstance(ag, dict) and ag.get("id"):
+            agency_id = str(ag["id"]).lower()
+            if agency_id == "crossref":
+                return NotFound(doi, evidence)
+            return OtherAgency(doi, agency_id, str(ag.get("label") or agency_id), evidence)
+    return Unavailable(doi, f"stored agency answer is not usable (HTTP {ans.status})")
+
+
+def verdict_name(lookup: Lookup) -> str:
+    if isinstance(lookup, Found):
+        return "found"
+    if isinstance(lookup, NotFound):
+        return "not-found"
+    if isinstance(lookup, OtherAgency):
+        return "other-agency"
+    return "unavailable"
+
+
+def search_from_exchanges(query: str, exchanges: Sequence[Exchange]) -> Search:
+    answers = [e for e in exchanges if e.kind == "search" and e.status == 200]
+    if not answers:
+        return SearchUnavailable(query, "no search answer stored")
+    body = answers[-1].body
+    message = body.get("message") if isinstance(body, dict) else None
+    items = message.get("items") if isinstance(message, dict) else None
+    if not isinstance(items, list):
+        return SearchUnavailable(query, "stored search answer holds no items")
+    hits = tuple(
+        SearchHit(float(it.get("score") or 0.0), it) for it in items if isinstance(it, dict)
+    )
+    return SearchResult(query, hits, tuple(exchanges))
+
+
+class EvidenceStore:
+    """Reads and writes evidence files under ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.problems: list[str] = []
+
+    def work_path(self, doi: str) -> Path:
+        return self.root / "works" / doi_filename(doi)
+
+    def query_path(self, query: str) -> Path:
+        return self.root / "queries" / query_filename(query)
+
+    def _read(self, path: Path) -> dict[str, Any] | None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.problems.append(f"{path}: cannot read evidence: {exc}")
+            return None
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            self.problems.append(f"{path}: evidence is not valid JSON ({exc}); ignored")
+            return None
+        if not isinstance(data, dict) or data.get("annobib-evidence") != FORMAT:
+            self.problems.append(f"{path}: not an annobib evidence file; ignored")
+            return None
+        return data
+
+    def load_work(self, doi: str) -> list[Exchange] | None:
+        data = self._read(self.work_path(doi))
+        if data is None:
+            return None
+        if str(data.get("doi", "")).lower() != doi.lower():
+            self.problems.append(f"{self.work_path(doi)}: evidence is for another DOI; ignored")
+            return None
+        try:
+            return [Exchange.from_json(x) for x in data.get("exchanges", [])]
+        except (KeyError, TypeError, ValueError) as exc:
+            self.problems.append(f"{self.work_path(doi)}: malformed exchange ({exc}); ignored")
+            return None
+
+    def save_work(self, doi: str, exchanges: Sequence[Exchange], verdict: str) -> Path:
+        path = self.work_path(doi)
+        data = {
+            "annobib-evidence": FORMAT,
+            "doi": doi.lower(),
+            "verdict": verdict,
+            "exchanges": [e.to_json() for e in exchanges],
+        }
+        atomic_write_text(path, _dumps(data))
+        return path
+
+    def load_query(self, query: str) -> list[Exchange] | None:
+        data = self._read(self.query_path(query))
+        if data is None or data.get("query") != query:
+            return None
+        try:
+            return [Exchange.from_json(x) for x in data.get("exchanges", [])]
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def save_query(self, query: str, exchanges: Sequence[Exchange]) -> Path:
+        path = self.query_path(query)
+        data = {
+            "annobib-evidence": FORMAT,
+            "query": query,
+            "exchanges": [e.to_json() for e in exchanges],
+        }
+        atomic_write_text(path, _dumps(data))
+        return path
+
+    def dois(self) -> list[str]:
+        """DOIs with a stored file (as recorded inside each file)."""
+        out: list[str] = []
+        folder = self.root / "works"
+        if not folder.is_dir():
+            return out
+        for p in sorted(folder.glob("*.json")):
+            data = self._read(p)
+            if data is not None and isinstance(data.get("doi"), str):
+                out.append(data["doi"])
+        return out
+
+
+class EvidenceService:
+    """A :class:`~annobib.services.base.MetadataService` that never touches the network.
+
+    Every verdict comes from the evidence directory; a DOI without evidence is
+    :class:`Unavailable` (unchecked), never "not found".
+    """
+
+    name = "crossref-evidence"
+
+    def __init__(self, store: EvidenceStore) -> None:
+        self.store = store
+        self.stats = ServiceStats()
+
+    def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
+        out: dict[str, Lookup] = {}
+        for doi in dict.fromkeys(d.lower() for d in dois):
+            exchanges = self.store.load_work(doi)
+            if exchanges is None:
+                out[doi] = Unavailable(
+                    doi, f"--offline: no evidence for this DOI in {self.store.root}"
+                )
+            else:
+                self.stats.from_evidence += 1
+                out[doi] = lookup_from_exchanges(doi, exchanges)
+            if progress is not None:
+                progress(1)
+        return out
+
+    def search(self, query: str, rows: int = 5) -> Search:
+        exchanges = self.store.load_query(query)
+        if exchanges is None:
+            return SearchUnavailable(query, f"--offline: no stored search in {self.store.root}")
+        self.stats.from_evidence += 1
+        return search_from_exchanges(query, exchanges)
+
+    def close(self) -> None:
+        return None

@@ -1,0 +1,441 @@
+"""A stand-in for Crossref's REST API on 127.0.0.1, serving recorded responses only.
+
+Every body it sends is a recorded Crossref body from ``tests/fixtures/crossref/`` (copied from
+the project's shared recordings, see the README there), or is derived from one in a way stated
+here:
+
+- ``/works?filter=doi:A,doi:B`` has no public recording. Its answer is the envelope of the
+  recorded list response ``list_filter_prefix-type_polite-array.json`` (status, message-type,
+  facets, query) with ``items`` replaced by the recorded single-record messages of the DOIs
+  asked for, ``total-results`` and ``items-per-page`` set to match. Crossref documents that a
+  ``doi`` filter returns the same work records as ``/works/{doi}``.
+- A test may register a *derived* body with :meth:`StandIn.add_work`: a recorded message with
+  a field changed, which the test names.
+- Fault injection: "invalid JSON" sends the first half of the recorded body with a correct
+  Content-Length; "truncate" announces the full length and stops half-way; 429 and 503
+  answers carry no body (none is recorded); 500 sends the recorded 500 body.
+
+Routing is by path and query. Rate limits are enforced per route class (single-record vs list
+queries) over a sliding one-second window, and concurrency over requests in flight; a request
+over either limit gets 429, like Crossref. Recorded ``x-rate-limit-*`` headers are replaced by the
+limits this server enforces.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "crossref"
+
+_HOP_HEADERS = {"content-length", "connection", "keep-alive", "transfer-encoding", "date"}
+_DROP_HEADERS = _HOP_HEADERS | {
+    "x-rate-limit-limit",
+    "x-rate-limit-interval",
+    "x-concurrency-limit",
+    "x-ratelimit-limit",
+    "x-ratelimit-interval",
+}
+
+
+def load_recording(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return data
+
+
+def recorded_message(name: str) -> dict[str, Any]:
+    """The work message of a recorded ``/works/{doi}`` response (a deep copy)."""
+    body = load_recording(name)["response"]["body"]
+    return copy.deepcopy(body["message"])
+
+
+def recorded_list_item(name: str, doi: str) -> dict[str, Any]:
+    """One item of a recorded list response, by DOI (a deep copy)."""
+    for item in load_recording(name)["response"]["body"]["message"]["items"]:
+        if item.get("DOI", "").lower() == doi.lower():
+            return copy.deepcopy(item)
+    raise KeyError(doi)
+
+
+def _path_doi(url: str) -> str:
+    path = unquote(urlsplit(url).path)
+    return path.removeprefix("/works/").lower()
+
+
+@dataclass
+class Recorded:
+    """What the stand-in can answer, from the fixture files."""
+
+    works: dict[str, dict[str, Any]] = field(default_factory=dict)  # doi -> recorded response
+    agency: dict[str, dict[str, Any]] = field(default_factory=dict)
+    not_found: dict[str, Any] = field(default_factory=dict)
+    agency_not_found: dict[str, Any] = field(default_factory=dict)
+    server_error: dict[str, Any] = field(default_factory=dict)
+    list_envelope: dict[str, Any] = field(default_factory=dict)
+    list_headers: dict[str, str] = field(default_factory=dict)
+    search: dict[str, Any] = field(default_factory=dict)
+    search_empty: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> Recorded:
+        rec = cls()
+        for path in sorted(FIXTURES.glob("*.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            name = path.name
+            response = data["response"]
+            if name.startswith(("work_", "body-only_work_", "redirect_301_")):
+                rec.works[_path_doi(data["request"]["url"])] = response
+            elif name.startswith("agency_"):
+                rec.agency[_path_doi(data["request"]["url"]).removesuffix("/agency")] = response
+        rec.not_found = load_recording("error_404_works_10.1371-notarealdoi_public2026.json")[
+            "response"
+        ]
+        rec.agency_not_found = load_recording("error_404_agency_5.json")["response"]
+        rec.server_error = load_recording("error_500_cursor_exception.json")["response"]
+        lst = load_recording("list_filter_prefix-type_polite-array.json")["response"]
+        rec.list_envelope = lst["body"]
+        rec.list_headers = lst["headers"]
+        rec.search = load_recording("search_query.bibliographic_fish_journal-scoped_scores.json")[
+            "response"
+        ]
+        rec.search_empty = load_recording("search_zero_results_adfaaf.json")["response"]
+        return rec
+
+    def found_dois(self) -> list[str]:
+        return [d for d, r in self.works.items() if r["status"] == 200]
+
+
+@functools.cache
+def _recorded() -> Recorded:
+    return Recorded.load()  # shared and never modified: derived bodies go to StandIn.extra
+
+
+@dataclass
+class Fault:
+    """An injected fault: ``kind`` on requests of ``route`` (any, single, list, agency, search),
+    ``times`` times (None: every time)."""
+
+    kind: str  # 500, 503, 429, slow, drop, truncate, invalid-json
+    route: str = "any"
+    times: int | None = None
+    seconds: float = 0.0  # for "slow"
+    retry_after: str | None = None  # for 429/503
+
+
+@dataclass
+class Limits:
+    single: float
+    lists: float
+    concurrency: int
+
+
+POLITE = Limits(10, 3, 3)
+PUBLIC = Limits(5, 1, 1)
+
+
+@dataclass
+class LogEntry:
+    t: float
+    route: str
+    path: str
+    status: int
+
+
+class StandIn:
+    """The server, its state and its controls. Use :func:`running` or the ``standin`` fixture."""
+
+    def __init__(self, limits: Limits | None = POLITE, window: float = 1.0,
+                 announce: bool = True) -> None:
+        self.recorded = _recorded()
+        self.limits = limits
+        self.announce = announce  # send x-rate-limit-* headers, as Crossref does
+        self.window = window
+        self.extra: dict[str, dict[str, Any]] = {}
+        self.faults: list[Fault] = []
+        self.log: list[LogEntry] = []
+        self._arrivals: dict[str, deque[float]] = {"single": deque(), "list": deque()}
+        self._in_flight = 0
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._list_cache: dict[str, bytes] = {}
+
+    # --- controls -----------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def add_work(self, doi: str, message: dict[str, Any]) -> None:
+        """Serve ``message`` (derived from a recorded one by the caller) for ``doi``."""
+        self.extra[doi.lower()] = message
+
+    def inject(self, fault: Fault) -> None:
+        with self._lock:
+            self.faults.append(fault)
+
+    def count(self, status: int | None = None, route: str | None = None) -> int:
+        with self._lock:
+            return sum(
+                1
+                for e in self.log
+                if (status is None or e.status == status) and (route is None or e.route == route)
+            )
+
+    def message_for(self, doi: str) -> dict[str, Any] | None:
+        doi = doi.lower()
+        if doi in self.extra:
+            return self.extra[doi]
+        rec = self.recorded.works.get(doi)
+        if rec is not None and rec["status"] == 200:
+            message: dict[str, Any] = rec["body"]["message"]
+            return message
+        return None
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> StandIn:
+        handler = type("Handler", (_Handler,), {"standin": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    # --- request handling helpers -------------------------------------------------------
+
+    def _admit(self, route: str) -> bool:
+        """Count the request against the limits; False means answer 429."""
+        now = time.monotonic()
+        with self._lock:
+            if self.limits is None:
+                self._in_flight += 1
+                return True
+            if self._in_flight >= self.limits.concurrency:
+                return False
+            cls = "list" if route in ("list", "search") else "single"
+            rate = self.limits.lists if cls == "list" else self.limits.single
+            q = self._arrivals[cls]
+            while q and now - q[0] >= self.window:
+                q.popleft()
+            if len(q) >= rate * self.window:
+                return False
+            q.append(now)
+            self._in_flight += 1
+            return True
+
+    def _done(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def _fault_for(self, route: str) -> Fault | None:
+        with self._lock:
+            for f in self.faults:
+                if f.route in ("any", route) and (f.times is None or f.times > 0):
+                    if f.times is not None:
+                        f.times -= 1
+                    return f
+        return None
+
+    def _record(self, route: str, path: str, status: int) -> None:
+        with self._lock:
+            self.log.append(LogEntry(time.monotonic(), route, path, status))
+
+    def limit_headers(self, route: str) -> dict[str, str]:
+        if self.limits is None or not self.announce:
+            return {}
+        rate = self.limits.lists if route in ("list", "search") else self.limits.single
+        return {
+            "x-rate-limit-limit": str(int(rate)),
+            "x-rate-limit-interval": f"{self.window:g}s",
+            "x-concurrency-limit": str(self.limits.concurrency),
+        }
+
+    def list_body(self, dois: list[str], rows: int) -> bytes:
+        key = ",".join(dois) + f"|{rows}"
+        cached = self._list_cache.get(key)
+        if cached is not None:
+            return cached
+        items = []
+        for doi in dois:
+            msg = self.message_for(doi)
+            if msg is not None:
+                items.append(msg)
+        items = items[:rows]
+        env = dict(self.recorded.list_envelope)
+        message = dict(env["message"])
+        message["items"] = items
+        message["total-results"] = len(items)
+        message["items-per-page"] = rows
+        env["message"] = message
+        body = json.dumps(env, ensure_ascii=False).encode("utf-8")
+        if len(self._list_cache) < 64:
+            self._list_cache[key] = body
+        return body
+
+
+class _Handler(BaseHTTPRequestHandler):
+    standin: StandIn
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def _route(self) -> tuple[str, str, dict[str, list[str]]]:
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        query = parse_qs(parts.query)
+        if path.rstrip("/") == "/works":
+            if "query.bibliographic" in query:
+                return "search", path, query
+            return "list", path, query
+        if path.startswith("/works/") and path.endswith("/agency"):
+            return "agency", path, query
+        return "single", path, query
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for k, v in headers.items():
+            if k.lower() not in _HOP_HEADERS:
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _recorded(self, response: dict[str, Any]) -> tuple[int, bytes, dict[str, str]]:
+        body = response["body"]
+        headers = {k: v for k, v in response["headers"].items() if k.lower() not in _DROP_HEADERS}
+        if isinstance(body, (dict, list)):
+            raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            if not any(k.lower() == "content-type" for k in headers):
+                headers["Content-Type"] = "application/json"
+        else:
+            raw = str(body).encode("utf-8")
+        return int(response["status"]), raw, headers
+
+    def do_GET(self) -> None:
+        s = self.standin
+        route, path, query = self._route()
+        if not s._admit(route):
+            s._record(route, path, 429)
+            self._send(429, b"", s.limit_headers(route))
+            return
+        try:
+            fault = s._fault_for(route)
+            status, body, headers = self._answer(route, path, query)
+            headers.update(s.limit_headers(route))
+            if fault is not None:
+                if fault.kind == "slow":
+                    time.sleep(fault.seconds)
+                elif fault.kind in ("429", "503"):
+                    extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                    s._record(route, path, int(fault.kind))
+                    self._send(int(fault.kind), b"", {**s.limit_headers(route), **extra})
+                    return
+                elif fault.kind == "500":
+                    st, b, h = self._recorded(s.recorded.server_error)
+                    s._record(route, path, st)
+                    self._send(st, b, h)
+                    return
+                elif fault.kind == "drop":
+                    s._record(route, path, 0)
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                elif fault.kind == "truncate":
+                    s._record(route, path, status)
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                elif fault.kind == "invalid-json" and "json" in str(
+                    {k.lower(): v for k, v in headers.items()}.get("content-type", "")
+                ):
+                    body = body[: len(body) // 2]  # only JSON bodies; text 404s stay whole
+            s._record(route, path, status)
+            self._send(status, body, headers)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            s._done()
+
+    def _answer(
+        self, route: str, path: str, query: dict[str, list[str]]
+    ) -> tuple[int, bytes, dict[str, str]]:
+        s = self.standin
+        rec = s.recorded
+        if route == "search":
+            text = " ".join(query.get("query.bibliographic", []))
+            response = rec.search_empty if "adfaaf" in text else rec.search
+            return self._recorded(response)
+        if route == "list":
+            filters = ",".join(query.get("filter", []))
+            dois = [f[4:].lower() for f in filters.split(",") if f.startswith("doi:")]
+            rows = int(query.get("rows", ["20"])[0])
+            headers = {"Content-Type": "application/json"}
+            return 200, s.list_body(dois, rows), headers
+        if route == "agency":
+            doi = path.removeprefix("/works/").removesuffix("/agency").lower()
+            if doi in rec.agency:
+                return self._recorded(rec.agency[doi])
+            return self._recorded(rec.agency_not_found)
+        doi = path.removeprefix("/works/").lower()
+        if doi in s.extra:
+            env = copy.copy(rec.works.get(doi) or rec.works["10.1038/srep16696"])
+            body = dict(env["body"])
+            body["message"] = s.extra[doi]
+            return self._recorded({"status": 200, "headers": env["headers"], "body": body})
+        if doi in rec.works:
+            return self._recorded(rec.works[doi])
+        return self._recorded(rec.not_found)
+
+
+def running(limits: Limits | None = POLITE, window: float = 1.0,
+            announce: bool = True) -> StandIn:
+    return StandIn(limits, window, announce).start()
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    """A stand-in Crossref enforcing the polite-pool limits."""
+    server = running(POLITE)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def closed_port() -> int:
+    """A loopback port with nothing listening on it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port

@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annobib.exporters.base import ExportOptions, ExportResult, selected_works
 from annobib.findings import Finding, Severity
@@ -25,6 +25,9 @@ from annobib.model.annotation import Annotation
 from annobib.model.library import Library
 from annobib.model.record import Work
 from annobib.model.references import FootnoteKind
+
+if TYPE_CHECKING:
+    from annobib.styles import Formatter
 
 DEFAULT_STYLE = "apa"
 
@@ -63,20 +66,32 @@ def csl_items(works: list[Work]) -> list[dict[str, Any]]:
     return out
 
 
-def export_formatted(library: Library, options: ExportOptions, fmt: str) -> ExportResult:
+def export_formatted(
+    library: Library, options: ExportOptions, fmt: str, formatter: Formatter | None = None
+) -> ExportResult:
+    """Export in ``fmt``; pass a :class:`~annobib.styles.Formatter` to reuse its warm engines
+    (a long-lived caller or a test session), else one is made and closed for this call."""
+    if formatter is not None:
+        return _dispatch(library, options, fmt, formatter)
     from annobib.styles import Formatter
 
-    with Formatter() as formatter:
-        if options.notes:
-            return _notes(library, options, fmt, formatter)
-        return _bibliography(library, options, fmt, formatter)
+    with Formatter() as own:
+        return _dispatch(library, options, fmt, own)
+
+
+def _dispatch(
+    library: Library, options: ExportOptions, fmt: str, formatter: Formatter
+) -> ExportResult:
+    if options.notes:
+        return _notes(library, options, fmt, formatter)
+    return _bibliography(library, options, fmt, formatter)
 
 
 # --- bibliography -------------------------------------------------------------------------
 
 
 def _bibliography(
-    library: Library, options: ExportOptions, fmt: str, formatter: Any
+    library: Library, options: ExportOptions, fmt: str, formatter: Formatter
 ) -> ExportResult:
     works = selected_works(library, options)
     style = formatter.style(options.style or DEFAULT_STYLE)
@@ -319,7 +334,9 @@ def _rtf(page: Page) -> str:
 # --- footnotes -----------------------------------------------------------------------------
 
 
-def _notes(library: Library, options: ExportOptions, fmt: str, formatter: Any) -> ExportResult:
+def _notes(
+    library: Library, options: ExportOptions, fmt: str, formatter: Formatter
+) -> ExportResult:
     style = formatter.style(options.style or "chicago-notes-bibliography")
     by_key = library.by_key()
     findings: list[Finding] = []
@@ -380,7 +397,8 @@ def _escape_for(text: str, fmt: str) -> str:
 
 def _note_text(kind: FootnoteKind, text: str | None, cites: list[str], fmt: str) -> str:
     """A note from its parts. Citation notes: the cites, each a sentence. Mixed notes: the
-    commentary, then the cites in parentheses (the record keeps no position inside the text)."""
+    commentary, then the cites in parentheses before its last full stop (the record keeps no
+    position inside the text, so cites printed mid-note move to its end)."""
     if fmt == "markdown":
         from annobib.styles.markup import html_to_markdown
 
@@ -392,7 +410,13 @@ def _note_text(kind: FootnoteKind, text: str | None, cites: list[str], fmt: str)
     if kind is FootnoteKind.CITATION and not commentary:
         return " ".join(cites)
     inner = "; ".join(c.rstrip(".") for c in cites)
-    return f"{commentary} ({inner})." if commentary else f"({inner})."
+    if not commentary:
+        return f"({inner})."
+    # The parenthesis goes before the commentary's closing full stop, as the notes print it
+    # ("... other documents (see: Kazakhstanskaia pravda, 23 September 2003).").
+    if commentary.endswith("."):
+        return f"{commentary[:-1]} ({inner})."
+    return f"{commentary} ({inner})"
 
 
 def _notes_text(sections: list[tuple[str, list[tuple[int, str]]]], style_title: str) -> str:

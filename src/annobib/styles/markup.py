@@ -48,8 +48,14 @@ class _ToMarkdown(HTMLParser):
         elif tag == "a":
             self.href.append(a.get("href") or "")
             mark = "["
-        elif tag == "div" and (a.get("class") or "") == "csl-right-inline":
-            mark = ""
+        elif (
+            tag == "div"
+            and (a.get("class") or "") in ("csl-right-inline", "csl-indent")
+            and self.out
+            and not "".join(self.out).endswith((" ", "\n"))
+        ):
+            # the number sits in its own block in HTML; in Markdown a space separates it
+            self.out.append(" ")
         self.stack.append(tag + "|" + mark)
         self.out.append(mark)
 

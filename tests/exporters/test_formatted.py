@@ -1,0 +1,117 @@
+"""Formatted export: annotated bibliographies, footnotes (--notes), RTF, odd records."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from annobib.exporters.base import ExportOptions
+from annobib.exporters.formatted import export_formatted
+from annobib.model.library import Document, Library, LoadedDocument
+from annobib.styles import Formatter, default_formatter
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def formatter() -> Formatter:
+    return default_formatter()
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    from annobib.api import load
+
+    return load([ROOT / "data"], lint=False, use_cache=False).library
+
+
+def _export(lib: Library, f: Formatter, fmt: str, **opts: object) -> str:
+    return export_formatted(lib, ExportOptions(**opts), fmt, f).text  # type: ignore[arg-type]
+
+
+def test_annotated_text_puts_annotation_after_its_entry(library: Library, formatter: Formatter) -> None:
+    text = _export(library, formatter, "text", style="ieee", annotated=True, keys=["tomberg2022", "kamennov2019"])
+    blocks = text.split("\n\n")
+    assert blocks[0].startswith("[1] I. R. Tomberg, “China’s Military")
+    assert blocks[1].startswith("    Summary: Surveys China's military")
+    assert "    Tags: China; Central Asia; military cooperation" in blocks[1]
+    # Kamennov has no annotation: its entry stands alone, nothing invented.
+    assert blocks[2] == "[2] P. B. Kamennov, China: military policy at the beginning of the XXI century. Moscow: IDV RAS, 2019.\n"
+
+
+def test_annotation_never_glued_into_the_reference(library: Library, formatter: Formatter) -> None:
+    # The style's own "annotated" variant prints `annote`/`note`; annobib keeps them apart.
+    text = _export(library, formatter, "text", style="apa-annotated-bibliography", keys=["tomberg2022"])
+    assert "Surveys China" not in text
+
+
+def test_annotated_markdown_uses_a_blockquote(library: Library, formatter: Formatter) -> None:
+    md = _export(library, formatter, "markdown", style="apa", annotated=True, keys=["mukimdzhanova2004"])
+    entry, quote = md.split("\n\n", 1)
+    assert entry.startswith("Mukimdzhanova, R. (2004). Central Asian States and China")
+    assert quote.startswith("> **Summary.** Reviews the relations of the Central Asian states")
+    assert "> **Tags.** China; Central Asia; Kazakhstan; Xinjiang; SCO; separatism; trade" in quote
+
+
+def test_annotated_html_page_is_standalone_and_accessible(library: Library, formatter: Formatter) -> None:
+    page = _export(library, formatter, "html", style="apa", annotated=True)
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert '<meta charset="utf-8">' in page
+    assert not re.search(r"<(link|script|img)\b|https?://[^\"<]*\.(css|js)\b|url\(", page)
+    assert '<li id="ref-tomberg2022">' in page
+    assert '<section class="annotation" aria-label="Annotation: tomberg2022">' in page
+    assert '<span lang="ru-Latn">K voprosu ob evoliutsii voennoy politiki i strategii Kitaia</span>' in page
+    # English titles (Tomberg's list gives English titles of Russian works) carry no lang.
+    assert '<span lang="en">' not in page
+
+
+def test_rtf_is_a_document_with_unicode_escapes(library: Library, formatter: Formatter) -> None:
+    rtf = _export(library, formatter, "rtf", style="gost", keys=["kamennov2019"], annotated=True)
+    assert rtf.startswith("{\\rtf1\\ansi")
+    assert rtf.rstrip().endswith("}")
+    assert "\\u1089?" in rtf or "\\uc0\\u1089{}" in rtf  # the Cyrillic "с." of "248 с."
+
+
+def test_notes_regenerate_004_footnotes(library: Library, formatter: Formatter) -> None:
+    text = _export(library, formatter, "text", style="chicago-notes-bibliography", notes=True)
+    notes = text.rstrip("\n").split("\n")
+    assert len(notes) == 16
+    assert notes[0] == (
+        "1. See: V. S. Miasnikov, “Aziatskiye gosudarstva SNG v politike Kitaia i Yaponii,” in "
+        "Rossia i strany blizhnego zarubezhya. Vneshnepoliticheskiye orientiry (Moscow, 1997), 160."
+    )
+    # mixed: the commentary, then the citation in parentheses before its full stop
+    assert notes[1] == (
+        "2. The legal framework of Kazakh Chinese relations comprises a total of 105 bilateral "
+        "treaties, agreements, and other documents (see: Kazakhstanskaia pravda, September 23, 2003)."
+    )
+    # commentary-only notes stay text, word for word
+    assert notes[11] == "12. In 2004, the rotating SCO presidency is held by Uzbekistan."
+    assert notes[10] == (
+        "11. See: I. Karimov, Za protsvetaniye Rodiny— kazhdyy iz nas v otvete (Tashkent, 2001), 340–47."
+    )
+
+
+def test_notes_markdown_are_footnote_definitions(library: Library, formatter: Formatter) -> None:
+    md = _export(library, formatter, "markdown", style="chicago-notes-bibliography", notes=True)
+    assert md.startswith("[^1]: See: V. S. Miasnikov, “Aziatskiye gosudarstva SNG v politike Kitaia i Yaponii,” in *Rossia")
+    assert "\n\n[^12]: In 2004, the rotating SCO presidency is held by Uzbekistan.\n" in md
+
+
+def test_a_record_without_author_or_date_does_not_sink_the_list(formatter: Formatter) -> None:
+    doc = Document.model_validate(
+        {
+            "works": [
+                {"key": "bare", "type": "web-page", "title": "Only a title"},
+                {"key": "nothing", "type": "misc"},
+                {"key": "ok", "type": "book", "title": "A book", "author": ["Doe, J."], "issued": "2001"},
+            ]
+        }
+    )
+    lib = Library([LoadedDocument("x.yaml", doc)])
+    for style in ("apa", "ieee", "gost"):
+        result = export_formatted(lib, ExportOptions(style=style), "text", formatter)
+        assert len(result.text.strip().split("\n")) == 3, style
+        assert not result.findings

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from annobib.findings import Finding, Location, Severity
 from annobib.model.library import Library, LoadedDocument
-from annobib.model.record import Work
 
 
 def run(library: Library, *, today: _dt.date | None = None) -> list[Finding]:
@@ -18,8 +17,7 @@ def run(library: Library, *, today: _dt.date | None = None) -> list[Finding]:
     out.extend(_dangling_refs(library))
     for loaded in library.documents:
         out.extend(_numbering(loaded))
-        for work in loaded.document.inline_works():
-            out.extend(_work_rules(work, loaded, today))
+        out.extend(_date_rules(loaded, today))
     return out
 
 
@@ -70,11 +68,11 @@ def _dangling_refs(library: Library) -> Iterator[Finding]:
 
 
 def _numbering(loaded: LoadedDocument) -> Iterator[Finding]:
-    doc = loaded.document
-    owner = doc.article.key if doc.article else None
+    summary = loaded.summary
+    owner = summary.article
     for name, numbers in (
-        ("references", [r.n for r in doc.references]),
-        ("footnotes", [f.n for f in doc.footnotes]),
+        ("references", summary.reference_numbers),
+        ("footnotes", summary.footnote_numbers),
     ):
         if numbers and numbers != list(range(1, len(numbers) + 1)):
             yield Finding(
@@ -92,45 +90,43 @@ def _runs(numbers: list[int]) -> str:
     return shown + (", ..." if len(numbers) > 12 else "")
 
 
-def _work_rules(work: Work, loaded: LoadedDocument, today: _dt.date) -> Iterator[Finding]:
-    def at(name: str) -> Location:
-        return loaded.locate(work.key, name)
-
-    if work.accessed is not None:
-        acc = work.accessed.sort_tuple()
-        if acc > (today.year, today.month, today.day):
+def _date_rules(loaded: LoadedDocument, today: _dt.date) -> Iterator[Finding]:
+    now = (today.year, today.month, today.day)
+    for key, accessed, accessed_at, issued, issued_year, has_url in loaded.summary.dates:
+        if accessed is not None and accessed_at is not None:
+            if accessed_at > now:
+                yield Finding(
+                    "A204",
+                    Severity.ERROR,
+                    f"access date {accessed} is in the future (today is {today.isoformat()})",
+                    loaded.locate(key, "accessed"),
+                    key=key,
+                    field="accessed",
+                )
+            if not has_url:
+                yield Finding(
+                    "A205",
+                    Severity.WARNING,
+                    "an access date without a URL: what was accessed?",
+                    loaded.locate(key, "accessed"),
+                    key=key,
+                    field="accessed",
+                )
+            if issued_year is not None and accessed_at[0] < issued_year:
+                yield Finding(
+                    "A206",
+                    Severity.WARNING,
+                    f"accessed {accessed} before it was issued ({issued})",
+                    loaded.locate(key, "accessed"),
+                    key=key,
+                    field="accessed",
+                )
+        if issued_year is not None and issued_year > today.year + 1:
             yield Finding(
-                "A204",
-                Severity.ERROR,
-                f"access date {work.accessed} is in the future (today is {today.isoformat()})",
-                at("accessed"),
-                key=work.key,
-                field="accessed",
-            )
-        if work.url is None:
-            yield Finding(
-                "A205",
+                "A207",
                 Severity.WARNING,
-                "an access date without a URL: what was accessed?",
-                at("accessed"),
-                key=work.key,
-                field="accessed",
+                f"issued {issued}, more than a year from now",
+                loaded.locate(key, "issued"),
+                key=key,
+                field="issued",
             )
-        if work.issued is not None and work.accessed.year < work.issued.year:
-            yield Finding(
-                "A206",
-                Severity.WARNING,
-                f"accessed {work.accessed} before it was issued ({work.issued})",
-                at("accessed"),
-                key=work.key,
-                field="accessed",
-            )
-    if work.issued is not None and work.issued.year > today.year + 1:
-        yield Finding(
-            "A207",
-            Severity.WARNING,
-            f"issued {work.issued}, more than a year from now",
-            at("issued"),
-            key=work.key,
-            field="issued",
-        )

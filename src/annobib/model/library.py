@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -72,17 +72,123 @@ class SourceIndex:
 
 
 @dataclass(slots=True)
+class DocumentSummary:
+    """What the offline rules and the counts need from a document, as plain values.
+
+    Computed from the validated document, or read back from the cache, so ``annobib validate``
+    on unchanged files never builds the models.
+    """
+
+    article: str | None
+    defined: list[str]  # keys of the valid records, in document order
+    ref_keys: list[str]  # every ``ref:`` target
+    cited: list[str]  # what the reference list cites, in list order, each once
+    standalone: list[str]  # keys under ``works:``
+    reference_numbers: list[int]
+    footnote_numbers: list[int]
+    # (key, accessed ISO date, accessed (y, m, d), issued ISO date, issued year, has URL)
+    dates: list[tuple[str, str | None, tuple[int, int, int] | None, str | None, int | None, bool]]
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentSummary:
+        dates: list[
+            tuple[str, str | None, tuple[int, int, int] | None, str | None, int | None, bool]
+        ] = []
+        for w in doc.inline_works():
+            if w.accessed is not None or w.issued is not None:
+                dates.append(
+                    (
+                        w.key,
+                        w.accessed.iso() if w.accessed else None,
+                        w.accessed.sort_tuple() if w.accessed else None,
+                        w.issued.iso() if w.issued else None,
+                        w.issued.year if w.issued else None,
+                        w.url is not None,
+                    )
+                )
+        ref_keys = [r.ref for r in doc.references if r.ref is not None]
+        ref_keys.extend(c.ref for c in doc.cites() if c.ref is not None)
+        return cls(
+            article=doc.article.key if doc.article else None,
+            defined=[w.key for w in doc.inline_works()],
+            ref_keys=ref_keys,
+            cited=doc.cited_keys(),
+            standalone=[w.key for w in doc.works],
+            reference_numbers=[r.n for r in doc.references],
+            footnote_numbers=[f.n for f in doc.footnotes],
+            dates=dates,
+        )
+
+    def to_plain(self) -> tuple[Any, ...]:
+        return (
+            self.article,
+            self.defined,
+            self.ref_keys,
+            self.cited,
+            self.standalone,
+            self.reference_numbers,
+            self.footnote_numbers,
+            [list(d) for d in self.dates],
+        )
+
+    @classmethod
+    def from_plain(cls, value: Any) -> DocumentSummary:
+        article, defined, ref_keys, cited, standalone, refs, notes, dates = value
+        return cls(
+            article,
+            list(defined),
+            list(ref_keys),
+            list(cited),
+            list(standalone),
+            list(refs),
+            list(notes),
+            [(k, a, tuple(at) if at else None, i, iy, u) for k, a, at, i, iy, u in dates],
+        )
+
+
 class LoadedDocument:
     """A document with where it came from.
 
-    Positions are computed only when asked for (a finding needs a line): ``indexer`` is given
-    by the loader and called at most once, so loading valid files never pays for them.
+    Three things are computed only when first asked for: the ``document`` itself when it comes
+    from the cache (``loader``), its ``summary``, and positions (``indexer``, when a finding needs
+    a line). Loading valid or unchanged files never pays for what a command does not use.
     """
 
-    path: str
-    document: Document
-    indexer: Callable[[], SourceIndex] | None = None
-    _index: SourceIndex | None = None
+    __slots__ = ("_document", "_index", "_summary", "indexer", "loader", "path")
+
+    def __init__(
+        self,
+        path: str,
+        document: Document | None = None,
+        indexer: Callable[[], SourceIndex] | None = None,
+        *,
+        loader: Callable[[], Document] | None = None,
+        summary: DocumentSummary | None = None,
+    ) -> None:
+        if document is None and loader is None:
+            raise ValueError("a LoadedDocument needs a document or a loader")
+        self.path = path
+        self._document = document
+        self.loader = loader
+        self.indexer = indexer
+        self._index: SourceIndex | None = None
+        self._summary = summary
+
+    def __repr__(self) -> str:
+        return f"LoadedDocument({self.path!r})"
+
+    @property
+    def document(self) -> Document:
+        if self._document is None:
+            assert self.loader is not None
+            self._document = self.loader()
+        return self._document
+
+    @property
+    def summary(self) -> DocumentSummary:
+        if self._summary is None:
+            self._summary = DocumentSummary.of(self.document)
+        return self._summary
 
     @property
     def index(self) -> SourceIndex:
@@ -108,13 +214,10 @@ class LoadedDocument:
 
     def defined_keys(self) -> list[str]:
         """Keys of the records this file defines (valid ones), in order; no positions needed."""
-        return [w.key for w in self.document.inline_works()]
+        return self.summary.defined
 
     def ref_keys(self) -> list[str]:
-        doc = self.document
-        out = [r.ref for r in doc.references if r.ref is not None]
-        out.extend(c.ref for c in doc.cites() if c.ref is not None)
-        return out
+        return self.summary.ref_keys
 
     def locate(self, key: str, field_name: str | None = None) -> Location:
         """Best position for ``key`` (and its ``field_name``), the file alone if unknown."""
@@ -165,10 +268,19 @@ class Library:
         return [d.document.article for d in self.documents if d.document.article is not None]
 
     def counts(self) -> dict[str, int]:
+        """Files, articles, references, footnotes and distinct records, from the summaries."""
+        summaries = [d.summary for d in self.documents]
+        defined = {k for s in summaries for k in s.defined}
+        records: set[str] = set()
+        for s in summaries:
+            if s.article is not None:
+                records.add(s.article)
+            records.update(k for k in s.cited if k in defined)
+            records.update(s.standalone)
         return {
             "files": len(self.documents),
-            "articles": len(self.articles()),
-            "references": sum(len(d.document.references) for d in self.documents),
-            "footnotes": sum(len(d.document.footnotes) for d in self.documents),
-            "records": len(self.works()),
+            "articles": sum(1 for s in summaries if s.article is not None),
+            "references": sum(len(s.reference_numbers) for s in summaries),
+            "footnotes": sum(len(s.footnote_numbers) for s in summaries),
+            "records": len(records),
         }

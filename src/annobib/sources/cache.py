@@ -19,7 +19,7 @@ from typing import Any
 from annobib import __version__
 from annobib.findings import Finding, Location, Severity
 
-_FORMAT = 2
+_FORMAT = 3
 
 
 def cache_dir() -> Path:
@@ -40,7 +40,7 @@ def _entry(raw: bytes, name: str) -> Path:
     h.update(f"{_FORMAT}\0{__version__}\0{name}\0".encode())
     h.update(raw)
     digest = h.hexdigest()
-    return cache_dir() / digest[:2] / f"{digest}.marshal"
+    return cache_dir() / digest[:2] / f"{digest}.entry"
 
 
 def _finding_row(f: Finding) -> tuple[Any, ...]:
@@ -63,35 +63,53 @@ def _finding(row: tuple[Any, ...]) -> Finding:
     return Finding(code, Severity(severity), message, Location(file, line, col), key, field, data)
 
 
-def get(raw: bytes, name: str) -> tuple[dict[str, Any] | None, list[Finding]] | None:
-    """The cached (validated document data, findings) for these bytes, or None on a miss."""
+def get(raw: bytes, name: str) -> tuple[Any, list[Finding], Path] | None:
+    """On a hit: (summary in plain form or None, findings, path of the document data)."""
     if not _enabled():
         return None
+    entry = _entry(raw, name)
     try:
-        value: Any = marshal.loads(_entry(raw, name).read_bytes())
-        stamp, rows, data = value
+        stamp, rows, summary = marshal.loads(entry.read_bytes())
         if stamp != _FORMAT:
             return None
-        return data, [_finding(tuple(r)) for r in rows]
+        return summary, [_finding(tuple(r)) for r in rows], entry.with_suffix(".data")
     except Exception:  # a missing, stale or corrupt entry is a miss
         return None
 
 
-def put(raw: bytes, name: str, data: dict[str, Any] | None, findings: list[Finding]) -> None:
-    """Remember the validated document data (canonical plain form) and findings."""
+def read_data(path: Path) -> dict[str, Any]:
+    """The validated document data stored beside a cache entry."""
+    value: dict[str, Any] = marshal.loads(path.read_bytes())
+    return value
+
+
+def put(
+    raw: bytes,
+    name: str,
+    data: dict[str, Any] | None,
+    summary: Any,
+    findings: list[Finding],
+) -> None:
+    """Remember the findings and summary (read on every hit) and the document data (read only
+    when a command needs the records), the data first so an entry never lacks it."""
     if not _enabled():
         return
-    target = _entry(raw, name)
+    entry = _entry(raw, name)
     try:
-        payload = marshal.dumps((_FORMAT, [_finding_row(f) for f in findings], data))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        if data is not None:
+            _write(entry.with_suffix(".data"), marshal.dumps(data))
+        _write(entry, marshal.dumps((_FORMAT, [_finding_row(f) for f in findings], summary)))
     except (OSError, ValueError):
         return
+
+
+def _write(target: Path, payload: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

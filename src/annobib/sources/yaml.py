@@ -19,7 +19,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from annobib.findings import Finding, Location, Severity
-from annobib.model.library import Document, Library, LoadedDocument, SourceIndex
+from annobib.model.library import (
+    Document,
+    DocumentSummary,
+    Library,
+    LoadedDocument,
+    SourceIndex,
+)
 from annobib.model.record import Work
 from annobib.model.references import Footnote, Reference
 from annobib.sources.located import (
@@ -113,12 +119,21 @@ def load_file(
 
         hit = cache.get(raw, name)
         if hit is not None:
-            data, cached = hit
-            if data is None:
+            summary, cached, data_path = hit
+            if summary is None:
                 return None, cached, True
-            # validated when it was cached; the model is checked again, positions stay lazy
-            doc = Document.model_validate(data)
-            return LoadedDocument(name, doc, indexer=_indexer_from_bytes(raw, name)), cached, True
+
+            def from_cache() -> Document:
+                # validated when it was cached; checked again by the model on the way in
+                return Document.model_validate(cache.read_data(data_path))
+
+            hit_doc = LoadedDocument(
+                name,
+                loader=from_cache,
+                summary=DocumentSummary.from_plain(summary),
+                indexer=_indexer_from_bytes(raw, name),
+            )
+            return hit_doc, cached, True
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -138,8 +153,11 @@ def load_file(
     if use_cache:
         from annobib.sources import cache
 
-        plain = document_data(loaded.document) if loaded is not None else None
-        cache.put(raw, name, plain, findings)
+        if loaded is None:
+            cache.put(raw, name, None, None, findings)
+        else:
+            plain = document_data(loaded.document)
+            cache.put(raw, name, plain, loaded.summary.to_plain(), findings)
     return loaded, findings, True
 
 

@@ -1,0 +1,62 @@
+"""The cache of validated files saves time and never changes a result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annobib.api import load
+from annobib.sources import cache
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+BAD = (
+    "annobib: 1\narticle: {key: art, type: journal-article}\n"
+    "references:\n  - {n: 1, source: '1. x', work: {key: w, type: web-page, "
+    "url: 'https://x.org/', accessed: '2999-01-01'}}\n  - {n: 3, source: '3. y', ref: nowhere}\n"
+    "  - {n: 4, source: '4. z', work: {key: v, type: bok}}\n"
+)
+
+
+def _snapshot(paths: list[Path]) -> tuple[list[str], dict[str, int], list[str]]:
+    result = load(paths)
+    keys = [w.key for w in result.library.works()]
+    return [str(f) for f in result.findings], result.library.counts(), keys
+
+
+def test_cold_and_warm_give_the_same_result(tmp_path: Path) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text(BAD, encoding="utf-8")
+    cold = _snapshot([DATA, f])
+    assert any(e.suffix == ".entry" for e in cache.cache_dir().rglob("*"))
+    warm = _snapshot([DATA, f])
+    assert warm == cold
+    assert len(cold[0]) == 4  # future date, bad type, dangling ref, numbering gap
+    assert cold[1]["references"] == 32  # 30 shipped + 2 valid here; the invalid one is reported
+
+
+def test_warm_validate_does_not_build_the_models(tmp_path: Path) -> None:
+    load([DATA])
+    result = load([DATA])
+    assert all(d._document is None for d in result.library.documents)  # lazy
+    assert result.library.counts()["records"] == 46
+    # asking for the records builds them from the cached data
+    assert len(result.library.works()) == 46
+
+
+def test_an_edit_misses_and_a_corrupt_entry_is_ignored(tmp_path: Path) -> None:
+    f = tmp_path / "a.yaml"
+    f.write_text("annobib: 1\nworks:\n  - {key: a, type: book}\n", encoding="utf-8")
+    assert load([f]).findings == []
+    f.write_text("annobib: 1\nworks:\n  - {key: a, type: bok}\n", encoding="utf-8")
+    assert [x.code for x in load([f]).findings] == ["A110"]
+    for entry in cache.cache_dir().rglob("*.entry"):
+        entry.write_bytes(b"garbage")
+    assert [x.code for x in load([f]).findings] == ["A110"]
+
+
+def test_cache_can_be_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANNOBIB_NO_CACHE", "1")
+    load([DATA])
+    assert not any(cache.cache_dir().rglob("*.entry"))

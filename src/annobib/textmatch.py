@@ -35,6 +35,15 @@ _HOMOGLYPHS = str.maketrans(
     }
 )  # fmt: skip
 
+# Latin letters whose glyphs are Cyrillic letters, for mostly-Cyrillic words.
+_LATIN_TO_CYRILLIC = str.maketrans(
+    {
+        "a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у",
+        "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "K": "К", "M": "М", "O": "О",
+        "P": "Р", "T": "Т", "X": "Х",
+    }
+)  # fmt: skip
+
 _TRANSLIT = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
     "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
@@ -68,11 +77,16 @@ def has_latin(text: str) -> bool:
 
 
 def repair_homoglyphs(text: str) -> str:
-    """In words that mix Cyrillic and Latin letters, turn Cyrillic look-alikes into Latin."""
+    """In words that mix Cyrillic and Latin letters, turn look-alikes into the word's main
+    script (``Тоmberg`` → ``Tomberg``, ``мoделирование`` → ``моделирование``)."""
 
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
         if has_cyrillic(word) and has_latin(word):
+            cyr = sum(1 for ch in word if "\u0400" <= ch <= "\u04ff")
+            lat = sum(1 for ch in word if "a" <= ch.lower() <= "z")
+            if cyr > lat:
+                return word.translate(_LATIN_TO_CYRILLIC)
             return word.translate(_HOMOGLYPHS)
         return word
 

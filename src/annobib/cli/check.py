@@ -90,7 +90,8 @@ def default_evidence_dir(paths: list[Path]) -> Path:
 
 
 def _service(*, offline: bool, refresh: bool, evidence: Path, api_url: str | None,
-             mailto: str | None, timeout: float, max_time: float) -> MetadataService:
+             mailto: str | None, timeout: float, max_time: float,
+             retries: int = 4) -> MetadataService:
     from annobib.services.evidence import EvidenceService, EvidenceStore
 
     store = EvidenceStore(evidence)
@@ -103,7 +104,8 @@ def _service(*, offline: bool, refresh: bool, evidence: Path, api_url: str | Non
         mailto=mailto,
         store=store,
         refresh=refresh,
-        retry=RetryPolicy(timeout=timeout, max_time=max_time),
+        retry=RetryPolicy(attempts=retries, connect_attempts=min(2, retries), timeout=timeout,
+                          max_time=max_time),
     )
 
 
@@ -199,6 +201,9 @@ def check(
     max_time: Annotated[
         float, typer.Option("--max-time", help="Seconds for all Crossref requests of the run.")
     ] = 300.0,
+    retries: Annotated[
+        int, typer.Option("--retries", min=1, help="Attempts per request (429, 5xx, timeouts).")
+    ] = 4,
 ) -> None:
     """Check every work with a DOI against Crossref, field by field; report statuses.
 
@@ -230,7 +235,7 @@ def check(
     library = loaded.library
     evidence_dir = evidence or default_evidence_dir(the_paths)
     service = _service(offline=offline, refresh=refresh, evidence=evidence_dir, api_url=api_url,
-                       mailto=mailto, timeout=timeout, max_time=max_time)
+                       mailto=mailto, timeout=timeout, max_time=max_time, retries=retries)
     try:
         result = _run(library, service, suggest_dois, console)
     finally:

@@ -58,6 +58,7 @@ from annobib.services.evidence import (
     EvidenceStore,
     lookup_from_exchanges,
     search_from_exchanges,
+    search_key,
     verdict_name,
 )
 
@@ -534,7 +535,7 @@ class CrossrefService:
         return {d: out[d] for d in todo}
 
     def search(self, query: str, rows: int = 5) -> Search:
-        key = f"query.bibliographic={query}&rows={rows}"
+        key = search_key(query, rows)
         if self.store is not None and not self.refresh:
             stored = self.store.load_query(key)
             if stored is not None:

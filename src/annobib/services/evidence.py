@@ -59,6 +59,11 @@ def doi_filename(doi: str) -> str:
     return name + ".json"
 
 
+def search_key(query: str, rows: int) -> str:
+    """What identifies a stored search: the query text and the number of rows asked for."""
+    return f"query.bibliographic={query}&rows={rows}"
+
+
 def query_filename(query: str) -> str:
     return hashlib.sha256(query.encode("utf-8")).hexdigest()[:32] + ".json"
 
@@ -266,11 +271,12 @@ class EvidenceService:
         return out
 
     def search(self, query: str, rows: int = 5) -> Search:
-        exchanges = self.store.load_query(query)
+        key = search_key(query, rows)
+        exchanges = self.store.load_query(key)
         if exchanges is None:
-            return SearchUnavailable(query, f"--offline: no stored search in {self.store.root}")
+            return SearchUnavailable(key, f"--offline: no stored search in {self.store.root}")
         self.stats.from_evidence += 1
-        return search_from_exchanges(query, exchanges)
+        return search_from_exchanges(key, exchanges)
 
     def close(self) -> None:
         return None

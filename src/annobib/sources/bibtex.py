@@ -1,0 +1,554 @@
+"""BibTeX / BibLaTeX → annobib records, through bibtexparser v2.
+
+``@string`` macros and concatenations are resolved by bibtexparser; month macros (``jan``) and
+names (``Last, First and {Org}``) here. Nothing is dropped silently:
+
+- a block bibtexparser cannot parse is an error with ``file:line`` and its raw text;
+- a key seen before is an error (the later entry is not imported, its raw text is kept in the
+  finding); a field given twice is a warning (the first value is kept);
+- a field the model has no place for, or a value it rejects, is a warning naming it.
+
+Field mapping: ``docs/formats/bibtex.md`` and ``docs/formats/biblatex.md``.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import re
+import warnings
+from typing import Any
+
+from annobib.exporters import langs
+from annobib.findings import Finding, Location, Severity
+from annobib.model import crosswalk
+from annobib.model.record import WorkType
+from annobib.sources.interchange import (
+    DUPLICATE_FIELD,
+    DUPLICATE_KEY,
+    TEX_UNKNOWN,
+    UNKNOWN_TYPE,
+    UNPARSABLE,
+    KeyRegistry,
+    ReadResult,
+    RecordBuilder,
+    is_lang,
+    person_data,
+    split_list,
+)
+from annobib.sources.texdecode import decode, normalise_space
+
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_VERBATIM = frozenset({"doi", "url", "eprint", "file", "pdf", "verba", "verbb", "verbc"})
+_RAW_LIMIT = 2000
+
+# fields consumed by the type decision or carrying nothing for the model
+_TYPE_FIELDS = frozenset({"entrysubtype"})
+
+
+def read_bibtex(text: str, filename: str, keys: KeyRegistry | None = None) -> ReadResult:
+    """Read BibTeX/BibLaTeX ``text``; ``filename`` is used in finding locations."""
+    # Tens of thousands of small objects: the cyclic GC would run hundreds of times for
+    # nothing (nothing here makes cycles), so it is paused while reading.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_bibtex(text, filename, keys)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _read_bibtex(text: str, filename: str, keys: KeyRegistry | None) -> ReadResult:
+    from bibtexparser.entrypoint import parse_string
+    from bibtexparser.model import (
+        DuplicateBlockKeyBlock,
+        DuplicateFieldKeyBlock,
+        Entry,
+        ParsingFailedBlock,
+        String,
+    )
+
+    keys = keys or KeyRegistry()
+    result = ReadResult()
+    # bibtexparser logs each failed block; annobib reports them as findings instead
+    log = logging.getLogger("bibtexparser")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # no middleware: values stay as written; _evaluate resolves @string macros,
+            # concatenation and enclosing the same way for every entry
+            library = parse_string(text, parse_stack=[])
+    finally:
+        log.setLevel(level)
+    strings: dict[str, str] = {}
+    for block in library.blocks:
+        line = (block.start_line + 1) if block.start_line is not None else None
+        loc = Location(filename, line)
+        if isinstance(block, String):
+            strings[block.key.lower()] = _evaluate(str(block.value), strings, None)
+            continue
+        if isinstance(block, DuplicateFieldKeyBlock):
+            entry = block.ignore_error_block
+            if isinstance(entry, Entry):
+                result.entries_seen += 1
+                dups = set(block.duplicate_keys)
+                _read_entry(entry, loc, keys, result, strings, duplicate_fields=dups)
+            continue
+        if isinstance(block, DuplicateBlockKeyBlock):
+            result.entries_seen += 1
+            first = block.previous_block.start_line
+            result.findings.append(_duplicate_key(block.key, loc, first, block.raw))
+            continue
+        if isinstance(block, ParsingFailedBlock):
+            raw = block.raw or ""
+            if raw.lstrip().startswith("@"):
+                result.entries_seen += 1
+            error = block.error
+            reason = getattr(error, "abort_reason", None) or str(error) or "syntax error"
+            reason = " ".join(reason.split())
+            result.findings.append(
+                Finding(
+                    UNPARSABLE,
+                    Severity.ERROR,
+                    f"block not imported: {reason}; raw text in the finding's data",
+                    loc,
+                    key=_guess_key(raw),
+                    data={"raw": raw[:_RAW_LIMIT]},
+                )
+            )
+            continue
+        if isinstance(block, Entry):
+            result.entries_seen += 1
+            _read_entry(block, loc, keys, result, strings, duplicate_fields=set())
+    return result
+
+
+def _duplicate_key(key: str, loc: Location, first_line: int | None, raw: str | None) -> Finding:
+    where = f" (first at line {first_line + 1})" if first_line is not None else ""
+    return Finding(
+        DUPLICATE_KEY,
+        Severity.ERROR,
+        f"duplicate key '{key}'{where}: this entry is not imported; raw text in the finding's data",
+        loc,
+        key=key,
+        field="key",
+        data={"raw": (raw or "")[:_RAW_LIMIT]},
+    )
+
+
+def _guess_key(raw: str) -> str | None:
+    m = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]+)\s*,", raw)
+    return m.group(1) if m else None
+
+
+def _evaluate(raw: str, strings: dict[str, str], undefined: list[str] | None) -> str:
+    """A BibTeX value expression → its text: ``{...}``, ``"..."``, numbers, macros, ``#``."""
+    s = raw.strip()
+    if not s:
+        return s
+    first, last = s[0], s[-1]
+    if first == "{" and last == "}":
+        inner = s[1:-1]
+        if ("{" not in inner and "}" not in inner) or _one_group(s):
+            return inner
+    elif first == '"' and last == '"' and s.count('"') == 2:
+        return s[1:-1]
+    elif s.isdigit():
+        return s
+    out: list[str] = []
+    i, n = 0, len(s)
+    while i < n:
+        c = s[i]
+        if c.isspace() or c == "#":
+            i += 1
+            continue
+        if c == "{":
+            depth, j = 0, i
+            while j < n:
+                if s[j] == "{":
+                    depth += 1
+                elif s[j] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            out.append(s[i + 1 : j])
+            i = j + 1
+        elif c == '"':
+            depth, j = 0, i + 1
+            while j < n and not (s[j] == '"' and depth == 0):
+                if s[j] == "{":
+                    depth += 1
+                elif s[j] == "}":
+                    depth -= 1
+                j += 1
+            out.append(s[i + 1 : j])
+            i = j + 1
+        else:
+            j = i
+            while j < n and not s[j].isspace() and s[j] != "#":
+                j += 1
+            word = s[i:j]
+            if word.isdigit():
+                out.append(word)
+            elif word.lower() in strings:
+                out.append(strings[word.lower()])
+            else:
+                if undefined is not None and word.lower() not in _MONTHS:
+                    undefined.append(word)
+                out.append(word)
+            i = j
+    return "".join(out)
+
+
+def _read_entry(
+    entry: Any,
+    loc: Location,
+    keys: KeyRegistry,
+    result: ReadResult,
+    strings: dict[str, str],
+    *,
+    duplicate_fields: set[str],
+) -> None:
+    key = keys.claim(entry.key, loc, result.findings)
+    if key is None:
+        first = keys.seen.get(valid := entry.key)
+        result.findings.append(
+            _duplicate_key(
+                valid, loc, (first.line - 1) if first and first.line else None, entry.raw
+            )
+        )
+        return
+    b = RecordBuilder(key, loc.file or "<input>", loc.line, result.findings)
+    fields: dict[str, str] = {}
+    for f in entry.fields:
+        name = f.key.lower()
+        if name in fields:
+            if name not in duplicate_fields:
+                duplicate_fields.add(name)
+            continue
+        undefined: list[str] = []
+        fields[name] = _evaluate(str(f.value), strings, undefined)
+        for word in undefined:
+            b.report(UNPARSABLE, Severity.WARNING, name,
+                     f"undefined @string macro '{word}': kept as its name")
+    for name in sorted(duplicate_fields):
+        b.report(
+            DUPLICATE_FIELD,
+            Severity.WARNING,
+            name,
+            f"field '{name}' given more than once: the first value is kept",
+        )
+    _map_entry(b, entry.entry_type.lower(), fields)
+    work = b.build()
+    if work is not None:
+        result.works.append(work)
+
+
+def _text(b: RecordBuilder, name: str, raw: str) -> str:
+    if name in _VERBATIM:
+        return normalise_space(raw)
+    text, unknown = decode(raw)
+    if unknown:
+        b.report(
+            TEX_UNKNOWN,
+            Severity.WARNING,
+            name,
+            "TeX macro(s) kept as written: " + ", ".join("\\" + u for u in unknown),
+        )
+    return text
+
+
+def _names(b: RecordBuilder, name: str, raw: str) -> list[dict[str, str]]:
+    from bibtexparser.middlewares.names import (
+        InvalidNameError,
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
+
+    people: list[dict[str, str]] = []
+    for one in split_multiple_persons_names(raw):
+        one = one.strip()
+        if one.lower() == "others":
+            b.not_held(name, "others", "'and others' (a truncated name list) has no place")
+            continue
+        if one.startswith("{") and one.endswith("}") and _one_group(one):
+            lit = _text(b, name, one[1:-1])
+            people.append({"literal": lit})
+            continue
+        try:
+            parts = parse_single_name_into_parts(one, strict=False)
+        except InvalidNameError:
+            b.not_held(name, one, "a name BibTeX's rules cannot split")
+            continue
+        family = " ".join([*parts.von, *parts.last])
+        if parts.jr:
+            family += " " + " ".join(parts.jr)
+        given = " ".join(parts.first)
+        p = person_data(_text(b, name, family) or None, _text(b, name, given) or None)
+        if p is not None:
+            people.append(p)
+    return people
+
+
+def _one_group(s: str) -> bool:
+    depth = 0
+    for i, c in enumerate(s):
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0 and i != len(s) - 1:
+                return False
+    return depth == 0
+
+
+def _date(b: RecordBuilder, fields: dict[str, str]) -> None:
+    if "date" in fields:
+        raw = normalise_space(fields.pop("date"))
+        m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", raw)
+        if m:
+            b.set("issued", raw)
+        else:
+            b.not_held("date", raw, "a date range or uncertain date (the model holds one date)")
+        for extra in ("year", "month", "day"):
+            if extra in fields:
+                b.not_held(extra, fields.pop(extra), "'date' is given and takes precedence")
+        return
+    year = normalise_space(fields.pop("year", ""))
+    month = normalise_space(fields.pop("month", ""))
+    day = normalise_space(fields.pop("day", ""))
+    if not year:
+        if month:
+            b.not_held("month", month, "a month without a year")
+        return
+    if not re.fullmatch(r"\d{4}", year):
+        b.not_held("year", year, "not a four-digit year")
+        return
+    iso = year
+    if month:
+        mm = _month(month)
+        if mm is None:
+            b.not_held("month", month, "not a month")
+        else:
+            iso += f"-{mm:02d}"
+            if day:
+                if re.fullmatch(r"\d{1,2}", day):
+                    iso += f"-{int(day):02d}"
+                else:
+                    b.not_held("day", day, "not a day of the month")
+    elif day:
+        b.not_held("day", day, "a day without a month")
+    b.set("issued", iso)
+
+
+def _month(raw: str) -> int | None:
+    s = raw.strip().strip("{}").strip().lower().rstrip(".")
+    if s.isdigit() and 1 <= int(s) <= 12:
+        return int(s)
+    return _MONTHS.get(s[:3]) if s[:3] in _MONTHS and (len(s) == 3 or s.isalpha()) else None
+
+
+def _map_entry(b: RecordBuilder, entry_type: str, fields: dict[str, str]) -> None:
+    subtype = normalise_space(fields.pop("entrysubtype", "")) or None
+    kind_raw = fields.get("type")
+    kind = normalise_space(kind_raw) if kind_raw else None
+    t = crosswalk.from_bibtex(entry_type, subtype=subtype, kind=kind)
+    if t is None:
+        t = WorkType.MISC
+        b.report(
+            UNKNOWN_TYPE,
+            Severity.WARNING,
+            "type",
+            f"entry type @{entry_type} is not known: imported as misc",
+        )
+    elif subtype and t.value != subtype and crosswalk.biblatex_subtype(t) != subtype:
+        b.not_held("entrysubtype", subtype)
+    b.set("type", t.value)
+    # the `type` field: a genre, unless it only repeats the annobib type written by the export
+    if kind is not None:
+        fields.pop("type")
+        if kind not in (t.value, crosswalk.biblatex_kind(t)):
+            b.set("genre", _text(b, "type", kind_raw or ""))
+
+    for role in ("author", "editor", "translator"):
+        if role in fields:
+            b.set(role, _names(b, role, fields.pop(role)))
+
+    # titles
+    title = _text(b, "title", fields.pop("title", "")) if "title" in fields else None
+    if title:
+        mt: dict[str, Any] = {"text": title}
+        addon = fields.pop("titleaddon", None)
+        if addon is not None:
+            addon_text = _text(b, "titleaddon", addon)
+            if addon_text.startswith("[") and addon_text.endswith("]"):
+                mt["translated"] = {"text": addon_text[1:-1]}
+            else:
+                b.not_held("titleaddon", addon_text)
+        orig = fields.pop("origtitle", None)
+        if orig is not None:
+            olang = fields.pop("origlanguage", None)
+            ot: dict[str, str] = {"text": _text(b, "origtitle", orig)}
+            if olang:
+                tag = langs.from_babel(normalise_space(olang))
+                if tag:
+                    ot["lang"] = tag
+                else:
+                    b.not_held("origlanguage", olang, "a language biblatex/babel does not name")
+            mt["original"] = ot
+        b.set("title", mt if len(mt) > 1 else title)
+
+    container = None
+    for name in ("journaltitle", "journal", "booktitle"):
+        if name in fields:
+            value = _text(b, name, fields.pop(name))
+            if container is None:
+                container = value
+            else:
+                b.not_held(name, value, "the record already has a container-title")
+    if (
+        container is None
+        and entry_type in ("online", "electronic", "www")
+        and ("organization" in fields)
+    ):
+        container = _text(b, "organization", fields.pop("organization"))
+    if container is None and "howpublished" in fields and entry_type == "misc":
+        container = _text(b, "howpublished", fields.pop("howpublished"))
+    b.set("container-title", container)
+    if "shortjournal" in fields:
+        b.set("container-title-short", _text(b, "shortjournal", fields.pop("shortjournal")))
+    if "series" in fields:
+        b.set("collection-title", _text(b, "series", fields.pop("series")))
+
+    _date(b, fields)
+    if "urldate" in fields:
+        b.set("accessed", normalise_space(fields.pop("urldate")))
+
+    simple = (
+        ("volume", "volume"),
+        ("number", "issue"),
+        ("pages", "pages"),
+        ("pagetotal", "page-count"),
+        ("numpages", "page-count"),
+        ("edition", "edition"),
+        ("abstract", "abstract"),
+    )
+    for bib, model in simple:
+        if bib in fields:
+            value = _text(b, bib, fields.pop(bib))
+            if model in b.data:
+                b.not_held(bib, value, f"the record already has {model}")
+            else:
+                b.set(model, value)
+    if "issue" in fields:  # biblatex's issue ("Spring") when number is absent
+        value = _text(b, "issue", fields.pop("issue"))
+        if "issue" in b.data:
+            b.not_held("issue", value, "'number' already gives the issue")
+        else:
+            b.set("issue", value)
+
+    publisher = None
+    for name in ("publisher", "institution", "school", "organization"):
+        if name in fields:
+            value = _text(b, name, fields.pop(name))
+            if publisher is None:
+                publisher = value
+            else:
+                b.not_held(name, value, "the record already has a publisher")
+    b.set("publisher", publisher)
+    place = None
+    for name in ("location", "address"):
+        if name in fields:
+            value = _text(b, name, fields.pop(name))
+            if place is None:
+                place = value
+            else:
+                b.not_held(name, value, "the record already has a publisher-place")
+    b.set("publisher-place", place)
+    if "howpublished" in fields:
+        b.not_held("howpublished", _text(b, "howpublished", fields.pop("howpublished")))
+
+    if "doi" in fields:
+        b.set("doi", normalise_space(fields.pop("doi")))
+    if "url" in fields:
+        # Beebe's files list several URLs in one field, separated by "; "
+        urls = [u for u in re.split(r";\s+", normalise_space(fields.pop("url"))) if u]
+        if urls:
+            b.set("url", urls[0])
+            for extra in urls[1:]:
+                b.not_held("url", extra, "a second URL (the model holds one)")
+    for name in ("isbn", "issn"):
+        if name in fields:
+            b.set(name, split_list(normalise_space(fields.pop(name))))
+
+    # language: langid (babel) or language (a babel name or a BCP 47 tag)
+    lang = None
+    for name in ("langid", "language"):
+        if name in fields:
+            raw = normalise_space(fields.pop(name))
+            tag = langs.from_babel(raw) or (raw if is_lang(raw) else None)
+            if tag is None:
+                b.not_held(name, raw, "not a language biblatex/babel or BCP 47 names")
+            elif lang is None:
+                lang = tag
+            elif tag != lang:
+                b.not_held(name, raw, f"the record's language is already '{lang}'")
+    b.set("language", lang)
+
+    if "keywords" in fields:
+        b.set(
+            "keywords",
+            [
+                k.strip()
+                for k in _text(b, "keywords", fields.pop("keywords")).split(",")
+                if k.strip()
+            ],
+        )
+    note = _text(b, "note", fields.pop("note")) if "note" in fields else None
+    addendum = _text(b, "addendum", fields.pop("addendum")) if "addendum" in fields else None
+    for name, maybe in (("note", note), ("addendum", addendum)):
+        if maybe is None:
+            continue
+        value = maybe
+        remark_lang = langs.remark_language(value)
+        if (
+            remark_lang
+            and lang
+            and langs.primary(remark_lang) == langs.primary(lang)
+            and (isinstance(b.data.get("title"), dict) or title)
+        ):
+            continue  # "(In Russ.)": implied by the language and written back by the export
+        if "note" in b.data:
+            b.not_held(name, value, "the record already has a note")
+        else:
+            b.set("note", value)
+    for name in ("annotation", "annote"):
+        if name in fields:
+            value = _text(b, name, fields.pop(name))
+            if "annotation" in b.data:
+                b.not_held(name, value, "the record already has an annotation")
+            else:
+                b.set("annotation", {"summary": value})
+    if fields.get("key") == b.key:
+        fields.pop("key")
+    for name, value in fields.items():
+        if name in _TYPE_FIELDS:
+            continue
+        b.not_held(name, value)

@@ -1,0 +1,269 @@
+"""What the BibTeX, CSL-JSON and RIS readers share: results, keys, and building a valid Work.
+
+A reader turns text into ``Work`` records plus findings. It never drops a record silently:
+a record that cannot be read is an error finding with ``file:line`` and its raw text; a field
+the model cannot hold, or a value it rejects, is a warning naming the record and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from annobib.findings import Finding, Location, Severity
+from annobib.model.person import parse_name
+from annobib.model.record import KEY_RE, Work
+from annobib.model.values import check_lang
+
+# Finding codes of the import direction (A41x)
+UNPARSABLE = "A411"  # a block/record the parser could not read (raw text in data["raw"])
+DUPLICATE_KEY = "A412"  # a key seen before in this import: the later record is not imported
+DUPLICATE_FIELD = "A413"  # a field given twice in one record: the first value is kept
+UNKNOWN_TYPE = "A414"  # an entry type the crosswalk does not know: imported as misc
+NOT_HELD = "A415"  # a field the annobib model has no place for (value in data["value"])
+BAD_VALUE = "A416"  # a value the model rejects (bad DOI, date, language...): not imported
+KEY_CHANGED = "A417"  # a key that is not a valid annobib key, or none: the key used is said
+TEX_UNKNOWN = "A418"  # a TeX macro the decoder does not know: kept as written
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """Records read from one input, in input order, and what was noticed on the way."""
+
+    works: list[Work] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    entries_seen: int = 0  # records (entries) in the input, good or bad
+
+
+class RecordBuilder:
+    """Collects the fields of one record as plain data and reports on it."""
+
+    __slots__ = ("data", "filename", "findings", "key", "line")
+
+    def __init__(self, key: str, filename: str, line: int | None, findings: list[Finding]) -> None:
+        self.key = key
+        self.filename = filename
+        self.line = line
+        self.findings = findings
+        self.data: dict[str, Any] = {"key": key}
+
+    @property
+    def location(self) -> Location:
+        return Location(self.filename, self.line)
+
+    def report(
+        self, code: str, severity: Severity, fieldname: str | None, message: str, **data: Any
+    ) -> None:
+        self.findings.append(
+            Finding(
+                code, severity, message, self.location, key=self.key, field=fieldname, data=data
+            )
+        )
+
+    def not_held(self, fieldname: str, value: Any, why: str = "") -> None:
+        shown = str(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        self.report(
+            NOT_HELD,
+            Severity.WARNING,
+            fieldname,
+            f"not imported: {why or 'the annobib model has no such field'} (value: {shown!r})",
+            value=value,
+        )
+
+    def set(self, name: str, value: Any) -> None:
+        if value is None or value == "" or value == []:
+            return
+        self.data[name] = value
+
+    def build(self) -> Work | None:
+        """Validate; a field the model rejects is dropped with a warning and the rest kept."""
+        data = dict(self.data)
+        for _ in range(len(data) + 1):
+            try:
+                return Work.model_validate(data)
+            except ValidationError as exc:
+                bad: set[str] = set()
+                for err in exc.errors():
+                    loc = err.get("loc", ())
+                    name = str(loc[0]) if loc else ""
+                    if name in ("key", "type") or name not in data:
+                        continue
+                    if name in bad:
+                        continue
+                    bad.add(name)
+                    self.report(
+                        BAD_VALUE,
+                        Severity.WARNING,
+                        name,
+                        f"not imported: {err.get('msg', 'invalid value')} "
+                        f"(value: {str(data[name])[:80]!r})",
+                        value=data[name],
+                    )
+                if not bad:
+                    self.report(
+                        UNPARSABLE,
+                        Severity.ERROR,
+                        None,
+                        f"record not imported: {exc.errors()[0].get('msg')}",
+                    )
+                    return None
+                for name in bad:
+                    del data[name]
+        return None
+
+
+# --- keys -------------------------------------------------------------------------------------
+
+_BAD_KEY_CHARS = re.compile(r"[^A-Za-z0-9_:.\-]+")
+
+
+def valid_key(raw: str) -> str | None:
+    """``raw`` itself when it is a valid annobib key, else a cleaned form (or None)."""
+    if KEY_RE.match(raw) and len(raw) <= 120:
+        return raw
+    cleaned = _BAD_KEY_CHARS.sub("-", raw).strip("-_:.")[:120]
+    if cleaned and not cleaned[0].isalnum():
+        cleaned = "k" + cleaned
+    return cleaned or None
+
+
+class KeyRegistry:
+    """Hands out unique record keys; reports every key it had to change."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, Location] = {}
+
+    def claim(self, raw: str, location: Location, findings: list[Finding]) -> str | None:
+        """The key to use, or ``None`` when ``raw`` duplicates an earlier key (reported)."""
+        key = valid_key(raw)
+        if key is None:
+            key = "record"
+        if key != raw:
+            unique = self._unique(key)
+            findings.append(
+                Finding(
+                    KEY_CHANGED,
+                    Severity.WARNING,
+                    f"'{raw}' is not a valid annobib key: imported as '{unique}'",
+                    location,
+                    key=unique,
+                    field="key",
+                    data={"original": raw},
+                )
+            )
+            self.seen[unique] = location
+            return unique
+        if key in self.seen:
+            return None
+        self.seen[key] = location
+        return key
+
+    def new(self, base: str, location: Location) -> str:
+        key = self._unique(valid_key(base) or "record")
+        self.seen[key] = location
+        return key
+
+    def _unique(self, key: str) -> str:
+        if key not in self.seen:
+            return key
+        n = 2
+        while f"{key}-{n}" in self.seen:
+            n += 1
+        return f"{key}-{n}"
+
+
+# --- small value helpers ---------------------------------------------------------------------
+
+
+def person_data(
+    family: str | None, given: str | None, literal: str | None = None
+) -> dict[str, str] | None:
+    """A model person from name parts; initials-only first names go to ``initials``."""
+    if literal:
+        return {"literal": literal}
+    if not family:
+        if given:
+            return {"family": given}
+        return None
+    if given and "," not in family:
+        return parse_name(f"{family}, {given}")
+    out = {"family": family}
+    if given:
+        out["given"] = given
+    return out
+
+
+def is_lang(tag: str) -> bool:
+    try:
+        check_lang(tag)
+    except ValueError:
+        return False
+    return True
+
+
+_SPLIT_LIST = re.compile(r"\s*[,;]\s*|\s+and\s+")
+
+
+def split_list(value: str) -> list[str]:
+    return [v for v in _SPLIT_LIST.split(value.strip()) if v]
+
+
+def str_value(v: Any) -> str | None:
+    """A CSL/RIS value as text (numbers become strings); ``None`` for empty."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return str(v)
+    if isinstance(v, str):
+        s = v.strip()
+        return s or None
+    return None
+
+
+# --- reading a file -----------------------------------------------------------------------------
+
+FORMATS = ("bibtex", "csljson", "ris")
+_EXTENSIONS = {".bib": "bibtex", ".bibtex": "bibtex", ".biblatex": "bibtex", ".json": "csljson",
+               ".ris": "ris", ".txt": None}
+
+
+def guess_format(name: str, text: str) -> str | None:
+    """The format of a file from its extension, else from its first characters."""
+    import os
+
+    ext = os.path.splitext(name)[1].lower()
+    fmt = _EXTENSIONS.get(ext)
+    if fmt:
+        return fmt
+    head = text.lstrip("\ufeff \t\r\n")[:200]
+    if head.startswith(("[", "{")):
+        return "csljson"
+    if re.match(r"TY  - ", head):
+        return "ris"
+    if head.startswith(("@", "%")):
+        return "bibtex"
+    return None
+
+
+def read_text(text: str, filename: str, fmt: str, keys: KeyRegistry | None = None) -> ReadResult:
+    """Read ``text`` in ``fmt`` (``bibtex``, ``csljson`` or ``ris``)."""
+    if fmt == "bibtex":
+        from annobib.sources.bibtex import read_bibtex
+
+        return read_bibtex(text, filename, keys)
+    if fmt == "csljson":
+        from annobib.sources.csljson import read_csljson
+
+        return read_csljson(text, filename, keys)
+    if fmt == "ris":
+        from annobib.sources.ris import read_ris
+
+        return read_ris(text, filename, keys)
+    raise ValueError(f"unknown import format {fmt!r}; choose from {', '.join(FORMATS)}")

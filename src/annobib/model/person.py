@@ -15,8 +15,9 @@ _INITIALS_RE = re.compile(r"^(?:[^\W\d_][^\W\d_]?\.\s?-?)+$")
 class Person(Kebab):
     """One author or editor.
 
-    A person has a ``family`` name and either ``given`` names or ``initials`` as printed
-    (``Tomberg, I. R.``). An organisation has only a ``literal`` name. ``original-script`` holds
+    A person has a ``family`` name and ``given`` names and/or ``initials`` as printed
+    (``Tomberg, I. R.``); when a source prints both (``Igor R.`` and ``I. R.``) both are kept,
+    and ``given`` is the one used for output. An organisation has only a ``literal`` name. ``original-script`` holds
     the name in another script (``Томберг, И. Р.``); ``affiliation``, ``degree``, ``country``,
     ``address``, ``orcid`` and ``email`` describe an article's own authors.
 
@@ -54,8 +55,6 @@ class Person(Kebab):
                 raise ValueError(
                     "a person needs a family name, or a literal name for an organisation"
                 )
-            if data.get("given") and data.get("initials"):
-                raise ValueError("give either given names or initials, not both")
         return data
 
     @model_serializer(mode="wrap")

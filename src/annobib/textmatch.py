@@ -16,6 +16,7 @@ Used by the Crossref check. Pure functions, no I/O.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -111,6 +112,7 @@ def _strip_accents(text: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str, *, latin: bool = False) -> str:
     """A comparison form: no markup, no accents, lower case, words separated by one space."""
     t = strip_markup(text)
@@ -122,6 +124,7 @@ def fold(text: str, *, latin: bool = False) -> str:
     return _NONWORD_RE.sub(" ", t).replace("_", " ").strip()
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def name_key(name: str) -> str:
     """A surname key shared by its Cyrillic form and common romanisations."""
     t = fold(name, latin=True).replace(" ", "")
@@ -139,7 +142,6 @@ def similarity(a: str, b: str) -> float:
         return 0.0
     if fa == fb:
         return 1.0
-    seq = SequenceMatcher(None, fa, fb, autojunk=False).ratio()
     ta, tb = set(fa.split()), set(fb.split())
     inter = len(ta & tb)
     token = 2 * inter / (len(ta) + len(tb)) if (ta or tb) else 0.0
@@ -147,7 +149,11 @@ def similarity(a: str, b: str) -> float:
     contained = 0.0
     if len(fa) >= 12 and len(fb) >= 12 and (fa in fb or fb in fa):
         contained = 0.9 + 0.1 * min(len(fa), len(fb)) / max(len(fa), len(fb))
-    return max(seq, token, contained)
+    best = max(token, contained)
+    matcher = SequenceMatcher(None, fa, fb, autojunk=False)
+    if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:
+        return best  # the exact ratio cannot be higher: skip computing it
+    return max(best, matcher.ratio())
 
 
 _DASHES = re.compile(r"\s*[-‐‑‒–—―]+\s*")

@@ -234,29 +234,51 @@ def our_titles(work: Work) -> list[tuple[str, str]]:
 def best_title_match(work: Work, record: dict[str, Any]) -> tuple[float, str, str, str, str]:
     """(score, our variant, our text, their variant, their text) of the closest pair."""
     best = (0.0, "", "", "", "")
+    theirs_all = crossref_titles(record)
     for ours_name, ours in our_titles(work):
-        for theirs_name, theirs in crossref_titles(record):
+        for theirs_name, theirs in theirs_all:
             s = similarity(ours, theirs)
             if s > best[0]:
                 best = (s, ours_name, ours, theirs_name, theirs)
+                if s >= 1.0:
+                    return best
     return best
 
 
 # --- comparison -------------------------------------------------------------------------------
 
 
+Where = Callable[[str, str | None], Location | None]
+"""Where record ``key`` (and its field) is: ``where(key, field)``."""
+
+
+def library_locator(library: Library) -> Where:
+    """A fast :data:`Where` for ``library``: which file holds a key is known without
+    positions; line numbers are asked for only when a finding needs them."""
+    doc_of: dict[str, LoadedDocument] = {}
+    for loaded in library.documents:
+        for key in loaded.defined_keys():
+            doc_of.setdefault(key, loaded)
+
+    def where(key: str, fieldname: str | None = None) -> Location | None:
+        loaded = doc_of.get(key)
+        return loaded.locate(key, fieldname) if loaded is not None else None
+
+    return where
+
+
 class _Cmp:
     def __init__(self, work: Work, record: dict[str, Any], location: Location | None,
-                 library: Library | None) -> None:
+                 where: Where | None) -> None:
         self.work = work
         self.record = record
         self.location = location
-        self.library = library
+        self.where = where
         self.findings: list[Finding] = []
 
     def loc(self, fieldname: str) -> Location | None:
-        if self.library is not None:
-            return self.library.origin(self.work.key, fieldname) or self.location
+        if self.where is not None:
+            return self.where(self.work.key, fieldname) or self.location
         return self.location
 
     def add(self, code: str, severity: Severity, fieldname: str, message: str, ours: Any,
@@ -268,10 +290,10 @@ class _Cmp:
 
 
 def compare(work: Work, record: dict[str, Any], *, location: Location | None = None,
-            library: Library | None = None) -> tuple[list[Finding], str | None]:
+            where: Where | None = None) -> tuple[list[Finding], str | None]:
     """Findings for every field where ``work`` and the Crossref ``record`` disagree, and which
     title variants matched (``None`` when no title could be compared)."""
-    c = _Cmp(work, record, location, library)
+    c = _Cmp(work, record, location, where)
     matched = _compare_title(c)
     _compare_authors(c)
     _compare_year(c)
@@ -544,8 +566,11 @@ def _status_from_findings(findings: Sequence[Finding]) -> Status:
 
 
 def judge(work: Work, lookup: Lookup, location: Location | None,
-          library: Library | None = None) -> WorkResult:
-    """One work's result from its lookup."""
+          where: Where | None = None) -> WorkResult:
+    """One work's result from its lookup. ``location`` may be file-only; ``where`` gives
+    lines when a finding needs them."""
+    if where is not None and not isinstance(lookup, Found):
+        location = where(work.key, None) or location
     res = WorkResult(work.key, work.doi, Status.UNCHECKED, location)
     if isinstance(lookup, Unavailable):
         res.reason = lookup.reason
@@ -570,8 +595,15 @@ def judge(work: Work, lookup: Lookup, location: Location | None,
                                     {"doi": work.doi, "agency": lookup.agency_id}))
         return res
     assert isinstance(lookup, Found)
-    findings, matched = compare(work, lookup.record, location=location, library=library)
-    upd, flagged = update_findings(work, lookup.record, location)
+    findings, matched = compare(work, lookup.record, location=location, where=where)
+    upd: list[Finding] = []
+    flagged = False
+    if lookup.record.get("updated-by") or lookup.record.get("update-to"):
+        if where is not None:
+            location = where(work.key, "doi") or location
+        upd, flagged = update_findings(work, lookup.record, location)
+    if findings and where is not None:
+        res.location = where(work.key, None) or location
     res.findings = findings + upd
     res.matched_title = matched
     res.status = Status.RETRACTED_CORRECTED if flagged else _status_from_findings(res.findings)
@@ -681,6 +713,11 @@ def check_library(
 ) -> CheckResult:
     """Check every work of ``library`` (or those in ``keys``) against ``service``."""
     works = library.works()
+    where = library_locator(library)
+    file_of: dict[str, str] = {}
+    for loaded in library.documents:
+        for k in loaded.defined_keys():
+            file_of.setdefault(k, loaded.path)
     if keys is not None:
         wanted = set(keys)
         works = [w for w in works if w.key in wanted]
@@ -689,10 +726,12 @@ def check_library(
     sources = _sources_by_key(library) if suggest_dois else {}
     results: list[WorkResult] = []
     for work in works:
-        location = library.origin(work.key)
+        location = Location(file_of[work.key]) if work.key in file_of else None
         if work.doi:
-            results.append(judge(work, lookups[work.doi], location, library))
+            results.append(judge(work, lookups[work.doi], location, where))
             continue
+        if suggest_dois:
+            location = where(work.key, None) or location
         res = WorkResult(work.key, None, Status.NO_DOI, location)
         if suggest_dois and work.type in SEARCHABLE and work.title is not None:
             search = service.search(bibliographic_query(work, sources.get(work.key)), rows=5)
@@ -717,8 +756,6 @@ def check_library(
                             location, work.key, "doi", cand.to_json()))
             else:
                 res.reason = f"DOI search not made: {search.reason}"
-        if progress is not None and suggest_dois:
-            pass
         results.append(res)
     doc_findings: list[Finding] = []
     for loaded in library.documents:

@@ -264,6 +264,8 @@ class CrossrefService:
         self._down: str | None = None
         self._cancelled = False
         self._deadline = clock() + self.retry.max_time
+        self._writer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="evidence")
+        self._writes: list[Future[Any]] = []
         self._headers = make_ua(self.mailto, f"annobib/{__version__}")
         self._client = httpx2.Client(
             follow_redirects=False,
@@ -275,6 +277,7 @@ class CrossrefService:
     # --- plumbing -----------------------------------------------------------------------
 
     def close(self) -> None:
+        self._writer.shutdown(wait=True)
         self._client.close()
 
     def cancel(self) -> None:
@@ -435,10 +438,24 @@ class CrossrefService:
     # --- lookups ------------------------------------------------------------------------
 
     def _finish(self, doi: str, exchanges: Sequence[Exchange]) -> Lookup:
+        """The verdict; its evidence is written by a writer thread while requests go on."""
         lookup = lookup_from_exchanges(doi, exchanges)
         if self.store is not None and not isinstance(lookup, Unavailable):
-            self.store.save_work(doi, exchanges, verdict_name(lookup))
+            store = self.store
+            with self._lock:
+                self._writes.append(
+                    self._writer.submit(store.save_work, doi, list(exchanges),
+                                        verdict_name(lookup))
+                )
         return lookup
+
+    def _flush_writes(self) -> None:
+        """Wait until every evidence file of the run is in place; re-raise a write error."""
+        with self._lock:
+            pending, self._writes = self._writes, []
+        errors = [f.exception() for f in pending if f.exception() is not None]
+        if errors:
+            raise errors[0]  # type: ignore[misc]
 
     def _batch(self, dois: Sequence[str]) -> dict[str, Exchange] | _Failure:
         params = {
@@ -530,8 +547,10 @@ class CrossrefService:
         except BaseException:
             self.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
+            self._writer.shutdown(wait=True)  # files already begun are completed, atomically
             raise
         pool.shutdown(wait=True)
+        self._flush_writes()
         return {d: out[d] for d in todo}
 
     def search(self, query: str, rows: int = 5) -> Search:

@@ -46,11 +46,23 @@ def fenced_blocks(path: Path) -> list[tuple[str, int, str]]:
     ]
 
 
+_RECORD_LINE = re.compile(r"^\s*(-\s+)?(key|type|references|footnotes|works|article):", re.M)
+
+
+def is_annobib_yaml(path: Path, body: str) -> bool:
+    """Every ```yaml block of the format doc is an annobib example; elsewhere (a CI workflow,
+    a pre-commit config) a block is one when it starts with ``annobib:`` or holds records."""
+    if path == FILE_FORMAT or body.startswith("annobib:"):
+        return True
+    keys = {m.group(2) for m in _RECORD_LINE.finditer(body)}
+    return {"key", "type"} <= keys or bool(keys & {"references", "footnotes", "works", "article"})
+
+
 def yaml_examples() -> list[tuple[str, str]]:
     out = []
     for path in sorted(DOCS.glob("*.md")):
         for info, line, body in fenced_blocks(path):
-            if info == "yaml":
+            if info == "yaml" and is_annobib_yaml(path, body):
                 out.append((f"{path.name}:{line}", body))
     return out
 

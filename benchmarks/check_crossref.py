@@ -34,11 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from crossref_standin import POLITE, StandIn, running  # noqa: E402
-
 from annobib.model import Document  # noqa: E402
 from annobib.sources.crossref import work_from_crossref  # noqa: E402
 from annobib.sources.yaml import dump_document  # noqa: E402
+from crossref_standin import POLITE, StandIn, running  # noqa: E402
 
 
 def build_library(server: StandIn, n: int, distinct: bool, path: Path) -> list[str]:
@@ -92,7 +91,7 @@ def peer(server: StandIn, dois: list[str], rate: float) -> float:
         next_at = max(now, next_at) + interval
         try:
             cr.works(ids=doi)
-        except Exception as exc:  # noqa: BLE001 - a peer would count it and go on
+        except Exception as exc:  # a peer would count it and go on
             print(f"peer: {doi}: {exc}", file=sys.stderr)
     return time.perf_counter() - t0
 
@@ -116,7 +115,7 @@ def main() -> None:
             lib1.parent.mkdir()
             build_library(server, n, False, lib1)
             before, before429 = server.count(), server.count(429)
-            wall, out, code = run_check([str(lib1.parent), *common])
+            wall, out, _ = run_check([str(lib1.parent), *common])
             summary = out["summary"]
             assert isinstance(summary, dict)
             rows.append((f"{n} works, 34 distinct DOIs", wall, str(server.count() - before),
@@ -127,7 +126,7 @@ def main() -> None:
             lib2.parent.mkdir()
             dois = build_library(server, n, True, lib2)
             before, before429 = server.count(), server.count(429)
-            wall2, out2, code2 = run_check([str(lib2.parent), *common])
+            wall2, out2, _ = run_check([str(lib2.parent), *common])
             summary2 = out2["summary"]
             assert isinstance(summary2, dict)
             rows.append((f"{n} works, {n} distinct DOIs", wall2,

@@ -128,21 +128,9 @@ def work_to_csl(work: Work, *, reference_count: int | None = None) -> dict[str, 
 
 
 def _person_custom(p: Person) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for attr, name in (
-        ("initials", "initials"),
-        ("original_script", "original-script"),
-        ("original_lang", "original-lang"),
-        ("affiliation", "affiliation"),
-        ("degree", "degree"),
-        ("country", "country"),
-        ("address", "address"),
-        ("orcid", "ORCID"),
-        ("email", "email"),
-    ):
-        v = getattr(p, attr)
-        if v:
-            out[name] = v
+    out: dict[str, str] = {"initials": p.initials} if p.initials else {}
+    for label, value in p.details().items():
+        out["ORCID" if label == "orcid" else label] = value
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, model_serializer, model_validator
 
@@ -17,9 +17,10 @@ class Person(Kebab):
 
     A person has a ``family`` name and ``given`` names and/or ``initials`` as printed
     (``Tomberg, I. R.``); when a source prints both (``Igor R.`` and ``I. R.``) both are kept,
-    and ``given`` is the one used for output. An organisation has only a ``literal`` name. ``original-script`` holds
-    the name in another script (``Томберг, И. Р.``); ``affiliation``, ``degree``, ``country``,
-    ``address``, ``orcid`` and ``email`` describe an article's own authors.
+    and ``given`` is the one used for output. An organisation has only a ``literal`` name.
+    ``original-script`` holds the name in another script (``Томберг, И. Р.``);
+    ``affiliation``, ``degree``, ``country``, ``address``, ``orcid`` and ``email`` describe an
+    article's own authors.
 
     Short form in YAML: ``"Family, Given"`` or ``"Family, I. R."``; ``"{Organisation}"`` braces
     mark a literal (organisation) name, as in BibTeX.
@@ -91,6 +92,27 @@ class Person(Kebab):
             return None
         first = self.given or self.initials
         return f"{self.family}, {first}" if first else self.family
+
+    #: fields that describe a person beyond the name, in output order (kebab-case labels)
+    DETAIL_FIELDS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("original_script", "original-script"),
+        ("original_lang", "original-lang"),
+        ("affiliation", "affiliation"),
+        ("degree", "degree"),
+        ("country", "country"),
+        ("address", "address"),
+        ("orcid", "orcid"),
+        ("email", "email"),
+    )
+
+    def details(self) -> dict[str, str]:
+        """The non-name fields that are set, by kebab-case label, in ``DETAIL_FIELDS`` order."""
+        out: dict[str, str] = {}
+        for attr, label in self.DETAIL_FIELDS:
+            value = getattr(self, attr)
+            if value:
+                out[label] = value
+        return out
 
     @property
     def is_organisation(self) -> bool:

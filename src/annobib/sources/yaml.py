@@ -361,35 +361,23 @@ def _subject(data: Any, path: NodePath, article_key: str | None) -> tuple[str | 
 
 
 def _all_field_names() -> list[str]:
-    from annobib.model import (
-        Annotation,
-        Cite,
-        Document,
-        Footnote,
-        LangText,
-        Locator,
-        MultiText,
-        Person,
-        Reference,
-        Work,
-    )
+    import annobib.model as m
 
-    names: set[str] = set()
-    for model in (
-        Annotation,
-        Cite,
-        Document,
-        Footnote,
-        LangText,
-        Locator,
-        MultiText,
-        Person,
-        Reference,
-        Work,
-    ):
-        for fname, info in model.model_fields.items():
-            names.add(info.alias or fname)
-    return sorted(names)
+    models = (
+        m.Annotation,
+        m.Cite,
+        m.Document,
+        m.Footnote,
+        m.LangText,
+        m.Locator,
+        m.MultiText,
+        m.Person,
+        m.Reference,
+        m.Work,
+    )
+    return sorted(
+        {info.alias or name for model in models for name, info in model.model_fields.items()}
+    )
 
 
 _MESSAGE_PREFIXES = ("Value error, ", "Assertion failed, ")

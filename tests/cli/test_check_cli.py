@@ -198,3 +198,24 @@ works:
     new = (d / "a.yaml").read_text(encoding="utf-8")
     assert new == text + '    doi: "10.7717/peerj.3811"\n'
     assert "added" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_import_by_doi_writes_records_and_keeps_evidence(server: StandIn, tmp_path: Path) -> None:
+    out = tmp_path / "new" / "lib.yaml"
+    result = runner.invoke(app, ["import", "--doi", "10.1038/srep16696", "--doi",
+                                 "10.1007/s00120-007-1345-2", "-o", str(out),
+                                 "--api-url", server.url, "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "doi: 10.1038/srep16696" in text and "language: de" in text
+    assert (out.parent / ".crossref" / "works").is_dir()
+    check = run(str(out.parent), "--offline", "--format", "json")
+    statuses = {w["status"] for w in json.loads(check.stdout)["works"]}  # type: ignore[attr-defined]
+    assert statuses <= {"verified", "retracted-corrected"}
+
+
+def test_import_by_doi_unreachable_exits_4(tmp_path: Path) -> None:
+    out = tmp_path / "lib.yaml"
+    result = runner.invoke(app, ["import", "--doi", "10.1038/srep16696", "-o", str(out),
+                                 "--api-url", f"http://127.0.0.1:{closed_port()}"])
+    assert result.exit_code == 4, result.output

@@ -339,3 +339,29 @@ def _summary(result: CheckResult, code: ExitCode, on_unreachable: OnUnreachable,
 
 def register(app: typer.Typer) -> None:
     app.command("check")(check)
+
+
+def read_dois(run: Any, dois: list[str], *, mailto: str | None, api_url: str | None,
+              evidence: Path | None, output: Path | None) -> bool:
+    """``annobib import --doi``: add Crossref records for ``dois`` to an import run (the
+    ``ImportRun`` of ``cli/importer.py``). Evidence goes to ``--evidence`` or ``.crossref/``
+    beside the output file. Returns True when Crossref was unavailable for some DOI."""
+    from annobib.checks.crossref import import_dois
+    from annobib.findings import Location
+
+    base = output.parent if output is not None else Path()
+    service = _service(offline=False, refresh=False, evidence=evidence or base / ".crossref",
+                       api_url=api_url, mailto=mailto, timeout=20.0, max_time=300.0)
+    try:
+        result = import_dois(dois, service, taken_keys=run.keys.seen)
+    finally:
+        service.close()
+    for work in result.document.works:
+        key = run.keys.claim(work.key, Location(f"doi:{work.doi}"), run.findings)
+        if key is None:
+            continue
+        run.works.append(work if key == work.key else work.model_copy(update={"key": key}))
+        run.entries_seen += 1
+    run.entries_seen += len(dois) - len(result.document.works)
+    run.findings.extend(result.findings)
+    return bool(result.unavailable)

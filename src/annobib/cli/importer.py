@@ -119,13 +119,26 @@ def import_command(
         bool, typer.Option("--force", help="Replace an existing output file.")
     ] = False,
     fail_on: FailOnOpt = FailOn.info,
+    doi: Annotated[
+        list[str] | None,
+        typer.Option("--doi", help="Import this DOI from Crossref (repeatable); the answers "
+                     "are kept as evidence in .crossref/ beside the output."),
+    ] = None,
+    mailto: Annotated[
+        str | None, typer.Option("--mailto", envvar="ANNOBIB_MAILTO",
+                                 help="E-mail for Crossref's polite pool (with --doi).")
+    ] = None,
+    api_url: Annotated[
+        str | None, typer.Option("--api-url", envvar="ANNOBIB_CROSSREF_URL",
+                                 help="Crossref API base URL (with --doi).")
+    ] = None,
 ) -> None:
     """Import records into annobib YAML; report every problem, write every good record."""
     from annobib.cli import render
 
     console = render.stderr_console()
-    if not files:
-        console.print("annobib import: give at least one FILE")
+    if not files and not doi:
+        console.print("annobib import: give at least one FILE or --doi DOI")
         raise typer.Exit(int(ExitCode.USAGE))
     if output is not None and output.exists() and not force:
         console.print(f"annobib import: {output} exists; not overwriting it (use --force)")
@@ -134,13 +147,21 @@ def import_command(
 
     gc.disable()  # many small objects and no cycles: the cyclic GC would only cost time
     run = new_run()
-    read_files(run, list(files), from_)
+    read_files(run, list(files or []), from_)
+    unavailable = False
+    if doi:
+        from annobib.cli.check import read_dois
+
+        unavailable = read_dois(run, list(doi), mailto=mailto, api_url=api_url, evidence=None,
+                                output=output)
     render.print_findings(run.findings)
     write_output(run, output, force)
     console.print(
         f"annobib import: {len(run.works)} of {run.entries_seen} records imported"
         + (f" to {output}" if output else "")
     )
+    if unavailable and not run.unreadable:
+        raise typer.Exit(int(ExitCode.UNAVAILABLE))
     raise typer.Exit(int(exit_code_for(run.findings, fail_on, run.unreadable)))
 
 

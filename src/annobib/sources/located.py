@@ -270,7 +270,8 @@ def read_plain(text: str) -> Any:
     stack: list[list[Any]] = [[root, False, None]]
     documents = 0
     try:
-        for ev in yaml.parse(text, Loader=_Loader):
+        events: Any = yaml.parse(text, Loader=_Loader)  # attributes vary by event type
+        for ev in events:
             t = type(ev)
             if t is scalar_t:
                 if ev.anchor or (

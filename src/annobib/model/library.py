@@ -233,6 +233,10 @@ class Library:
     """Everything loaded in one run: documents in the order given, records by key."""
 
     documents: list[LoadedDocument] = field(default_factory=list)
+    # key -> the document defining it, built on first use (with the document count it saw)
+    _owners: tuple[int, dict[str, LoadedDocument]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def works(self) -> list[Work]:
         """Every distinct work: per document, the article, then what its list cites in list
@@ -259,10 +263,15 @@ class Library:
 
     def origin(self, key: str, field: str | None = None) -> Location | None:
         """Where record ``key`` (or its ``field``, kebab-case, when written) is in its file."""
-        for loaded in self.documents:
-            if key in loaded.defined_keys():
-                return loaded.locate(key, field)
-        return None
+        owners = self._owners
+        if owners is None or owners[0] != len(self.documents):
+            table: dict[str, LoadedDocument] = {}
+            for loaded in self.documents:
+                for k in loaded.defined_keys():
+                    table.setdefault(k, loaded)
+            owners = self._owners = (len(self.documents), table)
+        owner = owners[1].get(key)
+        return owner.locate(key, field) if owner is not None else None
 
     def articles(self) -> list[Work]:
         return [d.document.article for d in self.documents if d.document.article is not None]

@@ -125,7 +125,8 @@ class Formatter:
                 if tag and tag != main.locale:
                     groups.setdefault(tag, []).append(str(it["id"]))
             for tag, ids in groups.items():
-                other = self.engine(st, tag, force=True).bibliography(items, efmt).by_id()
+                eng = self.engine(st, tag, force=True)
+                other = eng.bibliography(items, efmt, only=ids).by_id()
                 for i in ids:
                     if i in other:
                         entries[i] = other[i]

@@ -45,11 +45,17 @@ function __annobib_engine(styleXml, lang, force) {
   __annobib.engines.push(engine);
   return __annobib.engines.length - 1;
 }
-function __annobib_bib(n, ids, format) {
+function __annobib_bib(n, ids, format, only) {
   var e = __annobib.engines[n];
   e.setOutputFormat(format);
   e.updateItems(ids);
-  var b = e.makeBibliography();
+  var b;
+  if (only) {
+    // every id stays registered (numbers unchanged); only these entries are rendered
+    b = e.makeBibliography({include: only.map(function (i) { return {field: "id", value: i}; })});
+  } else {
+    b = e.makeBibliography();
+  }
   if (!b) { return (null); }
   var meta = {};
   for (var k in b[0]) {
@@ -151,10 +157,15 @@ class Engine:
     locale: str
     force: bool
 
-    def bibliography(self, items: list[dict[str, Any]], fmt: str = "text") -> Bibliography:
-        """Every item in ``items`` formatted as a bibliography entry (style order)."""
+    def bibliography(
+        self, items: list[dict[str, Any]], fmt: str = "text", only: list[str] | None = None
+    ) -> Bibliography:
+        """Every item in ``items`` formatted as a bibliography entry (style order); with
+        ``only``, just those entries, numbered as in the whole list."""
         ids = self.owner.load_items(items)
-        raw = self.owner.call("__annobib_bib", self.handle, ids, _fmt(fmt), what=self.style)
+        raw = self.owner.call(
+            "__annobib_bib", self.handle, ids, _fmt(fmt), only, what=self.style
+        )
         data = raw
         if data is None:
             raise InputError(f"{self.style.path}: this style defines no bibliography")

@@ -60,3 +60,14 @@ def test_cache_can_be_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("ANNOBIB_NO_CACHE", "1")
     load([DATA])
     assert not any(cache.cache_dir().rglob("*.entry"))
+
+
+def test_positions_are_cached_once_computed(tmp_path: Path) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text(BAD, encoding="utf-8")
+    first = [str(x) for x in load([f]).findings]
+    assert list(cache.cache_dir().rglob("*.index"))  # a finding needed positions: stored
+    second = load([f])
+    doc = second.library.documents[0]
+    assert doc.locate("w", "accessed").line == 4
+    assert [str(x) for x in second.findings] == first

@@ -103,6 +103,25 @@ def put(
         return
 
 
+def get_index(raw: bytes, name: str) -> Any:
+    """Positions of a file's records and fields, if an earlier run computed them."""
+    if not _enabled():
+        return None
+    try:
+        return marshal.loads(_entry(raw, name).with_suffix(".index").read_bytes())
+    except Exception:
+        return None
+
+
+def put_index(raw: bytes, name: str, plain: Any) -> None:
+    if not _enabled():
+        return
+    try:
+        _write(_entry(raw, name).with_suffix(".index"), marshal.dumps(plain))
+    except (OSError, ValueError):
+        return
+
+
 def _write(target: Path, payload: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")

@@ -131,7 +131,7 @@ def load_file(
                 name,
                 loader=from_cache,
                 summary=DocumentSummary.from_plain(summary),
-                indexer=_indexer_from_bytes(raw, name),
+                indexer=_cached_indexer(_indexer_from_bytes(raw, name), raw, name),
             )
             return hit_doc, cached, True
     try:
@@ -158,7 +158,56 @@ def load_file(
         else:
             plain = document_data(loaded.document)
             cache.put(raw, name, plain, loaded.summary.to_plain(), findings)
+            if loaded.indexer is not None:
+                loaded.indexer = _cached_indexer(loaded.indexer, raw, name)
     return loaded, findings, True
+
+
+def _cached_indexer(
+    build: Callable[[], SourceIndex], raw: bytes, name: str
+) -> Callable[[], SourceIndex]:
+    """Positions, from the cache when an earlier run computed them, else built and stored."""
+
+    def indexed() -> SourceIndex:
+        from annobib.sources import cache
+
+        plain = cache.get_index(raw, name)
+        if plain is not None:
+            try:
+                return _index_from_plain(plain, name)
+            except (TypeError, ValueError):
+                pass  # a stale or foreign entry: rebuild
+        index = build()
+        cache.put_index(raw, name, _index_to_plain(index))
+        return index
+
+    return indexed
+
+
+def _index_to_plain(index: SourceIndex) -> tuple[Any, ...]:
+    def pos(loc: Location) -> tuple[int | None, int | None]:
+        return (loc.line, loc.col)
+
+    return (
+        {k: pos(v) for k, v in index.origins.items()},
+        [(k, pos(v)) for k, v in index.definitions],
+        [(k, pos(v)) for k, v in index.refs],
+        {k: pos(v) for k, v in index.fields.items()},
+    )
+
+
+def _index_from_plain(plain: Any, name: str) -> SourceIndex:
+    origins, definitions, refs, fields = plain
+
+    def loc(p: Any) -> Location:
+        return Location(name, p[0], p[1])
+
+    return SourceIndex(
+        origins={k: loc(v) for k, v in origins.items()},
+        definitions=[(k, loc(v)) for k, v in definitions],
+        refs=[(k, loc(v)) for k, v in refs],
+        fields={(k[0], k[1]): loc(v) for k, v in fields.items()},
+    )
 
 
 def _indexer_from_bytes(raw: bytes, name: str) -> Callable[[], SourceIndex]:

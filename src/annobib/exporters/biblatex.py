@@ -255,6 +255,17 @@ def _date_biblatex(d: PartialDate) -> str:
 
 def _title_fields(e: _Entry, title: MultiText, work: Work) -> None:
     e.put("title", title.text, "title", how="title")
+    if title.lang:
+        same = bool(work.language) and langs.primary(title.lang) == langs.primary(
+            work.language or ""
+        )
+        e.warn(
+            LOST,
+            "title.lang",
+            f"not exported to {e.fmt}: it has no language per title"
+            + (" (the work's language field says the same)" if same else ""),
+            Severity.INFO if same else Severity.WARNING,
+        )
     if title.printed:
         e.lost("title.printed", f"{e.fmt} has one title field (the printed form is a variant)")
     if title.original is not None:
@@ -313,10 +324,10 @@ def _container_field(e: _Entry) -> str:
         "inbook": "booktitle",
         "incollection": "booktitle",
         "inproceedings": "booktitle",
-        "online": "organization",
+        "online": "journaltitle",  # not a field of @online: a web site's name is reported lost
         "misc": "howpublished",
         "book": "maintitle",
-        "dataset": "organization",
+        "dataset": "journaltitle",  # not a field of @dataset: reported lost
     }.get(e.entry_type, "journaltitle")
 
 

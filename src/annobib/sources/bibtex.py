@@ -423,12 +423,6 @@ def _map_entry(b: RecordBuilder, entry_type: str, fields: dict[str, str]) -> Non
                 container = value
             else:
                 b.not_held(name, value, "the record already has a container-title")
-    if (
-        container is None
-        and entry_type in ("online", "electronic", "www")
-        and ("organization" in fields)
-    ):
-        container = _text(b, "organization", fields.pop("organization"))
     if container is None and "howpublished" in fields and entry_type == "misc":
         container = _text(b, "howpublished", fields.pop("howpublished"))
     b.set("container-title", container)

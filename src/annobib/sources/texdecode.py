@@ -191,7 +191,7 @@ def decode(value: str) -> tuple[str, list[str]]:
     out = _Decoder(text, unknown).run()
     out = re.sub(r" *\n *", "\n", out) if "\n" in out else out
     out = re.sub(r"  +", " ", out).strip()
-    return unicodedata.normalize("NFC", out), unknown
+    return out, unknown
 
 
 class _Decoder:

@@ -1,0 +1,237 @@
+"""The exports of data/ (and of a real corpus sample) opened by the tools people use.
+
+biber validates the BibLaTeX data model; pdflatex+biblatex+biber and pdflatex+bibtex (plain)
+compile a document citing every entry; pandoc --citeproc renders every entry from CSL-JSON and
+from BibLaTeX; rispy reads the RIS back. Needs Debian's pandoc, biber, texlive-latex-base,
+texlive-latex-recommended, texlive-bibtex-extra and texlive-lang-cyrillic; each test skips
+with the missing tool's name when it is absent.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import rispy
+
+from annobib.exporters import ExportOptions, ExportResult, export
+from annobib.exporters import ris as ris_exporter
+from annobib.model.library import Document, Library, LoadedDocument
+from annobib.sources.interchange import read_text
+from annobib.sources.yaml import load_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+SAMPLE = ROOT / "tests" / "fixtures" / "interchange" / "tugboat-excerpt.bib"
+
+
+def need(*tools: str) -> None:
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"real client not installed: {', '.join(missing)} (Debian packages: pandoc "
+                    "biber texlive-latex-base texlive-latex-recommended texlive-bibtex-extra "
+                    "texlive-lang-cyrillic)")
+
+
+@dataclass
+class Exports:
+    keys: list[str]
+    results: dict[str, ExportResult]
+    dir: Path
+
+    def path(self, fmt: str) -> Path:
+        return self.dir / {"biblatex": "refs.bib", "bibtex": "refs-bt.bib",
+                           "bibtex-ascii": "refs-ascii.bib", "csljson": "refs.json",
+                           "ris": "refs.ris"}[fmt]
+
+
+def _write(library: Library, out: Path) -> Exports:
+    out.mkdir(parents=True, exist_ok=True)
+    keys = [w.key for w in library.works()]
+    results: dict[str, ExportResult] = {}
+    ex = Exports(keys, results, out)
+    for fmt, to, opts in (
+        ("biblatex", "biblatex", ExportOptions()),
+        ("bibtex", "bibtex", ExportOptions()),
+        ("bibtex-ascii", "bibtex", ExportOptions(ascii=True)),
+        ("csljson", "csljson", ExportOptions()),
+        ("ris", "ris", ExportOptions()),
+    ):
+        results[fmt] = export(library, to, opts)
+        ex.path(fmt).write_bytes(results[fmt].text.encode("utf-8"))
+    return ex
+
+
+@pytest.fixture(scope="module")
+def data_exports(tmp_path_factory: pytest.TempPathFactory) -> Exports:
+    loaded = load_paths(sorted(DATA.glob("*.yaml")))
+    assert not [f for f in loaded.findings if f.severity.value == "error"]
+    return _write(loaded.library, tmp_path_factory.mktemp("data-exports"))
+
+
+@pytest.fixture(scope="module")
+def sample_exports(tmp_path_factory: pytest.TempPathFactory) -> Exports:
+    read = read_text(SAMPLE.read_text(encoding="utf-8"), SAMPLE.name, "bibtex")
+    library = Library([LoadedDocument("sample.yaml", Document(works=read.works))])
+    return _write(library, tmp_path_factory.mktemp("sample-exports"))
+
+
+def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    # TeX wraps its log at 79 bytes, splitting UTF-8 sequences: decode leniently
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace",
+                          timeout=300, check=False)
+
+
+def _expected_missing(result: ExportResult) -> set[tuple[str, str]]:
+    """(key, biber field) pairs annobib itself reported as missing (A404)."""
+    to_biber = {"issued": "date", "container-title": "journaltitle"}
+    return {(f.key or "", to_biber.get(f.field or "", f.field or ""))
+            for f in result.findings if f.code == "A404"}
+
+
+_BIBER_MISSING = re.compile(
+    r"WARN - Datamodel: Entry '([^']+)' \([^)]*\): Missing mandatory field "
+    r"(?:'(\w+)'|- one of '(\w+), \w+' must be defined)"
+)
+
+
+def _check_biber_warnings(output: str, result: ExportResult) -> None:
+    expected = _expected_missing(result)
+    for line in output.splitlines():
+        if "ERROR" in line:
+            pytest.fail(f"biber error: {line}")
+        if not line.startswith("WARN -"):
+            continue
+        m = _BIBER_MISSING.search(line)
+        assert m, f"unexpected biber warning: {line}"
+        key, field = m.group(1), m.group(2) or m.group(3)
+        assert (key, field) in expected, f"biber warns, annobib did not: {line}"
+
+
+@pytest.mark.realclient
+@pytest.mark.parametrize("which", ["data", "sample"])
+def test_biber_validates_datamodel(which: str, request: pytest.FixtureRequest) -> None:
+    need("biber")
+    ex: Exports = request.getfixturevalue(f"{which}_exports")
+    out = ex.dir / "validated.bib"
+    r = _run(["biber", "--tool", "--validate-datamodel", "--output-file", str(out),
+              str(ex.path("biblatex"))], ex.dir)
+    assert r.returncode == 0, r.stdout + r.stderr
+    _check_biber_warnings(r.stdout + r.stderr, ex.results["biblatex"])
+
+
+LATEX_HEAD = r"""\documentclass{article}
+\usepackage[T2A,T1]{fontenc}
+\usepackage[utf8]{inputenc}
+\usepackage[russian,english]{babel}
+"""
+
+
+def _latex_log_clean(log: str) -> None:
+    errors = [line for line in log.splitlines() if line.startswith("!")]
+    assert not errors, errors
+    undefined = re.findall(r"Citation `[^']+'.*undefined|There were undefined references", log)
+    assert not undefined, undefined
+    assert "Output written on" in log
+
+
+@pytest.mark.realclient
+def test_pdflatex_biblatex_biber(data_exports: Exports) -> None:
+    need("pdflatex", "biber")
+    ex = data_exports
+    tex = ex.dir / "doc-biber.tex"
+    tex.write_text(
+        LATEX_HEAD
+        + "\\usepackage[backend=biber,autolang=other]{biblatex}\n"
+        + f"\\addbibresource{{{ex.path('biblatex').name}}}\n\\begin{{document}}\n"
+        + "\\cite{" + ",".join(ex.keys) + "}\n\\printbibliography\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    steps = [["pdflatex", "-interaction=nonstopmode", tex.name], ["biber", tex.stem],
+             ["pdflatex", "-interaction=nonstopmode", tex.name],
+             ["pdflatex", "-interaction=nonstopmode", tex.name]]
+    for cmd in steps:
+        r = _run(cmd, ex.dir)
+        if cmd[0] == "biber":
+            assert r.returncode == 0, r.stdout
+            _check_biber_warnings(r.stdout, ex.results["biblatex"])
+    log = (ex.dir / "doc-biber.log").read_text(encoding="utf-8", errors="replace")
+    _latex_log_clean(log)
+    bbl = (ex.dir / "doc-biber.bbl").read_text(encoding="utf-8")
+    assert sorted(re.findall(r"\\entry\{([^}]+)\}", bbl)) == sorted(ex.keys)
+
+
+@pytest.mark.realclient
+@pytest.mark.parametrize("fmt", ["bibtex", "bibtex-ascii"])
+def test_pdflatex_bibtex_plain(fmt: str, data_exports: Exports) -> None:
+    need("pdflatex", "bibtex")
+    ex = data_exports
+    stem = f"doc-{fmt}"
+    bib = ex.path(fmt)
+    (ex.dir / f"{stem}.tex").write_text(
+        LATEX_HEAD + "\\begin{document}\n\\cite{" + ",".join(ex.keys) + "}\n"
+        + f"\\bibliographystyle{{plain}}\n\\bibliography{{{bib.stem}}}\n\\end{{document}}\n",
+        encoding="utf-8",
+    )
+    expected = {f.key for f in ex.results[fmt].findings if f.code == "A404"}
+    for cmd in (["pdflatex", "-interaction=nonstopmode", stem], ["bibtex", stem],
+                ["pdflatex", "-interaction=nonstopmode", stem],
+                ["pdflatex", "-interaction=nonstopmode", stem]):
+        r = _run(cmd, ex.dir)
+        if cmd[0] == "bibtex":
+            assert "error message" not in r.stdout, r.stdout
+            for line in r.stdout.splitlines():
+                if line.startswith("Warning--"):
+                    key = line.rsplit(" in ", 1)[-1].strip()
+                    assert key in expected, f"bibtex warns, annobib did not: {line}"
+    log = (ex.dir / f"{stem}.log").read_text(encoding="utf-8", errors="replace")
+    _latex_log_clean(log)
+    bbl = (ex.dir / f"{stem}.bbl").read_text(encoding="utf-8")
+    assert sorted(re.findall(r"\\bibitem\{([^}]+)\}", bbl)) == sorted(ex.keys)
+    if fmt == "bibtex-ascii":
+        assert bib.read_text(encoding="utf-8").isascii()
+
+
+@pytest.mark.realclient
+@pytest.mark.parametrize("fmt", ["csljson", "biblatex"])
+@pytest.mark.parametrize("which", ["data", "sample"])
+def test_pandoc_citeproc_renders_every_entry(fmt: str, which: str,
+                                             request: pytest.FixtureRequest) -> None:
+    need("pandoc")
+    ex: Exports = request.getfixturevalue(f"{which}_exports")
+    md = ex.dir / "doc.md"
+    md.write_text("---\nnocite: '@*'\n---\n\n# References\n", encoding="utf-8")
+    r = _run(["pandoc", "--citeproc", "--bibliography", ex.path(fmt).name, md.name,
+              "-t", "html"], ex.dir)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip() == "", r.stderr
+    rendered = re.findall(r'id="ref-([^"]+)"', r.stdout)
+    assert sorted(rendered) == sorted(ex.keys)
+
+
+@pytest.mark.parametrize("which", ["data", "sample"])
+def test_rispy_reads_every_field_back(which: str, request: pytest.FixtureRequest) -> None:
+    ex: Exports = request.getfixturevalue(f"{which}_exports")
+    records = rispy.loads(ex.path("ris").read_bytes().decode("utf-8"))
+    assert [r["id"] for r in records] == ex.keys
+    mapping = rispy.TAG_KEY_MAPPING
+    lists = set(rispy.LIST_TYPE_TAGS)
+    library = (load_paths(sorted(DATA.glob("*.yaml"))).library if which == "data" else
+               Library([LoadedDocument("s.yaml", Document(works=read_text(
+                   SAMPLE.read_text(encoding="utf-8"), "s", "bibtex").works))]))
+    for work, rec in zip(library.works(), records, strict=True):
+        lines, _ = ris_exporter.record(work)
+        written: dict[str, list[str]] = {}
+        for line in lines[:-1]:
+            tag, value = line[:2], line[6:]
+            written.setdefault(tag, []).append(value)
+        for tag, values in written.items():
+            got = rec[mapping[tag]]
+            if tag in lists:
+                assert got == values, (work.key, tag)
+            else:
+                assert got == values[0], (work.key, tag)

@@ -1,0 +1,201 @@
+"""Import from BibTeX/BibLaTeX, CSL-JSON and RIS: every good record kept, every problem located."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annobib.exporters import export
+from annobib.model.library import Document, Library, LoadedDocument
+from annobib.sources.interchange import ReadResult, read_text
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interchange"
+
+
+def codes(result: ReadResult) -> list[tuple[str, int | None, str | None]]:
+    return [(f.code, f.location.line if f.location else None, f.key) for f in result.findings]
+
+
+def dump(result: ReadResult) -> list[dict[str, Any]]:
+    return [w.model_dump(mode="json", by_alias=True, exclude_defaults=True) for w in result.works]
+
+
+# --- BibTeX -----------------------------------------------------------------------------------
+
+MALFORMED = """\
+@string{jtb = "TUGboat"}
+@article{ok1,
+  author = {Schr{\\"o}dinger, Erwin and {UN Office} and Doe, J. R. and others},
+  title = {The {NATO} {\\TeX}book \\& more},
+  journal = jtb # " news",
+  year = 1999, month = jan,
+  pages = {1--10},
+  doi = {https://doi.org/10.1000/ABC},
+  langid = {russian},
+}
+@article{broken, title = {unbalanced, year = 2000}
+@book{ok2, title = {First}, title = {Second}, year = {2001}, month = {March}}
+@book{ok1, title = {Same key again}}
+@misc{ok3, title = {Кузьмина: {\\cyrchar\\CYRK}}, note = {See \\unknownmacro{x}}, url = {https://a.org/x; https://b.org/y}}
+"""
+
+
+def test_bibtex_malformed_block_is_located_and_the_rest_kept() -> None:
+    r = read_text(MALFORMED, "m.bib", "bibtex")
+    assert [w.key for w in r.works] == ["ok1", "ok2", "ok3"]
+    assert r.entries_seen == 5
+    found = codes(r)
+    assert ("A411", 11, "broken") in found  # unparsable block, its line
+    assert ("A412", 13, "ok1") in found  # duplicate key, its line
+    assert ("A413", 12, "ok2") in found  # duplicate field
+    broken = next(f for f in r.findings if f.code == "A411")
+    assert broken.severity.value == "error"
+    assert broken.data["raw"].startswith("@article{broken")
+    dup = next(f for f in r.findings if f.code == "A412")
+    assert "Same key again" in dup.data["raw"]
+
+
+def test_bibtex_values_decoded() -> None:
+    r = read_text(MALFORMED, "m.bib", "bibtex")
+    ok1, ok2, ok3 = dump(r)
+    assert ok1["title"] == "The NATO TeXbook & more"
+    assert ok1["author"] == ["Schrödinger, Erwin", "{UN Office}", "Doe, J. R."]
+    assert ok1["container-title"] == "TUGboat news"  # @string + concatenation
+    assert ok1["issued"] == "1999-01"  # month macro
+    assert ok1["pages"] == "1–10"
+    assert ok1["doi"] == "10.1000/abc"
+    assert ok1["language"] == "ru"
+    assert ok2["title"] == "First" and ok2["issued"] == "2001-03"
+    assert ok3["title"] == "Кузьмина: К"
+    assert ok3["note"] == "See \\unknownmacro{x}"  # kept as written ...
+    assert ok3["url"] == "https://a.org/x"
+    fields = {(f.code, f.key, f.field) for f in r.findings}
+    assert ("A418", "ok3", "note") in fields  # ... and reported
+    assert ("A415", "ok1", "author") in fields  # "and others" reported
+    assert ("A415", "ok3", "url") in fields  # the second URL reported
+
+
+def test_tugboat_excerpt_every_entry_imported() -> None:
+    text = (FIXTURES / "tugboat-excerpt.bib").read_text(encoding="utf-8")
+    r = read_text(text, "tugboat-excerpt.bib", "bibtex")
+    n_entries = sum(1 for line in text.splitlines() if line.startswith("@") and
+                    not line.lower().startswith("@string"))
+    assert r.entries_seen == n_entries == 51
+    assert len(r.works) == 51
+    lines = text.splitlines()
+    for key in ("Anonymous:TB10-3-445", "Anonymous:TB10-3-461"):
+        line = next(i for i, s in enumerate(lines, 1) if s.startswith("@") and key in s)
+        dup = {f.field for f in r.findings if f.code == "A413" and f.key == key}
+        assert dup == {"acknowledgement", "bibsource"}
+        assert all(f.location is not None and f.location.line == line
+                   for f in r.findings if f.code == "A413" and f.key == key)
+    # @string macros resolved: no TUGboat record lost its journal
+    assert all(w.container_title is not None for w in r.works if w.type.value ==
+               "journal-article")
+    assert not [f for f in r.findings if f.severity.value == "error"]
+
+
+# --- CSL-JSON ---------------------------------------------------------------------------------
+
+
+def test_csljson_sample_imports() -> None:
+    text = (FIXTURES / "deep-review-sample.json").read_text(encoding="utf-8")
+    r = read_text(text, "deep.json", "csljson")
+    items = json.loads(text)
+    assert len(r.works) == len(items) == 20
+    assert [w.key for w in r.works] == [i["id"] for i in items]
+    for item, work in zip(items, r.works, strict=True):
+        assert work.title is not None and work.title.text == item["title"]
+        if "DOI" in item:
+            assert work.doi == item["DOI"].lower()
+    # every finding names its item's line
+    assert all(f.location is not None and f.location.line for f in r.findings)
+
+
+def test_csljson_bad_json_is_located() -> None:
+    r = read_text('[{"id": "a", "type": "book"},\n  {"id": ', "bad.json", "csljson")
+    assert r.works == []
+    (f,) = r.findings
+    assert f.code == "A411" and f.location is not None and f.location.line == 2
+
+
+def test_csljson_unknown_type_and_field_reported() -> None:
+    r = read_text(json.dumps([{"id": "x", "type": "song", "title": "T", "foo": 1}]), "x.json",
+                  "csljson")
+    assert [w.type.value for w in r.works] == ["misc"]
+    assert {(f.code, f.field) for f in r.findings} == {("A414", "type"), ("A415", "foo")}
+
+
+# --- RIS --------------------------------------------------------------------------------------
+
+ZOTERO_RIS = (
+    "TY  - JOUR\r\nTI  - Евразийская интеграция\r\nAU  - Кузьмина, Е. М.\r\n"
+    "T2  - Постсоветские исследования\r\nPY  - 2022\r\nDA  - 2022/03/15\r\nVL  - 5\r\n"
+    "IS  - 3\r\nSP  - 210\r\nEP  - 225\r\nDO  - 10.1000/XYZ\r\nLA  - ru\r\nKW  - ЕАЭС\r\n"
+    "N1  - first note\r\nN1  - second note\r\nY2  - 2022/05/14\r\nZZ  - odd tag\r\nER  - \r\n"
+    "\r\nstray text\r\nTY  - BOOK\r\nTI  - Cut off\r\n"
+)
+
+
+def test_ris_zotero_like() -> None:
+    r = read_text(ZOTERO_RIS, "z.ris", "ris")
+    a, b = dump(r)
+    assert a["type"] == "journal-article"
+    assert a["author"] == ["Кузьмина, Е. М."]
+    assert a["issued"] == "2022-03-15" and a["accessed"] == "2022-05-14"
+    assert a["pages"] == "210-225" and a["doi"] == "10.1000/xyz" and a["language"] == "ru"
+    assert a["note"] == "first note\n\nsecond note"
+    assert b["type"] == "book" and b["title"] == "Cut off"
+    found = {(f.code, f.location.line if f.location else None) for f in r.findings}
+    assert ("A411", 20) in found  # stray text, its line
+    assert ("A411", 21) in found  # last record without ER
+    assert any(f.code == "A415" and f.field == "ZZ" for f in r.findings)
+    assert any(f.code == "A417" for f in r.findings)  # no ID: the key made is said
+
+
+# --- import -> export -> import is stable on the corpora sample --------------------------------
+
+
+def _library(works: list[Any]) -> Library:
+    return Library([LoadedDocument("in.yaml", Document(works=works))])
+
+
+@pytest.mark.parametrize(
+    ("fixture", "src", "via"),
+    [
+        ("tugboat-excerpt.bib", "bibtex", "biblatex"),
+        ("tugboat-excerpt.bib", "bibtex", "bibtex"),
+        ("tugboat-excerpt.bib", "bibtex", "csljson"),
+        ("tugboat-excerpt.bib", "bibtex", "ris"),
+        ("deep-review-sample.json", "csljson", "csljson"),
+        ("deep-review-sample.json", "csljson", "biblatex"),
+    ],
+)
+def test_import_export_import_stable(fixture: str, src: str, via: str) -> None:
+    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+    first = read_text(text, fixture, src)
+    exported = export(_library(first.works), via)
+    lost = {(f.key, (f.field or "").split(".")[0].split("[")[0])
+            for f in exported.findings if f.code == "A402"}
+    back_fmt = {"biblatex": "bibtex", "bibtex": "bibtex"}.get(via, via)
+    second = read_text(exported.text, "out", back_fmt)
+    assert [w.key for w in second.works] == [w.key for w in first.works]
+    assert not [f for f in second.findings if f.severity.value == "error"]
+    for a, b in zip(dump(first), dump(second), strict=True):
+        for name in set(a) | set(b):
+            if (a["key"], name) in lost:
+                continue
+            va, vb = a.get(name), b.get(name)
+            if via in ("biblatex", "bibtex") and isinstance(va, str):
+                # TeX keeps no runs of spaces or spaces around line breaks
+                va = "\n".join(" ".join(p.split(" ")).strip() for p in va.split("\n"))
+                va = "\n".join(" ".join(x for x in p.split(" ") if x) for p in va.split("\n"))
+            if via == "ris" and name == "pages" and isinstance(va, str):
+                va = va.replace("–", "-")  # RIS splits a range into SP and EP
+            assert va == vb, (a["key"], name)
+    # and a second round changes nothing at all
+    third = read_text(export(_library(second.works), via).text, "out2", back_fmt)
+    assert dump(third) == dump(second)

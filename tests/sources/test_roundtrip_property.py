@@ -1,0 +1,135 @@
+"""Property tests: YAML -> BibLaTeX -> YAML and YAML -> CSL-JSON -> YAML keep every field the
+target can hold, for generated records with Unicode (Cyrillic, accents, TeX specials) names
+and titles. What a target cannot hold must have been reported by the export (A402)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annobib.exporters import export
+from annobib.model.library import Document, Library, LoadedDocument
+from annobib.model.record import Work, WorkType
+from annobib.sources.interchange import read_text
+
+# words: letters of several scripts, digits, punctuation and every TeX special
+_ALPHABET = st.sampled_from(
+    list("abcxyzABCXYZ0123456789")
+    + list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
+    + list("éüßøłçğÅœ中文ʼ’“”«»—–№")
+    + list("&%$#_{}~^\\.,:;!?()[]/'\"-+=@<>|*`")
+)
+_WORD = st.text(_ALPHABET, min_size=1, max_size=8)
+_TEXT = st.lists(_WORD, min_size=1, max_size=6).map(" ".join)
+_LONG = st.lists(st.tuples(_WORD, st.sampled_from([" ", " ", " ", "\n", "\n\n"])),
+                 min_size=1, max_size=8).map(
+    lambda parts: "".join(w + sep for w, sep in parts[:-1]) + parts[-1][0]
+)
+_NAME_WORD = st.text(st.sampled_from(list("abcdefxyzABCXYZабвгдАБВГДЁёéüß'-")), min_size=1,
+                     max_size=8).filter(lambda s: s[0].isalpha())
+
+
+@st.composite
+def persons(draw: Any) -> Any:
+    kind = draw(st.sampled_from(["full", "family", "literal"]))
+    family = " ".join(draw(st.lists(_NAME_WORD, min_size=1, max_size=2)))
+    if kind == "literal":
+        return {"literal": draw(_TEXT)}
+    if kind == "family":
+        return {"family": family}
+    given = " ".join(draw(st.lists(_NAME_WORD, min_size=1, max_size=2)))
+    return {"family": family, "given": given}
+
+
+@st.composite
+def dates(draw: Any) -> str:
+    year = draw(st.integers(1000, 2100))
+    kind = draw(st.sampled_from(["y", "ym", "ymd", "season"]))
+    if kind == "y":
+        return f"{year:04d}"
+    if kind == "season":
+        return f"{year:04d}-{draw(st.integers(21, 24))}"
+    month = draw(st.integers(1, 12))
+    if kind == "ym":
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{draw(st.integers(1, 28)):02d}"
+
+
+def _opt(strategy: Any) -> Any:
+    return st.one_of(st.none(), strategy)
+
+
+@st.composite
+def works(draw: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "key": draw(st.from_regex(r"[a-z][a-z0-9_:.-]{0,12}", fullmatch=True)),
+        "type": draw(st.sampled_from([t.value for t in WorkType])),
+        "title": draw(_TEXT),
+        "author": draw(st.lists(persons(), max_size=3)),
+        "editor": draw(st.lists(persons(), max_size=2)),
+        "container-title": draw(_opt(_TEXT)),
+        "issued": draw(_opt(dates())),
+        "accessed": draw(_opt(dates().filter(lambda d: int(d[5:7] or 0) <= 12))),
+        "volume": draw(_opt(st.from_regex(r"[0-9]{1,3}", fullmatch=True))),
+        "issue": draw(_opt(st.from_regex(r"[0-9]{1,2}( \([0-9]{1,2}\))?", fullmatch=True))),
+        "pages": draw(_opt(st.from_regex(r"[1-9][0-9]{0,3}(–[1-9][0-9]{0,3})?", fullmatch=True))),
+        "publisher": draw(_opt(_TEXT)),
+        "publisher-place": draw(_opt(_TEXT)),
+        "genre": draw(_opt(_TEXT)),
+        "language": draw(_opt(st.sampled_from(["ru", "en", "de", "fr", "uk"]))),
+        "doi": draw(_opt(st.from_regex(r"10\.[0-9]{4,5}/[a-z0-9._;()/-]{1,12}", fullmatch=True))),
+        "url": draw(_opt(st.from_regex(r"https://[a-z]{1,8}\.org/[a-z0-9_%#?=&.~-]{0,16}",
+                                       fullmatch=True))),
+        "abstract": draw(_opt(_LONG)),
+        "note": draw(_opt(_LONG)),
+        "keywords": draw(st.lists(_TEXT.filter(lambda s: "," not in s and ";" not in s),
+                                  max_size=3)),
+    }
+    summary = draw(_opt(_LONG))
+    if summary:
+        data["annotation"] = {"summary": summary}
+    return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+
+def _library(record: dict[str, Any]) -> Library:
+    return Library([LoadedDocument("x.yaml", Document(works=[Work.model_validate(record)]))])
+
+
+def _canonical(work: Work) -> dict[str, Any]:
+    d: dict[str, Any] = work.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    # a first name is a first name: BibLaTeX cannot say "initials" apart from "given"
+    for role in ("author", "editor", "translator"):
+        people = []
+        for p in getattr(work, role):
+            people.append((p.family, p.first_names(), p.literal))
+        d[role] = people
+    return d
+
+
+def _round_trip(record: dict[str, Any], via: str, back: str) -> None:
+    original = Work.model_validate(record)
+    exported = export(_library(record), via)
+    lost = {(f.field or "").split(".")[0].split("[")[0]
+            for f in exported.findings if f.code == "A402"}
+    result = read_text(exported.text, "out", back)
+    assert [w.key for w in result.works] == [original.key], result.findings
+    assert not [f for f in result.findings if f.severity.value == "error"]
+    a, b = _canonical(original), _canonical(result.works[0])
+    for name in set(a) | set(b):
+        if name in lost:
+            continue
+        assert a.get(name) == b.get(name), (name, a.get(name), b.get(name))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(works())
+def test_yaml_biblatex_yaml(record: dict[str, Any]) -> None:
+    _round_trip(record, "biblatex", "bibtex")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(works())
+def test_yaml_csljson_yaml(record: dict[str, Any]) -> None:
+    _round_trip(record, "csljson", "csljson")

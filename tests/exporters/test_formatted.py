@@ -115,3 +115,16 @@ def test_a_record_without_author_or_date_does_not_sink_the_list(formatter: Forma
         result = export_formatted(lib, ExportOptions(style=style), "text", formatter)
         assert len(result.text.strip().split("\n")) == 3, style
         assert not result.findings
+
+
+def test_html_languages_in_a_mixed_gost_list(library: Library, formatter: Formatter) -> None:
+    page = _export(library, formatter, "html", style="gost", keys=["mukimdzhanova2004", "kamennov2019", "miasnikov1997"])
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')  # annobib's own words
+    kamennov = page.split('<li id="ref-kamennov2019">')[1].split("</li>")[0]
+    assert '<div class="csl-entry" lang="ru-RU">' in kamennov
+    assert '<span lang="en">China: military policy at the beginning of the XXI century</span>' in kamennov
+    assert "248 с." in kamennov
+    english = page.split('<li id="ref-mukimdzhanova2004">')[1].split("</li>")[0]
+    assert '<div class="csl-entry">' in english and "Vol. 5, № 4. P. 61–70." in english
+    miasnikov = page.split('<li id="ref-miasnikov1997">')[1].split("</li>")[0]
+    assert '<span lang="ru-Latn">Aziatskiye gosudarstva SNG v politike Kitaia i Yaponii</span>' in miasnikov

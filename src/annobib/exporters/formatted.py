@@ -123,6 +123,7 @@ def _bibliography(
         annotated=options.annotated,
         hanging=bool(rendered.meta.get("hangingindent")),
         items={str(it["id"]): it for it in items},
+        languages=rendered.languages,
     )
     writer = {"text": _text, "markdown": _markdown, "html": _html, "rtf": _rtf}[fmt]
     return ExportResult(text=writer(page), findings=findings)
@@ -143,6 +144,7 @@ class Page:
     annotated: bool
     hanging: bool
     items: dict[str, dict[str, Any]]
+    languages: dict[str, str]  # key -> locale the entry was rendered in, if not `locale`
 
 
 _LABELS = (("summary", "Summary"), ("evaluation", "Evaluation"), ("relevance", "Relevance"))
@@ -226,13 +228,28 @@ def _lang_of(item: dict[str, Any]) -> str | None:
     return str(lang) if lang else None
 
 
+def _same_language(tag: str, context: str) -> bool:
+    """``ru`` inside ``ru-RU`` is the same language; ``ru-Latn`` (a transliteration) is not."""
+    a, b = tag.split("-"), context.split("-")
+    if a[0].lower() != b[0].lower():
+        return False
+    script_a = next((p for p in a[1:] if len(p) == 4), None)
+    script_b = next((p for p in b[1:] if len(p) == 4), None)
+    return script_a is None or (script_b is not None and script_a.lower() == script_b.lower())
+
+
 def _mark_title_lang(entry_html: str, item: dict[str, Any], page_lang: str) -> str:
     """Wrap the title in ``<span lang>`` when it is not in the page's language."""
     lang = _lang_of(item)
     title = item.get("title")
-    if not lang or not title or lang.split("-")[0] == page_lang.split("-")[0]:
+    if not lang or not title or _same_language(lang, page_lang):
         return entry_html
-    escaped = html.escape(str(title), quote=False).replace("&amp;", "&#38;")
+    escaped = (  # citeproc-js's own entity forms
+        html.escape(str(title), quote=False)
+        .replace("&amp;", "&#38;")
+        .replace("&lt;", "&#60;")
+        .replace("&gt;", "&#62;")
+    )
     for needle in (escaped, html.escape(str(title), quote=False)):
         idx = entry_html.find(needle)
         if idx >= 0:
@@ -273,7 +290,6 @@ def _generator() -> str:
 
 
 def _html(page: Page) -> str:
-    page_lang = page.locale.split("-")[0]
     heading = "Annotated bibliography" if page.annotated else "Bibliography"
     body = [
         f'<h1 id="bibliography">{heading}</h1>',
@@ -282,7 +298,15 @@ def _html(page: Page) -> str:
         f'aria-labelledby="bibliography">',
     ]
     for e in page.entries:
-        entry = _mark_title_lang(e.text, page.items.get(e.key, {}), page.locale)
+        # annobib's own words (headings, labels, annotations) are English: the page is "en";
+        # an entry rendered in another locale says so, and so does a title in another language
+        entry_locale = page.languages.get(e.key, page.locale)
+        entry = _mark_title_lang(e.text, page.items.get(e.key, {}), entry_locale)
+        entry_lang = entry_locale.split("-")[0]
+        if entry_lang != "en":
+            entry = entry.replace(
+                '<div class="csl-entry"', f'<div class="csl-entry" lang="{entry_locale}"', 1
+            )
         body.append(f'<li id="{_anchor(e.key)}">')
         body.append(entry)
         parts = _annotation_parts(e.work.annotation) if page.annotated else []
@@ -301,7 +325,7 @@ def _html(page: Page) -> str:
             body.append("</section>")
         body.append("</li>")
     body.append("</ol>")
-    return _html_page(f"{heading} ({page.style_title})", page_lang, body, _generator())
+    return _html_page(f"{heading} ({page.style_title})", "en", body, _generator())
 
 
 # --- RTF -----------------------------------------------------------------------------------

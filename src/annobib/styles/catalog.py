@@ -188,6 +188,21 @@ def style_names() -> dict[str, tuple[Path, str]]:
     return _name_index()
 
 
+def find_style_file(name: str) -> tuple[Path, str] | None:
+    """The file of a style name, looked up directly (listing every style costs ~0.3 s)."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._\-]*", name):
+        return None
+    candidates = [(bundled_dir() / f"{name}.csl", "annobib")]
+    off = official_dir()
+    if off is not None:
+        candidates.append((off / f"{name}.csl", "official"))
+        candidates.append((off / "dependent" / f"{name}.csl", "dependent"))
+    for path, origin in candidates:
+        if path.is_file():
+            return path, origin
+    return None
+
+
 def list_styles(query: str | None = None) -> list[StyleInfo]:
     """Every available style whose name or title contains all words of ``query``."""
     words = [w.casefold() for w in (query or "").split()]
@@ -267,7 +282,7 @@ def _independent(path: Path, requested: str, via: str | None) -> Style:
         # the dependent style's own default locale if it sets one.
         if via is not None and via != path.stem:
             raise InputError(f"{path}: dependent style points at another dependent style")
-        found = style_names().get(parent)
+        found = find_style_file(parent)
         if found is None:
             raise InputError(
                 f"{path}: dependent style whose parent {parent!r} is not installed "
@@ -319,7 +334,7 @@ def resolve_style(spec: str) -> Style:
     if name in ALIASES:
         via = name
         name = ALIASES[name]
-    found = style_names().get(name)
+    found = find_style_file(name)
     if found is None:
         close = closest_names(spec)
         hint = f"; closest: {', '.join(close)}" if close else ""

@@ -26,6 +26,28 @@ OUTPUT_FORMATS = ("text", "html", "rtf")
 _GLUE_PRE = "var module = {exports: {}}; var exports = module.exports;"
 _GLUE_POST = r"""
 var CSL = module.exports;
+// Building an engine looks up each macro by walking the whole style tree, once per use of the
+// macro (CSL.XmlJSON getNodesByName from expandMacro): about a fifth of APA's build time.
+// Index the style's macros by name once per style tree; every other lookup is left as it is.
+(function () {
+  var walk = CSL.XmlJSON.prototype.getNodesByName;
+  CSL.XmlJSON.prototype.getNodesByName = function (tree, name, nameattrval, ret) {
+    if (ret || name !== "macro" || !nameattrval || !tree) {
+      return walk.call(this, tree, name, nameattrval, ret);
+    }
+    var index = tree.__annobib_macros;
+    if (!index) {
+      index = {};
+      var all = walk.call(this, tree, "macro");
+      for (var i = 0; i < all.length; i++) {
+        var key = all[i].attrs.name;
+        (index[key] = index[key] || []).push(all[i]);
+      }
+      Object.defineProperty(tree, "__annobib_macros", {value: index, enumerable: false});
+    }
+    return (index[nameattrval] || []).slice();
+  };
+})();
 var __annobib = {items: {}, locales: {}, engines: []};
 __annobib.sys = {
   retrieveLocale: function (lang) { return __annobib.locales[lang] || false; },

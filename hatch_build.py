@@ -163,46 +163,53 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             shutil.rmtree(tmp, ignore_errors=True)
 
     def _vendor_files(self) -> dict[str, bytes]:
-        package = str(self.config.get("npm-package", ""))
-        version = str(self.config.get("npm-version", ""))
-        pinned = str(self.config.get("npm-integrity", ""))
-        if not (package and version and pinned.startswith("sha512-")):
-            raise BuildError(
-                "pyproject.toml [tool.hatch.build.hooks.custom] needs npm-package, npm-version "
-                "and a sha512 npm-integrity"
-            )
-        local = os.environ.get("ANNOBIB_CITEPROC_TGZ")
-        if local:
-            try:
-                with open(local, "rb") as fh:
-                    tgz = fh.read()
-            except OSError as exc:
-                raise BuildError(f"cannot read ANNOBIB_CITEPROC_TGZ={local} ({exc})") from None
-            origin = local
-        else:
-            tgz = _download(package, version)
-            origin = f"the npm registry ({package}@{version})"
-        got = _integrity(tgz)
-        if got != pinned:
-            raise BuildError(
-                f"the tarball from {origin} does not match the pinned integrity of "
-                f"{package}@{version} (got {got[:24]}..., expected {pinned[:24]}...)"
-            )
-        out: dict[str, bytes] = {}
+        return vendor_files(
+            str(self.config.get("npm-package", "")),
+            str(self.config.get("npm-version", "")),
+            str(self.config.get("npm-integrity", "")),
+            os.environ.get("ANNOBIB_CITEPROC_TGZ"),
+        )
+
+
+def vendor_files(package: str, version: str, pinned: str, local: str | None) -> dict[str, bytes]:
+    """The files of ``annobib_cjs_vendor``: from ``local`` (a tarball path) or the registry,
+    refused unless the tarball's sha512 integrity equals ``pinned``."""
+    if not (package and version and pinned.startswith("sha512-")):
+        raise BuildError(
+            "pyproject.toml [tool.hatch.build.hooks.custom] needs npm-package, npm-version "
+            "and a sha512 npm-integrity"
+        )
+    if local:
         try:
-            with tarfile.open(fileobj=io.BytesIO(tgz), mode="r:gz") as tar:
-                for member_name, name in WANTED.items():
-                    member = tar.getmember(member_name)
-                    fh = tar.extractfile(member)
-                    if fh is None:
-                        raise KeyError(member_name)
-                    out[name] = fh.read()
-        except (tarfile.TarError, KeyError) as exc:
-            raise BuildError(f"{package}@{version} tarball lacks {exc}") from None
-        out["__init__.py"] = (
-            f'"""citeproc-js (npm {package} {version}), unmodified, redistributed under its '
-            'LICENSE (CPAL-1.0 or AGPL-3.0+)."""\n\n'
-            f'NPM_PACKAGE = "{package}"\nVERSION = "{version}"\n'
-            f'INTEGRITY = "{pinned}"\nLICENSE_NAME = "CPAL-1.0 OR AGPL-3.0-or-later"\n'
-        ).encode()
-        return out
+            with open(local, "rb") as fh:
+                tgz = fh.read()
+        except OSError as exc:
+            raise BuildError(f"cannot read ANNOBIB_CITEPROC_TGZ={local} ({exc})") from None
+        origin = local
+    else:
+        tgz = _download(package, version)
+        origin = f"the npm registry ({package}@{version})"
+    got = _integrity(tgz)
+    if got != pinned:
+        raise BuildError(
+            f"the tarball from {origin} does not match the pinned integrity of "
+            f"{package}@{version} (got {got[:24]}..., expected {pinned[:24]}...)"
+        )
+    out: dict[str, bytes] = {}
+    try:
+        with tarfile.open(fileobj=io.BytesIO(tgz), mode="r:gz") as tar:
+            for member_name, name in WANTED.items():
+                member = tar.getmember(member_name)
+                fh = tar.extractfile(member)
+                if fh is None:
+                    raise KeyError(member_name)
+                out[name] = fh.read()
+    except (tarfile.TarError, KeyError) as exc:
+        raise BuildError(f"{package}@{version} tarball lacks {exc}") from None
+    out["__init__.py"] = (
+        f'"""citeproc-js (npm {package} {version}), unmodified, redistributed under its '
+        'LICENSE (CPAL-1.0 or AGPL-3.0+)."""\n\n'
+        f'NPM_PACKAGE = "{package}"\nVERSION = "{version}"\n'
+        f'INTEGRITY = "{pinned}"\nLICENSE_NAME = "CPAL-1.0 OR AGPL-3.0-or-later"\n'
+    ).encode()
+    return out

@@ -91,14 +91,19 @@ def read_files(run: ImportRun, files: list[Path], fmt: ImportFormat | None) -> N
 
 def write_output(run: ImportRun, output: Path | None, force: bool) -> None:
     from annobib.cli import render
+    from annobib.cli.common import write_atomic
     from annobib.model.library import Document
-    from annobib.sources.yaml import dump_document, write_document
+    from annobib.sources import yamlfast
+    from annobib.sources.yaml import document_data
 
-    doc = Document(works=run.works)
+    # the canonical layout of dump_document, written by the fast emitter (same data when read)
+    text = yamlfast.dump(document_data(Document(works=run.works)))
     if output is None:
-        render.write_stdout(dump_document(doc))
+        render.write_stdout(text)
         return
-    write_document(output, doc, overwrite=force)
+    if output.exists() and not force:
+        raise FileExistsError(f"{output} exists; not overwriting it")
+    write_atomic(output, text)
 
 
 def import_command(

@@ -275,15 +275,61 @@ def _text(b: RecordBuilder, name: str, raw: str) -> str:
     return text
 
 
-def _names(b: RecordBuilder, name: str, raw: str) -> list[dict[str, str]]:
-    from bibtexparser.middlewares.names import (
-        InvalidNameError,
-        parse_single_name_into_parts,
-        split_multiple_persons_names,
-    )
+_AND_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
+_SIMPLE_NAME = re.compile(r"^[^{}\\,~]+$")
+_BRACES = re.compile(r"[{}]")
+_AND_OR_BRACE = re.compile(r"(\s+and\s+|[{}])", re.IGNORECASE)
+_NEEDS_DECODE = re.compile(r"[\\{}$~`']|--|\s\s|[\t\n\r]")
 
+
+def _split_names(raw: str) -> list[str]:
+    """Split a name list on ``and`` outside braces."""
+    if "{" not in raw:
+        return [n for n in _AND_SPLIT.split(raw.strip()) if n.strip()]
+    out: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for piece in _AND_OR_BRACE.split(raw):
+        if not piece:
+            continue
+        if piece == "{":
+            depth += 1
+        elif piece == "}":
+            depth -= 1
+        elif depth == 0 and _AND_SPLIT.fullmatch(piece):
+            out.append("".join(current))
+            current = []
+            continue
+        current.append(piece)
+    out.append("".join(current))
+    return [n for n in out if n.strip()]
+
+
+def _name_parts(one: str) -> tuple[str, str] | None:
+    """(family, given) of one BibTeX name; the common plain forms without bibtexparser."""
+    if "," in one and one.count(",") == 1 and "{" not in one and "\\" not in one:
+        family, given = one.split(",")
+        return " ".join(family.split()), " ".join(given.split())
+    if _SIMPLE_NAME.match(one):
+        words = one.split()
+        # "First Last" with no lower-case ("von") word: BibTeX's last word is the family
+        if words and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+            return words[-1], " ".join(words[:-1])
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
+    try:
+        parts = parse_single_name_into_parts(one, strict=False)
+    except InvalidNameError:
+        return None
+    family = " ".join([*parts.von, *parts.last])
+    if parts.jr:
+        family += " " + " ".join(parts.jr)
+    return family, " ".join(parts.first)
+
+
+def _names(b: RecordBuilder, name: str, raw: str) -> list[dict[str, str]]:
     people: list[dict[str, str]] = []
-    for one in split_multiple_persons_names(raw):
+    for one in _split_names(raw):
         one = one.strip()
         if one.lower() == "others":
             b.not_held(name, "others", "'and others' (a truncated name list) has no place")
@@ -292,29 +338,31 @@ def _names(b: RecordBuilder, name: str, raw: str) -> list[dict[str, str]]:
             lit = _text(b, name, one[1:-1])
             people.append({"literal": lit})
             continue
-        try:
-            parts = parse_single_name_into_parts(one, strict=False)
-        except InvalidNameError:
+        parts = _name_parts(one)
+        if parts is None:
             b.not_held(name, one, "a name BibTeX's rules cannot split")
             continue
-        family = " ".join([*parts.von, *parts.last])
-        if parts.jr:
-            family += " " + " ".join(parts.jr)
-        given = " ".join(parts.first)
-        p = person_data(_text(b, name, family) or None, _text(b, name, given) or None)
+        family, given = parts
+        if _NEEDS_DECODE.search(family):
+            family = _text(b, name, family)
+        if given and _NEEDS_DECODE.search(given):
+            given = _text(b, name, given)
+        p = person_data(family or None, given or None)
         if p is not None:
             people.append(p)
     return people
 
 
 def _one_group(s: str) -> bool:
+    """True when the brace opening ``s`` is the one closing it."""
     depth = 0
-    for i, c in enumerate(s):
-        if c == "{":
+    last = len(s) - 1
+    for m in _BRACES.finditer(s):
+        if m.group() == "{":
             depth += 1
-        elif c == "}":
+        else:
             depth -= 1
-            if depth == 0 and i != len(s) - 1:
+            if depth == 0 and m.start() != last:
                 return False
     return depth == 0
 

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from annobib.findings import Finding, Location, Severity
-from annobib.model.person import parse_name
+from annobib.model.person import _INITIALS_RE as _INITIALS
 from annobib.model.record import KEY_RE, Work
 from annobib.model.values import check_lang
 
@@ -191,7 +191,7 @@ def person_data(
             return {"family": given}
         return None
     if given and "," not in family:
-        return parse_name(f"{family}, {given}")
+        return {"family": family, ("initials" if _INITIALS.match(given) else "given"): given}
     out = {"family": family}
     if given:
         out["given"] = given

@@ -148,6 +148,8 @@ _CONTROL_SYMBOLS = {
 }
 
 _PLAIN = re.compile(r"[\\{}$~]|--|``|''")
+_MATH_END = re.compile(r"(?:\\.|[^\\$])*\$", re.S)
+_NEXT_SPECIAL = re.compile(r"[\\{}$~\-`']")
 _CTRL = re.compile(r"\\([A-Za-z]+)|\\(.)", re.S)
 _WS = re.compile(r"[ \t\r\n]+")
 _PARA = re.compile(r"\r?\n[ \t]*\r?\n\s*")
@@ -234,25 +236,16 @@ class _Decoder:
                 out.append("”")
                 self.i += 2
             else:
-                j = self.i + 1
-                while j < self.n and s[j] not in "\\{}$~-`'":
-                    j += 1
+                m = _NEXT_SPECIAL.search(s, self.i + 1)
+                j = m.start() if m else self.n
                 out.append(s[self.i : j])
                 self.i = j
         return "".join(out)
 
     def _math(self) -> str:
-        s = self.s
-        end = self.i + 1
-        while end < self.n:
-            if s[end] == "\\":
-                end += 2
-                continue
-            if s[end] == "$":
-                break
-            end += 1
-        end = min(end, self.n - 1)
-        piece = s[self.i : end + 1]
+        m = _MATH_END.search(self.s, self.i + 1)
+        end = m.end() - 1 if m else self.n - 1
+        piece = self.s[self.i : end + 1]
         self.i = end + 1
         return piece
 

@@ -1,0 +1,96 @@
+"""A fast block-style YAML writer for plain data (dicts, lists, strings, ints).
+
+``annobib import`` writes tens of thousands of records; PyYAML's representer (Python, even
+with the C emitter) costs ~0.35 ms a record, more than reading the .bib. This writer emits the
+same block layout as :func:`annobib.sources.yaml.dump_document` (two-space indent, sequences
+not indented under their key, Unicode as is) without folding long lines. A string is written
+plain only when PyYAML's own implicit resolvers would read it back as that string; anything
+else is double-quoted with JSON escapes (plus the characters YAML treats as line breaks or
+non-printable). ``yaml.safe_load(dump(x)) == x`` is tested on real and generated data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+
+_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+_NONPRINTABLE = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ufffe\\uffff"
+_PRINTABLE_PLAIN = re.compile(
+    "^[^-?:,\\[\\]{}#&*!|>'\"%@`\\s" + _NONPRINTABLE + "][^" + _NONPRINTABLE + "]*$"
+)
+_NOT_PLAIN = re.compile(r": |:$| #|\s$")
+_ESCAPE = re.compile("[\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ufffe\\uffff]")
+
+
+def _plain_ok(s: str) -> bool:
+    if not _PRINTABLE_PLAIN.match(s) or _NOT_PLAIN.search(s):
+        return False
+    return all(not rx.match(s) for _tag, rx in _RESOLVERS.get(s[0], ()))
+
+
+def scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    s = str(value)
+    if s and _plain_ok(s):
+        return s
+    out = json.dumps(s, ensure_ascii=False)
+    if _ESCAPE.search(out):
+        out = _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", out)
+    return out
+
+
+def _emit(value: Any, indent: str, out: list[str]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            key = scalar(k)
+            if isinstance(v, dict) and v:
+                out.append(f"{indent}{key}:\n")
+                _emit(v, indent + "  ", out)
+            elif isinstance(v, list) and v:
+                out.append(f"{indent}{key}:\n")
+                _emit(v, indent, out)
+            else:
+                out.append(f"{indent}{key}: {_inline(v)}\n")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict) and item:
+                sub: list[str] = []
+                _emit(item, indent + "  ", sub)
+                first = sub[0]
+                sub[0] = indent + "- " + first[len(indent) + 2 :]
+                out.extend(sub)
+            elif isinstance(item, list) and item:
+                sub = []
+                _emit(item, indent + "  ", sub)
+                sub[0] = indent + "- " + sub[0][len(indent) + 2 :]
+                out.extend(sub)
+            else:
+                out.append(f"{indent}- {_inline(item)}\n")
+    else:
+        out.append(f"{indent}{_inline(value)}\n")
+
+
+def _inline(v: Any) -> str:
+    if isinstance(v, dict):
+        return "{}"
+    if isinstance(v, list):
+        return "[]"
+    return scalar(v)
+
+
+def dump(data: Any) -> str:
+    """Block-style YAML for ``data`` (dicts, lists, str, int, bool, None)."""
+    out: list[str] = []
+    _emit(data, "", out)
+    return "".join(out)

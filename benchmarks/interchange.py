@@ -131,7 +131,29 @@ def main() -> None:
                 exp = res[f"annobib export csljson ({temp})"][0]
                 print(f"| CSL-JSON export ({temp}) >= 5x faster than pandoc | "
                       f"{pandoc / exp:.2f}x | {'yes' if pandoc / exp >= 5 else 'no'} |")
+        robustness(bib, work)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def robustness(bib: Path, work: Path) -> None:
+    """What the import reported: malformed blocks with their lines, and what was imported."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "annobib", "import", str(bib), "-o", str(work / "r.yaml"),
+         "--force", "--fail-on", "never"],
+        capture_output=True, text=True, check=False,
+    )
+    lines = proc.stderr.splitlines()
+    summary = next((x for x in reversed(lines) if x.startswith("annobib import:")), "")
+    codes: dict[str, int] = {}
+    for line in lines:
+        m = re.search(r"\[(error|warning|info) (A\d+)\]$", line)
+        if m:
+            codes[m.group(2)] = codes.get(m.group(2), 0) + 1
+    print(f"\nimport: {summary.removeprefix('annobib import: ')}; findings by code: "
+          + ", ".join(f"{k} {v:,}" for k, v in sorted(codes.items())))
+    for line in lines:
+        if re.search(r"\[(error) A41[123]\]$|\[warning A413\]$", line):
+            print(f"    {line[:160]}")
 
 
 if __name__ == "__main__":

@@ -237,11 +237,12 @@ def _read_entry(
         return
     b = RecordBuilder(key, loc.file or "<input>", loc.line, result.findings)
     fields: dict[str, str] = {}
+    dropped: dict[str, list[str]] = {}
     for f in entry.fields:
         name = f.key.lower()
         if name in fields:
-            if name not in duplicate_fields:
-                duplicate_fields.add(name)
+            duplicate_fields.add(name)
+            dropped.setdefault(name, []).append(_evaluate(str(f.value), strings, None))
             continue
         undefined: list[str] = []
         fields[name] = _evaluate(str(f.value), strings, undefined)
@@ -249,11 +250,15 @@ def _read_entry(
             b.report(UNPARSABLE, Severity.WARNING, name,
                      f"undefined @string macro '{word}': kept as its name")
     for name in sorted(duplicate_fields):
+        others = dropped.get(name, [])
+        shown = "; ".join(repr(v[:60]) for v in others)
         b.report(
             DUPLICATE_FIELD,
             Severity.WARNING,
             name,
-            f"field '{name}' given more than once: the first value is kept",
+            f"field '{name}' given more than once: the first value is kept"
+            + (f", not {shown}" if shown else ""),
+            dropped=others,
         )
     _map_entry(b, entry.entry_type.lower(), fields)
     work = b.build()

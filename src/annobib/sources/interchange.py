@@ -41,7 +41,7 @@ class ReadResult:
 class RecordBuilder:
     """Collects the fields of one record as plain data and reports on it."""
 
-    __slots__ = ("data", "filename", "findings", "key", "line")
+    __slots__ = ("data", "filename", "findings", "key", "line", "location")
 
     def __init__(self, key: str, filename: str, line: int | None, findings: list[Finding]) -> None:
         self.key = key
@@ -49,10 +49,7 @@ class RecordBuilder:
         self.line = line
         self.findings = findings
         self.data: dict[str, Any] = {"key": key}
-
-    @property
-    def location(self) -> Location:
-        return Location(self.filename, self.line)
+        self.location = Location(filename, line)  # one (frozen) location for all its findings
 
     def report(
         self, code: str, severity: Severity, fieldname: str | None, message: str, **data: Any

@@ -83,7 +83,7 @@ def convert(bib: Path, limit: int) -> list[Any]:
 
     from annobib.model import Work
 
-    library = bibtexparser.parse_file(str(bib))
+    library = bibtexparser.parse_file(str(bib))  # type: ignore[attr-defined]
     works: list[Any] = []
     seen: set[str] = set()
     for entry in library.entries:
@@ -149,13 +149,14 @@ def write_inputs(works: list[Any], work_dir: Path, n: int) -> tuple[Path, Path]:
 TIME = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
 
 
-def run(cmd: list[str], timeout: float | None = None) -> tuple[float, float] | None:
-    """Wall seconds and the command's peak RSS in MiB (-1 if unknown), or None after timeout.
+def run(cmd: list[str], timeout: float | None = None) -> tuple[float, float, float] | None:
+    """Wall seconds, peak RSS in MiB and CPU seconds (user + system) of the command (-1 when
+    unknown), or None after timeout. CPU time is the fairer comparison on a busy machine.
 
     Peak RSS comes from GNU time (Debian package ``time``): a child forked from this process
     would report this process's own high-water mark (Linux keeps it across exec).
     """
-    full = [TIME, "-f", "%M", *cmd] if TIME else cmd
+    full = [TIME, "-f", "%M %U %S", *cmd] if TIME else cmd
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
@@ -170,11 +171,13 @@ def run(cmd: list[str], timeout: float | None = None) -> tuple[float, float] | N
     text = err.decode("utf-8", "replace")
     if proc.returncode not in (0, 1):
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{text[-2000:]}")
-    peak = -1.0
-    if TIME:
-        last = text.strip().splitlines()[-1] if text.strip() else ""
-        peak = int(last) / 1024 if last.isdigit() else -1.0
-    return wall, peak
+    peak, cpu = -1.0, -1.0
+    if TIME and text.strip():
+        fields = text.strip().splitlines()[-1].split()
+        if len(fields) == 3 and fields[0].isdigit():
+            peak = int(fields[0]) / 1024
+            cpu = float(fields[1]) + float(fields[2])
+    return wall, peak, cpu
 
 
 def main() -> None:
@@ -211,7 +214,7 @@ def main() -> None:
         return [pandoc, "--citeproc", "--csl", str(style), "--bibliography", str(items),
                 "-t", "html", "-o", os.devnull, str(md)]
 
-    results: dict[tuple[str, int], list[tuple[float, float] | None]] = {}
+    results: dict[tuple[str, int], list[tuple[float, float, float] | None]] = {}
     for n in sizes:
         y, j = write_inputs(works, work_dir, n)
         runs = 1 if n >= 10000 else args.runs
@@ -222,18 +225,20 @@ def main() -> None:
             if node else None,
             "pandoc --citeproc": pandoc_cmd(j) if pandoc else None,
         }
-        for name, cmd in peers.items():
-            if cmd is None:
-                continue
-            out: list[tuple[float, float] | None] = []
-            for _ in range(runs):
+        # round robin (annobib, node, pandoc, annobib, ...) so a change in the machine's load
+        # falls on every peer alike
+        for _ in range(runs):
+            for name, cmd in peers.items():
+                if cmd is None:
+                    continue
+                out = results.setdefault((name, n), [])
+                if out and out[-1] is None:
+                    continue  # timed out once: enough
                 timeout = args.pandoc_timeout if name.startswith("pandoc") else None
-                r = run(cmd, timeout=timeout)
-                out.append(r)
-                if r is None:
-                    break  # timed out: one is enough
-            results[(name, n)] = out
-            _report(name, n, out, args.pandoc_timeout)
+                out.append(run(cmd, timeout=timeout))
+        for name in peers:
+            if (name, n) in results:
+                _report(name, n, results[(name, n)], args.pandoc_timeout)
     data_runs = [run([*annobib, "export", str(ROOT / "data"), "--to", "html", "--style", "apa",
                       "--no-cache", "-o", os.devnull]) for _ in range(args.runs)]
     _report("annobib, data/ (46 records)", 46, data_runs, 0)
@@ -246,8 +251,11 @@ def main() -> None:
             if not other or base is None:
                 continue
             med = _median(other)
+            base_cpu, cpu = _median(results[("annobib", n)], 2), _median(other, 2)
             if med is not None:
-                ratio = f"{med / base:.2f}"
+                ratio = f"wall {med / base:.2f}"
+                if base_cpu and cpu and base_cpu > 0 and cpu > 0:
+                    ratio += f", cpu {cpu / base_cpu:.2f}"
             else:
                 ratio = f"> {args.pandoc_timeout / base:.1f} (did not finish)"
             print(f"  {n:>6} items: {peer}: {ratio}")
@@ -256,26 +264,29 @@ def main() -> None:
         node_version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout
     pandoc_version = "-"
     if pandoc:
-        out = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout
-        pandoc_version = out.splitlines()[0]
+        version_out = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout
+        pandoc_version = version_out.splitlines()[0]
     print(f"\nnode {node_version.strip()}; {pandoc_version}; citeproc-js from {cjs.parent.name}")
 
 
-def _median(rows: list[tuple[float, float] | None]) -> float | None:
-    done = [r[0] for r in rows if r is not None]
+def _median(rows: list[tuple[float, float, float] | None], i: int = 0) -> float | None:
+    done = [r[i] for r in rows if r is not None]
     return statistics.median(done) if done and len(done) == len(rows) else None
 
 
-def _report(name: str, n: int, rows: list[tuple[float, float] | None], timeout: float) -> None:
+def _report(
+    name: str, n: int, rows: list[tuple[float, float, float] | None], timeout: float
+) -> None:
     med = _median(rows)
     if med is None:
         print(f"{name:<30}{n:>7} items: did not finish in {timeout:.0f} s")
         return
     times = sorted(r[0] for r in rows if r is not None)
     peak = max(r[1] for r in rows if r is not None)
+    cpu = _median(rows, 2) or -1.0
     spread = f"[{times[0]:.2f}-{times[-1]:.2f}]" if len(times) > 1 else ""
-    print(f"{name:<30}{n:>7} items: {med:7.2f} s {spread:<14}{n / med:>9,.0f} items/s"
-          f"{peak:>8.0f} MiB  (N={len(times)})")
+    print(f"{name:<30}{n:>7} items: {med:7.2f} s {spread:<14} cpu {cpu:7.2f} s"
+          f"{n / med:>9,.0f} items/s{peak:>8.0f} MiB  (N={len(times)})")
 
 
 if __name__ == "__main__":

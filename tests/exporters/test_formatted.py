@@ -94,10 +94,12 @@ def test_notes_regenerate_004_footnotes(library: Library, formatter: Formatter) 
     )
 
 
-def test_notes_markdown_are_footnote_definitions(library: Library, formatter: Formatter) -> None:
+def test_notes_markdown_are_a_numbered_list(library: Library, formatter: Formatter) -> None:
     md = _export(library, formatter, "markdown", style="chicago-notes-bibliography", notes=True)
-    assert md.startswith("[^1]: See: V. S. Miasnikov, “Aziatskiye gosudarstva SNG v politike Kitaia i Yaponii,” in *Rossia")
-    assert "\n\n[^12]: In 2004, the rotating SCO presidency is held by Uzbekistan.\n" in md
+    lines = md.rstrip("\n").split("\n")
+    assert len(lines) == 16
+    assert lines[0].startswith("1. See: V. S. Miasnikov, “Aziatskiye gosudarstva SNG v politike Kitaia i Yaponii,” in *Rossia")
+    assert lines[11] == "12. In 2004, the rotating SCO presidency is held by Uzbekistan."
 
 
 def test_a_record_without_author_or_date_does_not_sink_the_list(formatter: Formatter) -> None:

@@ -451,11 +451,20 @@ def _notes_text(sections: list[tuple[str, list[tuple[int, str]]]], style_title: 
 
 
 def _notes_md(sections: list[tuple[str, list[tuple[int, str]]]], style_title: str) -> str:
+    # A numbered list with the notes' own numbers: every Markdown renderer shows it (footnote
+    # definitions without references in the text are dropped by most of them).
     out = []
-    for s, (_title, notes) in enumerate(sections):
-        prefix = "" if len(sections) == 1 else f"{s + 1}-"
-        out.append("\n\n".join(f"[^{prefix}{n}]: {t}" for n, t in notes))
+    for title, notes in sections:
+        block = [f"## Notes: {escape_md(title)}", ""] if len(sections) > 1 else []
+        block.append("\n".join(f"{n}. {t}" for n, t in notes))
+        out.append("\n".join(block))
     return "\n\n".join(out) + "\n"
+
+
+def escape_md(text: str) -> str:
+    from annobib.styles.markup import escape_markdown
+
+    return escape_markdown(text)
 
 
 def _notes_html(sections: list[tuple[str, list[tuple[int, str]]]], style_title: str) -> str:

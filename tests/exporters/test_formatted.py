@@ -130,3 +130,14 @@ def test_html_languages_in_a_mixed_gost_list(library: Library, formatter: Format
     assert '<div class="csl-entry">' in english and "Vol. 5, № 4. P. 61–70." in english
     miasnikov = page.split('<li id="ref-miasnikov1997">')[1].split("</li>")[0]
     assert '<span lang="ru-Latn">Aziatskiye gosudarstva SNG v politike Kitaia i Yaponii</span>' in miasnikov
+
+
+def test_notes_html_page(library: Library, formatter: Formatter) -> None:
+    page = _export(library, formatter, "html", style="chicago-notes-bibliography", notes=True)
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert page.count('<li id="fn-1-') == 16
+    assert (
+        '<li id="fn-1-1" value="1">See: V. S. Miasnikov, “<span lang="ru-Latn">Aziatskiye '
+        "gosudarstva SNG v politike Kitaia i Yaponii</span>,” in <i>Rossia i strany blizhnego "
+        "zarubezhya. Vneshnepoliticheskiye orientiry</i> (Moscow, 1997), 160.</li>"
+    ) in page

@@ -238,7 +238,9 @@ def _same_language(tag: str, context: str) -> bool:
     return script_a is None or (script_b is not None and script_a.lower() == script_b.lower())
 
 
-def _mark_title_lang(entry_html: str, item: dict[str, Any], page_lang: str) -> str:
+def _mark_title_lang(
+    entry_html: str, item: dict[str, Any], page_lang: str, whole: bool = True
+) -> str:
     """Wrap the title in ``<span lang>`` when it is not in the page's language."""
     lang = _lang_of(item)
     title = item.get("title")
@@ -258,6 +260,8 @@ def _mark_title_lang(entry_html: str, item: dict[str, Any], page_lang: str) -> s
                 + f'<span lang="{html.escape(lang)}">{needle}</span>'
                 + entry_html[idx + len(needle) :]
             )
+    if not whole:
+        return entry_html
     # The style changed the title's form (case, quotes): mark the whole entry instead.
     return entry_html.replace('<div class="csl-entry"', f'<div class="csl-entry" lang="{lang}"', 1)
 
@@ -393,6 +397,12 @@ def _notes(
         out: list[tuple[int, str]] = []
         for note in doc.footnotes:
             cites = [cited.get(f"n{note.n}.{i}", "") for i in range(len(note.cites))]
+            if fmt == "html":
+                by_id = {str(it["id"]): it for it in items}
+                cites = [
+                    _mark_title_lang(c, by_id.get(cite.target_key, {}), "en", whole=False)
+                    for c, cite in zip(cites, note.cites, strict=True)
+                ]
             out.append((note.n, _note_text(note.kind, note.text, cites, fmt)))
         title = doc.article.title_text() if doc.article is not None else loaded.path
         sections.append((title, out))

@@ -45,11 +45,12 @@ MALFORMED = """\
 
 def test_bibtex_malformed_block_is_located_and_the_rest_kept() -> None:
     r = read_text(MALFORMED, "m.bib", "bibtex")
-    assert [w.key for w in r.works] == ["ok1", "ok2", "ok3"]
+    # a different entry under a key seen before is kept under a new key, and said so
+    assert [w.key for w in r.works] == ["ok1", "ok2", "ok1-2", "ok3"]
     assert r.entries_seen == 5
     found = codes(r)
     assert ("A411", 11, "broken") in found  # unparsable block, its line
-    assert ("A412", 13, "ok1") in found  # duplicate key, its line
+    assert ("A412", 13, "ok1-2") in found  # duplicate key, its line
     assert ("A413", 12, "ok2") in found  # duplicate field
     broken = next(f for f in r.findings if f.code == "A411")
     assert broken.severity.value == "error"
@@ -58,9 +59,18 @@ def test_bibtex_malformed_block_is_located_and_the_rest_kept() -> None:
     assert "Same key again" in dup.data["raw"]
 
 
+def test_bibtex_exact_duplicate_not_imported_twice() -> None:
+    text = "@book{a, title = {T}, year = 2001}\n\n@book{a, title = {T}, year = 2001}\n"
+    r = read_text(text, "d.bib", "bibtex")
+    assert [w.key for w in r.works] == ["a"]
+    (f,) = r.findings
+    assert f.code == "A412" and f.location is not None and f.location.line == 3
+    assert "first at line 1" in f.message
+
+
 def test_bibtex_values_decoded() -> None:
     r = read_text(MALFORMED, "m.bib", "bibtex")
-    ok1, ok2, ok3 = dump(r)
+    ok1, ok2, _dup, ok3 = dump(r)
     assert ok1["title"] == "The NATO TeXbook & more"
     assert ok1["author"] == ["Schrödinger, Erwin", "{UN Office}", "Doe, J. R."]
     assert ok1["container-title"] == "TUGboat news"  # @string + concatenation

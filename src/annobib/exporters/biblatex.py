@@ -535,32 +535,26 @@ _MODEL_NAME = {
 
 
 def render(entries: list[_Entry]) -> str:
+    """Write the entries with bibtexparser v2's writer.
+
+    Values are TeX-ready and enclosed here in braces (month macros stay bare), so the writer
+    needs no enclosing middleware: its unparse stack is empty and nothing is deep-copied.
+    """
     from bibtexparser.entrypoint import write_string
     from bibtexparser.library import Library as BibLibrary
-    from bibtexparser.middlewares import AddEnclosingMiddleware
     from bibtexparser.model import Block, Entry, Field
     from bibtexparser.writer import BibtexFormat
 
     blocks: list[Block] = []
     for e in entries:
-        fields = [
-            Field(k, v, enclosing="no-enclosing" if k in e.raw else None)
-            for k, v in e.fields.items()
-        ]
+        raw = e.raw
+        fields = [Field(k, v if k in raw else "{" + v + "}") for k, v in e.fields.items()]
         blocks.append(Entry(e.entry_type, e.work.key, fields))
     lib = BibLibrary(blocks)
     fmt = BibtexFormat()  # type: ignore[no-untyped-call]
     fmt.indent = "  "
     fmt.block_separator = "\n"
-    stack = [
-        AddEnclosingMiddleware(
-            reuse_previous_enclosing=False,
-            enclose_integers=True,
-            default_enclosing="{",
-            allow_inplace_modification=True,
-        )
-    ]
-    text: str = write_string(lib, unparse_stack=stack, bibtex_format=fmt)
+    text: str = write_string(lib, unparse_stack=[], bibtex_format=fmt)
     return text.strip("\n") + "\n" if text.strip() else ""
 
 

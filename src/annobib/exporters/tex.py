@@ -120,6 +120,8 @@ def _is_sentence_case(words: list[str]) -> bool:
 
 
 def _needs_protection(word: str, first: bool, sentence_case: bool) -> bool:
+    if word == word.lower():
+        return False
     if "-" in word.strip("-"):
         # a compound is judged by its parts: "Military-Technical" is title case, "COVID-19"
         # an acronym, "Xinjiang-Uygur" two proper nouns in a sentence-case title
@@ -145,6 +147,10 @@ def protect_title(text: str, *, ascii: bool = False) -> tuple[str, list[str]]:
 
     Returns the TeX text and the characters that could not be written in ASCII mode.
     """
+    rest = text[1:]
+    if rest == rest.lower():
+        # no capital after the first character: nothing for a style to lower-case
+        return value(text, ascii=ascii)
     words = text.split(" ")
     sentence_case = _is_sentence_case([w for w in words if w])
     parts: list[str] = []

@@ -112,8 +112,13 @@ def _read_bibtex(text: str, filename: str, keys: KeyRegistry | None) -> ReadResu
             continue
         if isinstance(block, DuplicateBlockKeyBlock):
             result.entries_seen += 1
-            first = block.previous_block.start_line
-            result.findings.append(_duplicate_key(block.key, loc, first, block.raw))
+            entry = block.ignore_error_block
+            if isinstance(entry, Entry):
+                # read like any entry: _read_entry sees the key taken and decides
+                _read_entry(entry, loc, keys, result, strings, duplicate_fields=set())
+            else:  # pragma: no cover - bibtexparser keeps the entry
+                first = block.previous_block.start_line
+                result.findings.append(_duplicate_key(block.key, loc, first, block.raw))
             continue
         if isinstance(block, ParsingFailedBlock):
             raw = block.raw or ""
@@ -226,29 +231,44 @@ def _read_entry(
     *,
     duplicate_fields: set[str],
 ) -> None:
-    key = keys.claim(entry.key, loc, result.findings)
-    if key is None:
-        first = keys.seen.get(valid := entry.key)
-        result.findings.append(
-            _duplicate_key(
-                valid, loc, (first.line - 1) if first and first.line else None, entry.raw
-            )
-        )
-        return
-    b = RecordBuilder(key, loc.file or "<input>", loc.line, result.findings)
     fields: dict[str, str] = {}
     dropped: dict[str, list[str]] = {}
+    undefined: list[tuple[str, str]] = []
     for f in entry.fields:
         name = f.key.lower()
         if name in fields:
             duplicate_fields.add(name)
             dropped.setdefault(name, []).append(_evaluate(str(f.value), strings, None))
             continue
-        undefined: list[str] = []
-        fields[name] = _evaluate(str(f.value), strings, undefined)
-        for word in undefined:
-            b.report(UNPARSABLE, Severity.WARNING, name,
-                     f"undefined @string macro '{word}': kept as its name")
+        missing: list[str] = []
+        fields[name] = _evaluate(str(f.value), strings, missing)
+        undefined.extend((name, word) for word in missing)
+    content = (entry.entry_type.lower(), tuple(fields.items()))
+    raw_key = entry.key
+    key = keys.claim(raw_key, loc, result.findings)
+    if key is None:
+        first = keys.seen.get(raw_key)
+        where = f" (first at line {first.line})" if first and first.line else ""
+        if keys.contents.get(raw_key) == content:
+            result.findings.append(
+                Finding(DUPLICATE_KEY, Severity.WARNING,
+                        f"duplicate key '{raw_key}'{where}: the same entry again, not imported "
+                        "twice", loc, key=raw_key, field="key")
+            )
+            return
+        key = keys.new(raw_key, loc)
+        result.findings.append(
+            Finding(DUPLICATE_KEY, Severity.ERROR,
+                    f"duplicate key '{raw_key}'{where} on a different entry: imported as "
+                    f"'{key}'; raw text in the finding's data",
+                    loc, key=key, field="key",
+                    data={"original": raw_key, "raw": (entry.raw or "")[:_RAW_LIMIT]})
+        )
+    keys.contents.setdefault(key, content)
+    b = RecordBuilder(key, loc.file or "<input>", loc.line, result.findings)
+    for name, word in undefined:
+        b.report(UNPARSABLE, Severity.WARNING, name,
+                 f"undefined @string macro '{word}': kept as its name")
     for name in sorted(duplicate_fields):
         others = dropped.get(name, [])
         shown = "; ".join(repr(v[:60]) for v in others)

@@ -134,6 +134,9 @@ class KeyRegistry:
 
     def __init__(self) -> None:
         self.seen: dict[str, Location] = {}
+        # what each key's first record held, so a repeated key can be told apart from a
+        # repeated record (readers fill it as they like)
+        self.contents: dict[str, Any] = {}
 
     def claim(self, raw: str, location: Location, findings: list[Finding]) -> str | None:
         """The key to use, or ``None`` when ``raw`` duplicates an earlier key (reported)."""

@@ -146,22 +146,29 @@ class _Entry:
             return
         names = []
         for i, p in enumerate(people):
-            names.append(self._name(p, f"{role}[{i}]"))
-            for attr, label in (
-                ("original_script", "original-script"),
-                ("original_lang", "original-lang"),
-                ("affiliation", "affiliation"),
-                ("degree", "degree"),
-                ("country", "country"),
-                ("address", "address"),
-                ("orcid", "orcid"),
-                ("email", "email"),
-            ):
-                if getattr(p, attr):
-                    self.lost(f"{role}[{i}].{label}", f"{self.fmt} names have no {label}")
+            names.append(self._name(p, role, i))
+            if p.model_fields_set & _PERSON_DETAILS:
+                for attr, label in _PERSON_DETAIL_LABELS:
+                    if getattr(p, attr):
+                        self.lost(f"{role}[{i}].{label}", f"{self.fmt} names have no {label}")
         self.fields[bibfield] = " and ".join(names)
 
-    def _name(self, p: Person, where: str) -> str:
+    def _name(self, p: Person, role: str, i: int) -> str:
+        family_text = p.family
+        first = p.first_names()
+        if (
+            family_text is not None
+            and p.literal is None
+            and " " not in family_text
+            and _plain_name(family_text)
+            and (first is None or _plain_name(first))
+            and (not self.ascii or (family_text.isascii() and (first or "").isascii()))
+        ):
+            # the common case: nothing to escape or brace (a family name with a space is braced)
+            return f"{family_text}, {first}" if first else family_text
+        return self._name_slow(p, f"{role}[{i}]")
+
+    def _name_slow(self, p: Person, where: str) -> str:
         if p.literal is not None:
             out, missing = tex.value(p.literal, ascii=self.ascii)
             self._missing(missing, where)
@@ -181,6 +188,27 @@ class _Entry:
         if " " in str(p.family) and not family.startswith("{"):
             family = "{" + family + "}"
         return f"{family}, {given}"
+
+
+_PERSON_DETAIL_LABELS = (
+    ("original_script", "original-script"),
+    ("original_lang", "original-lang"),
+    ("affiliation", "affiliation"),
+    ("degree", "degree"),
+    ("country", "country"),
+    ("address", "address"),
+    ("orcid", "orcid"),
+    ("email", "email"),
+)
+_PERSON_DETAILS = frozenset(a for a, _ in _PERSON_DETAIL_LABELS)
+# what keeps a name part from being written as is: a TeX special or ligature, a comma, a
+# line break, or the word "and" (it would split the name list)
+_NOT_PLAIN_NAME = re.compile(r"[\\{}&%$#_~^,\n\r\t]|--|``|''|\band\b", re.IGNORECASE)
+
+
+def _plain_name(part: str) -> bool:
+    """A name part written as is: nothing to escape, no comma, no "and", no outer spaces."""
+    return _NOT_PLAIN_NAME.search(part) is None and part == part.strip()
 
 
 def _verbatim(text: str) -> str:

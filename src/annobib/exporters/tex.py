@@ -43,6 +43,11 @@ PAR = r"\par "  # how a paragraph break inside a field is written
 NEWLINE = r"\newline "  # and a single line break (a bare newline would read as a space)
 
 
+def needs_escape(text: str) -> bool:
+    """True when :func:`escape` would change ``text``."""
+    return _NEEDS.search(text) is not None
+
+
 def escape(text: str) -> str:
     """Escape the TeX specials of a plain-text value; paragraph breaks become ``\\par``, single
     line breaks ``\\newline``.
@@ -93,35 +98,37 @@ _WORD = re.compile(r"\S+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def _caps(word: str) -> int:
-    return sum(1 for c in word if c.isupper())
+_LEAD = "([{\"'“‘«„<"
 
 
 def _is_sentence_case(words: list[str]) -> bool:
     """More than a quarter of the words after the first start lower-case: capitals then mark
     proper nouns.
 
-    Only plain words of four or more letters are counted: short function words (of, and, in)
-    are lower-case in both styles, and acronyms or words like ``iPhone`` say nothing.
+    Only plain words of four or more characters are counted: short function words (of, and,
+    in) are lower-case in both styles, and acronyms or words like ``iPhone`` (a capital after
+    the first letter) say nothing.
     """
-    later = [
-        w
-        for w in words[1:]
-        if _LETTER.match(w)
-        and sum(1 for c in w if c.isalpha()) >= 4
-        and _caps(w) <= 1
-        and not any(c.isupper() for c in w[1:])
-    ]
-    if not later:
+    counted = lower = 0
+    for w in words[1:]:
+        core = w.lstrip(_LEAD)
+        if len(core) < 4 or not core[0].isalpha():
+            continue
+        tail = core[1:]
+        if tail != tail.lower():
+            continue
+        counted += 1
+        if not core[0].isupper():
+            lower += 1
+    if not counted:
         return True
-    lower = sum(1 for w in later if not w[0].isupper())
     # title case capitalises every long word but perhaps a preposition ("with", "from")
-    return lower * 4 > len(later)
+    return lower * 4 > counted
 
 
 def _needs_protection(word: str, first: bool, sentence_case: bool) -> bool:
     if word == word.lower():
-        return False
+        return False  # no capital at all
     if "-" in word.strip("-"):
         # a compound is judged by its parts: "Military-Technical" is title case, "COVID-19"
         # an acronym, "Xinjiang-Uygur" two proper nouns in a sentence-case title
@@ -129,16 +136,17 @@ def _needs_protection(word: str, first: bool, sentence_case: bool) -> bool:
         return any(
             _needs_protection(p, first and i == 0, sentence_case) for i, p in enumerate(parts)
         )
-    letters = [c for c in word if c.isalpha()]
-    if not letters:
+    core = word.lstrip(_LEAD)
+    i = 0
+    while i < len(core) and not core[i].isalpha():
+        i += 1
+    if i == len(core):
         return False
-    caps = sum(1 for c in letters if c.isupper())
-    if caps == 0:
+    tail = core[i + 1 :]
+    if tail != tail.lower():
+        return True  # NATO, COVID19, McDonald, LaTeX, iPhone: a capital after the first letter
+    if not core[i].isupper():
         return False
-    if caps >= 2 and len(letters) >= 2:
-        return True  # NATO, COVID-19, McDonald, LaTeX
-    if not letters[0].isupper():
-        return True  # iPhone, eBay
     return sentence_case and not first
 
 

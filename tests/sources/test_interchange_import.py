@@ -209,3 +209,16 @@ def test_import_export_import_stable(fixture: str, src: str, via: str) -> None:
     # and a second round changes nothing at all
     third = read_text(export(_library(second.works), via).text, "out2", back_fmt)
     assert dump(third) == dump(second)
+
+
+def test_isbn_issn_found_however_separated() -> None:
+    bib = ("@book{b, title = {T}, isbn = {0-19-853453-1; 978-0-19-853453-6},"
+           " issn = {ISSN 1533-7928}}\n")
+    (work,) = read_text(bib, "i.bib", "bibtex").works
+    assert work.isbn == ["0-19-853453-1", "978-0-19-853453-6"]
+    assert work.issn == ["1533-7928"]
+    csl = json.dumps([{"id": "c", "type": "book", "title": "T",
+                       "ISBN": "978-0-19-853453-6 0-19-853453-1", "ISSN": ["ISSN 0028-0836"]}])
+    (work,) = read_text(csl, "c.json", "csljson").works
+    assert work.isbn == ["978-0-19-853453-6", "0-19-853453-1"]
+    assert work.issn == ["0028-0836"]

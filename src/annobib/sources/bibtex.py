@@ -32,9 +32,9 @@ from annobib.sources.interchange import (
     KeyRegistry,
     ReadResult,
     RecordBuilder,
+    identifiers,
     is_lang,
     person_data,
-    split_list,
 )
 from annobib.sources.texdecode import decode, normalise_space
 
@@ -563,7 +563,11 @@ def _map_entry(b: RecordBuilder, entry_type: str, fields: dict[str, str]) -> Non
                 b.not_held("url", extra, "a second URL (the model holds one)")
     for name in ("isbn", "issn"):
         if name in fields:
-            b.set(name, split_list(normalise_space(fields.pop(name))))
+            raw_ids = normalise_space(fields.pop(name))
+            found = identifiers(raw_ids, name)
+            if not found:
+                b.not_held(name, raw_ids, f"no {name.upper()} in the value")
+            b.set(name, found)
 
     # language: langid (babel) or language (a babel name or a BCP 47 tag)
     lang = None

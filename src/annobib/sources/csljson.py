@@ -22,8 +22,8 @@ from annobib.sources.interchange import (
     KeyRegistry,
     ReadResult,
     RecordBuilder,
+    identifiers,
     person_data,
-    split_list,
     str_value,
 )
 
@@ -233,8 +233,11 @@ def _read_item(
     for var, model in (("ISBN", "isbn"), ("ISSN", "issn")):
         if var in fields:
             value = fields.pop(var)
-            values = value if isinstance(value, list) else split_list(str(value).replace(" ", ","))
-            b.set(model, [str(v) for v in values if str(v).strip()])
+            text = " ; ".join(map(str, value)) if isinstance(value, list) else str(value)
+            found = identifiers(text, model)
+            if not found:
+                b.not_held(var, value, f"no {var} in the value")
+            b.set(model, found)
     if "keyword" in fields:
         value = str_value(fields.pop("keyword")) or ""
         b.set("keywords", [k.strip() for k in re.split(r"[,;]", value) if k.strip()])

@@ -209,6 +209,23 @@ def is_lang(tag: str) -> bool:
 _SPLIT_LIST = re.compile(r"\s*[,;]\s*|\s+and\s+")
 
 
+_ISSN_TOKEN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
+_ISBN_TOKEN = re.compile(r"(?:97[89][- ]?)?\d[\d -]{7,15}[\dXx]")
+
+
+def identifiers(value: str, kind: str) -> list[str]:
+    """ISSNs or ISBNs found in a field however they are separated ("ISSN 1533-7928",
+    "0-19-853453-1; 978-0-19-853453-6")."""
+    if kind == "issn":
+        return [m.group() for m in _ISSN_TOKEN.finditer(value)]
+    out = []
+    for token in re.split(r"[,;\s]+", value):
+        digits = token.replace("-", "")
+        if len(digits) in (10, 13) and _ISBN_TOKEN.fullmatch(token):
+            out.append(token)
+    return out
+
+
 def split_list(value: str) -> list[str]:
     return [v for v in _SPLIT_LIST.split(value.strip()) if v]
 

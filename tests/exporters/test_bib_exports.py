@@ -149,3 +149,11 @@ def test_every_data_record_exports(fmt: str) -> None:
     # every warning names a record and a field
     for f in res.findings:
         assert f.key in keys and f.field
+
+
+def test_bad_check_digit_is_reported_not_corrected() -> None:
+    lib = library_of({"key": "b", "type": "book", "title": "T", "author": ["A, B"],
+                      "issued": "2001", "isbn": ["978-0-19-853453-6"]})
+    res = export(lib, "biblatex")
+    assert parse_bib(res.text)["b"]["isbn"] == "978-0-19-853453-6"
+    assert ("b", "isbn") in {(f.key, f.field) for f in res.findings if f.code == "A404"}

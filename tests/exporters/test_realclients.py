@@ -88,7 +88,7 @@ def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def _expected_missing(result: ExportResult) -> set[tuple[str, str]]:
     """(key, biber field) pairs annobib itself reported as missing (A404)."""
-    to_biber = {"issued": "date", "container-title": "journaltitle"}
+    to_biber = {"issued": "date", "container-title": "journaltitle"}  # isbn/issn: same name
     return {(f.key or "", to_biber.get(f.field or "", f.field or ""))
             for f in result.findings if f.code == "A404"}
 
@@ -99,12 +99,24 @@ _BIBER_MISSING = re.compile(
 )
 
 
+_BIBER_CHECKSUM = re.compile(
+    r"WARN - (?:ISBN '[^']+' in entry '([^']+)' is invalid"
+    r"|Datamodel: Entry '([^']+)' \([^)]*\): Invalid (ISSN|ISBN) in value of field)"
+)
+
+
 def _check_biber_warnings(output: str, result: ExportResult) -> None:
     expected = _expected_missing(result)
     for line in output.splitlines():
         if "ERROR" in line:
             pytest.fail(f"biber error: {line}")
         if not line.startswith("WARN -"):
+            continue
+        c = _BIBER_CHECKSUM.search(line)
+        if c:
+            key = c.group(1) or c.group(2)
+            field = "issn" if c.group(3) == "ISSN" else "isbn"
+            assert (key, field) in expected, f"biber warns, annobib did not: {line}"
             continue
         m = _BIBER_MISSING.search(line)
         assert m, f"unexpected biber warning: {line}"
@@ -235,3 +247,25 @@ def test_rispy_reads_every_field_back(which: str, request: pytest.FixtureRequest
                 assert got == values, (work.key, tag)
             else:
                 assert got == values[0], (work.key, tag)
+
+
+@pytest.mark.realclient
+def test_biber_checksum_warnings_are_annobibs_too(tmp_path: Path) -> None:
+    need("biber")
+    works = [
+        {"key": "badisbn", "type": "book", "title": "T", "author": ["A, B"], "issued": "2001",
+         "isbn": ["978-0-19-853453-6"]},
+        {"key": "badissn", "type": "journal-article", "title": "T", "author": ["A, B"],
+         "container-title": "J", "issued": "2001", "issn": ["0028-0837"]},
+        {"key": "good", "type": "book", "title": "T", "author": ["A, B"], "issued": "2001",
+         "isbn": ["978-0-19-853453-2"]},
+    ]
+    library = Library([LoadedDocument("x.yaml", Document.model_validate({"works": works}))])
+    result = export(library, "biblatex")
+    bib = tmp_path / "c.bib"
+    bib.write_text(result.text, encoding="utf-8")
+    r = _run(["biber", "--tool", "--validate-datamodel", "--output-file",
+              str(tmp_path / "o.bib"), str(bib)], tmp_path)
+    assert "badisbn" in r.stdout and "badissn" in r.stdout  # biber does complain ...
+    _check_biber_warnings(r.stdout + r.stderr, result)  # ... and annobib said so first
+    assert {f.key for f in result.findings if f.code == "A404"} == {"badisbn", "badissn"}

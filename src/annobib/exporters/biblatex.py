@@ -488,6 +488,28 @@ def _first_only(e: _Entry, name: str, values: list[str]) -> None:
     if e.put(name, values[0], name):
         for i in range(1, len(values)):
             e.lost(f"{name}[{i}]", f"{e.fmt} holds one {name.upper()}")
+        if e.dialect == "biblatex" and not checksum_ok(name, values[0]):
+            e.warn(MISSING, name, f"{name.upper()} {values[0]} fails its check digit: biber "
+                   "will report it (written as the record has it)")
+
+
+def checksum_ok(kind: str, value: str) -> bool:
+    """ISBN-10/13 or ISSN check digit, as biber's data-model validation computes it."""
+    digits = value.replace("-", "").replace(" ", "").upper()
+    if kind == "issn":
+        if len(digits) != 8 or not digits[:7].isdigit():
+            return False
+        total = sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1), strict=True))
+        check = (11 - total % 11) % 11
+        return digits[7] == ("X" if check == 10 else str(check))
+    if len(digits) == 10 and digits[:9].isdigit():
+        total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+        check = (11 - total % 11) % 11
+        return digits[9] == ("X" if check == 10 else str(check))
+    if len(digits) == 13 and digits.isdigit():
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
+        return int(digits[12]) == (10 - total % 10) % 10
+    return False
 
 
 def _annotation(e: _Entry) -> None:

@@ -121,6 +121,8 @@ _SYMBOLS: dict[str, str] = {
     "textsection": "§",
     "textparagraph": "¶",
 }
+_SYMBOLS["hyphen"] = "-"  # babel's breakable hyphen
+
 _DROP_NAMES = (
     "cyrchar relax protect nobreak noindent normalfont em it bf sc rm sf tt sl up md bfseries "
     "itshape scshape rmfamily sffamily ttfamily upshape mdseries slshape textit textbf textsc "
@@ -271,6 +273,8 @@ class _Decoder:
             return "\n\n"
         if name == "newline":
             return "\n"
+        if name in ("enquote", "mkbibquote"):  # csquotes / biblatex quotation marks
+            return "“" + self._argument() + "”"
         sym = _symbol(name)
         if sym is not None:
             if s.startswith("{}", self.i):

@@ -163,8 +163,20 @@ def export(library: Library, options: ExportOptions) -> ExportResult:
                     field="title",
                 )
             )
-    text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    text = dumps_items(items)
     return ExportResult(text, findings)
+
+
+def dumps_items(items: list[dict[str, Any]]) -> str:
+    """A JSON array with one item per line.
+
+    ``json.dumps(indent=...)`` falls back to the pure-Python encoder (about 6 s for 20k items);
+    encoding item by item keeps the C encoder and still gives a diffable, line-per-record file.
+    """
+    if not items:
+        return "[]\n"
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    return "[\n" + ",\n".join(encode(item) for item in items) + "\n]\n"
 
 
 @cache

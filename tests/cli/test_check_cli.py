@@ -81,6 +81,21 @@ def test_data_without_network_exits_4_with_every_doi_unchecked(tmp_path: Path) -
     assert not (data / ".crossref").exists(), "failures are never stored as evidence"
 
 
+def test_doi_search_without_network_is_unchecked_not_no_doi(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    result = run(str(data), "--suggest-dois", "--format", "json",
+                 "--api-url", f"http://127.0.0.1:{closed_port()}")
+    assert result.exit_code == 4, result.output  # type: ignore[attr-defined]
+    works = {w["key"]: w for w in json.loads(result.stdout)["works"]}  # type: ignore[attr-defined]
+    # a titled book or article without a DOI was to be searched for: the search failed
+    assert works["kamennov2019"]["status"] == "unchecked"
+    assert works["markova2022"]["status"] == "unchecked"
+    # an untitled newspaper issue is not searchable: "no DOI" is its normal state
+    assert works["kazpravda-2003-09-23"]["status"] == "no-doi"
+    assert all(w["status"] != "not-found" for w in works.values())
+
+
 def test_on_unreachable_policies(lib: Path) -> None:
     url = f"http://127.0.0.1:{closed_port()}"
     ok = run(str(lib), "--api-url", url, "--on-unreachable", "pass", "--retries", "1")

@@ -755,7 +755,10 @@ def check_library(
                             f"disagreed: {', '.join(cand.disagreed) or 'nothing'})",
                             location, work.key, "doi", cand.to_json()))
             else:
-                res.reason = f"DOI search not made: {search.reason}"
+                # the search was asked for and could not be made: that is "unchecked",
+                # never a quiet "no DOI"
+                res.status = Status.UNCHECKED
+                res.reason = f"DOI search could not be made: {search.reason}"
         results.append(res)
     doc_findings: list[Finding] = []
     for loaded in library.documents:

@@ -147,10 +147,8 @@ class _Entry:
         names = []
         for i, p in enumerate(people):
             names.append(self._name(p, role, i))
-            if p.model_fields_set & _PERSON_DETAILS:
-                for attr, label in _PERSON_DETAIL_LABELS:
-                    if getattr(p, attr):
-                        self.lost(f"{role}[{i}].{label}", f"{self.fmt} names have no {label}")
+            for label in p.details():
+                self.lost(f"{role}[{i}].{label}", f"{self.fmt} names have no {label}")
         self.fields[bibfield] = " and ".join(names)
 
     def _name(self, p: Person, role: str, i: int) -> str:
@@ -190,17 +188,6 @@ class _Entry:
         return f"{family}, {given}"
 
 
-_PERSON_DETAIL_LABELS = (
-    ("original_script", "original-script"),
-    ("original_lang", "original-lang"),
-    ("affiliation", "affiliation"),
-    ("degree", "degree"),
-    ("country", "country"),
-    ("address", "address"),
-    ("orcid", "orcid"),
-    ("email", "email"),
-)
-_PERSON_DETAILS = frozenset(a for a, _ in _PERSON_DETAIL_LABELS)
 # what keeps a name part from being written as is: a TeX special or ligature, a comma, a
 # line break, or the word "and" (it would split the name list)
 _NOT_PLAIN_NAME = re.compile(r"[\\{}&%$#_~^,\n\r\t]|--|``|''|\band\b", re.IGNORECASE)

@@ -85,18 +85,8 @@ class _Record:
     def people(self, tag: str, people: list[Person], role: str) -> None:
         for i, p in enumerate(people):
             self.tag(tag, ris_name(p), role)
-            for attr, label in (
-                ("original_script", "original-script"),
-                ("original_lang", "original-lang"),
-                ("affiliation", "affiliation"),
-                ("degree", "degree"),
-                ("country", "country"),
-                ("address", "address"),
-                ("orcid", "orcid"),
-                ("email", "email"),
-            ):
-                if getattr(p, attr):
-                    self.lost(f"{role}[{i}].{label}", f"RIS names have no {label}")
+            for label in p.details():
+                self.lost(f"{role}[{i}].{label}", f"RIS names have no {label}")
 
 
 def record(work: Work, location: Location | None = None) -> tuple[list[str], list[Finding]]:

@@ -108,6 +108,8 @@ class Person(Kebab):
     def details(self) -> dict[str, str]:
         """The non-name fields that are set, by kebab-case label, in ``DETAIL_FIELDS`` order."""
         out: dict[str, str] = {}
+        if not self.model_fields_set & _DETAIL_ATTRS:
+            return out  # the common case, cheaply: a name and nothing else
         for attr, label in self.DETAIL_FIELDS:
             value = getattr(self, attr)
             if value:
@@ -126,6 +128,9 @@ class Person(Kebab):
             return self.literal
         first = self.first_names()
         return f"{self.family}, {first}" if first else str(self.family)
+
+
+_DETAIL_ATTRS = frozenset(attr for attr, _ in Person.DETAIL_FIELDS)
 
 
 def parse_name(text: str) -> dict[str, str]:

@@ -33,12 +33,7 @@ def print_findings(findings: Sequence[Finding]) -> None:
     if not sys.stderr.isatty():
         # Same text without colour: rich costs ~0.25 ms a line, which is seconds for the
         # tens of thousands of findings a large import reports.
-        lines = [
-            f"{f.location or '<input>'}: {f.subject + ': ' if f.subject else ''}{f.message} "
-            f"[{f.severity.value} {f.code}]\n"
-            for f in sort_findings(findings)
-        ]
-        sys.stderr.write("".join(lines))
+        sys.stderr.write("".join(f"{f}\n" for f in sort_findings(findings)))
         sys.stderr.flush()
         return
     from rich.markup import escape

@@ -14,7 +14,7 @@ from typing import Any
 
 from annobib.exporters.base import ExportOptions, ExportResult, selected_works
 from annobib.findings import Finding, Severity
-from annobib.model.crosswalk import csl_type
+from annobib.model.crosswalk import CSL_PERSON_DETAILS, csl_type
 from annobib.model.library import Library
 from annobib.model.person import Person
 from annobib.model.record import Work
@@ -129,8 +129,9 @@ def work_to_csl(work: Work, *, reference_count: int | None = None) -> dict[str, 
 
 def _person_custom(p: Person) -> dict[str, str]:
     out: dict[str, str] = {"initials": p.initials} if p.initials else {}
+    csl_key = {label: key for key, label in CSL_PERSON_DETAILS.items()}
     for label, value in p.details().items():
-        out["ORCID" if label == "orcid" else label] = value
+        out[csl_key[label]] = value
     return out
 
 

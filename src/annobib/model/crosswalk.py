@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from annobib.model.person import Person
 from annobib.model.record import WorkType
 
 
@@ -241,7 +242,14 @@ def from_crossref(s: str) -> WorkType | None:
     return _FROM_CROSSREF.get(s.strip().lower())
 
 
+#: CSL-JSON ``custom.<role>-details`` key -> the Person field's kebab-case name. CSL has no
+#: variables for these; the exporter writes them and the reader takes them back from here.
+CSL_PERSON_DETAILS: dict[str, str] = {
+    ("ORCID" if label == "orcid" else label): label for _, label in Person.DETAIL_FIELDS
+}
+
 __all__ = [
+    "CSL_PERSON_DETAILS",
     "ROWS",
     "TypeRow",
     "biblatex_kind",

@@ -45,17 +45,6 @@ _SIMPLE = {
     "journalAbbreviation": "container-title-short",
     "language": "language",
 }
-_PERSON_DETAILS = {
-    "initials": "initials",
-    "original-script": "original-script",
-    "original-lang": "original-lang",
-    "affiliation": "affiliation",
-    "degree": "degree",
-    "country": "country",
-    "address": "address",
-    "ORCID": "orcid",
-    "email": "email",
-}
 
 
 def read_csljson(text: str, filename: str, keys: KeyRegistry | None = None) -> ReadResult:
@@ -330,8 +319,8 @@ def _names(value: Any, details: Any, b: RecordBuilder, role: str) -> list[Any]:
                 person["initials"] = d["initials"]
             elif "initials" in d and person.get("given") and person.get("given") == d["initials"]:
                 person["initials"] = person.pop("given")
-            for k, model in _PERSON_DETAILS.items():
-                if k in d and k != "initials":
+            for k, model in crosswalk.CSL_PERSON_DETAILS.items():
+                if k in d:
                     person[model] = d[k]
         out.append(person)
     return out

@@ -19,7 +19,9 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def write_bytes_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """``sync=False`` skips fsync: still atomic for a process crash or Ctrl-C; only an OS crash
+    could lose the newest file (fine for caches and re-fetchable evidence)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -30,8 +32,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
@@ -39,8 +42,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_text_atomic(path: Path, text: str, *, newline: str | None = None) -> None:
+def write_text_atomic(
+    path: Path, text: str, *, newline: str | None = None, sync: bool = True
+) -> None:
     """Write ``text`` as UTF-8. ``newline=None`` writes ``\\n`` as is (no platform translation)."""
     if newline not in (None, "", "\n"):
         text = text.replace("\n", newline)
-    write_bytes_atomic(path, text.encode("utf-8"))
+    write_bytes_atomic(path, text.encode("utf-8"), sync=sync)

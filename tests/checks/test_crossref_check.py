@@ -324,6 +324,16 @@ def test_apply_inserts_one_line_and_keeps_everything_else(server: StandIn,
         insert_field(path, loc.line, loc.col, "ali2017", "doi", "10.7717/peerj.3811")
 
 
+def test_apply_keeps_the_data_file_permissions(server: StandIn, tmp_path: Path) -> None:
+    lib = library(tmp_path, FISH)
+    path = tmp_path / "lib.yaml"
+    path.chmod(0o664)
+    loc = lib.origin("ali2017")
+    assert loc is not None and loc.line and loc.col
+    insert_field(path, loc.line, loc.col, "ali2017", "doi", "10.7717/peerj.3811")
+    assert path.stat().st_mode & 0o777 == 0o664  # not mkstemp's 0600
+
+
 def test_apply_refuses_flow_style(tmp_path: Path) -> None:
     path = tmp_path / "f.yaml"
     path.write_text("annobib: 1\nworks:\n  - {key: a, type: book, title: T}\n", encoding="utf-8")

@@ -21,11 +21,8 @@ the same function, so ``--offline`` gives exactly the verdicts a network run gav
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -69,25 +66,16 @@ def query_filename(query: str) -> str:
 
 
 def atomic_write_text(path: Path, text: str, *, mkdir: bool = True, sync: bool = True) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory.
+    """Write ``text`` to ``path`` atomically (see :mod:`annobib.atomic`).
 
     ``sync=False`` skips fsync: the rename is still atomic for any process crash or
     interrupt, only an OS crash could lose the newest files (evidence is re-fetchable).
     """
-    if mkdir:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            if sync:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    from annobib.atomic import write_text_atomic
+
+    if not mkdir and not path.parent.is_dir():
+        raise FileNotFoundError(f"no directory {path.parent}")
+    write_text_atomic(path, text, sync=sync)
 
 
 def _compact(value: Any) -> str:

@@ -10,12 +10,12 @@ atomic.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from annobib.atomic import write_bytes_atomic
 
 _KEY_RE = re.compile(r"([A-Za-z0-9_-]+)\s*:(\s|$)")
 
@@ -131,12 +131,6 @@ def insert_field(path: Path, line: int, col: int, key: str, name: str, value: st
     got = document_data(after.document)
     if got != expected:
         raise EditRefused("the edited file would not load as the same document plus the field")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(new_text.encode("utf-8"))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # atomic, and the data file keeps its permissions
+    write_bytes_atomic(path, new_text.encode("utf-8"))
     return Edit(path, edit.line, edit.text)

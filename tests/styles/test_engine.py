@@ -128,3 +128,28 @@ def test_close_is_idempotent() -> None:
     f.bibliography([SMITH], "ieee", None, "text")
     f.close()
     f.close()
+
+
+def test_prepared_engine_gives_the_same_bibliography(formatter: Formatter) -> None:
+    # prepare() builds the engine on a background thread while the caller does other work;
+    # the result must be what the synchronous path gives.
+    with Formatter() as f:
+        f.prepare("ieee", None)
+        out = f.bibliography([SMITH, IVANOV], "ieee", None, "text")
+    assert out.entries == formatter.bibliography([SMITH, IVANOV], "ieee", None, "text").entries
+
+
+def test_prepare_with_an_unknown_style_reports_in_the_foreground() -> None:
+    # the background attempt fails quietly; the call that needs the style raises as always
+    with Formatter() as f:
+        f.prepare("no-such-style-anywhere", None)
+        with pytest.raises(InputError, match="no-such-style-anywhere"):
+            f.bibliography([SMITH], "no-such-style-anywhere", None, "text")
+
+
+def test_close_right_after_prepare_waits_for_the_engine() -> None:
+    # the V8 context must be closed on the thread that made it, after the build has finished
+    f = Formatter()
+    f.prepare("apa", None)
+    f.close()
+    assert f._cjs is None and f._warming is None

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from annobib.findings import Finding
 from annobib.model.library import Library
 from annobib.model.record import Work
+
+if TYPE_CHECKING:
+    from annobib.styles import Formatter
 
 
 @dataclass(slots=True)
@@ -19,6 +23,9 @@ class ExportOptions:
     annotated: bool = False
     notes: bool = False
     keys: list[str] | None = None
+    # Formatted exports: warm engines to use (and leave open) instead of a one-off set; the CLI
+    # passes one it started early with Formatter.prepare.
+    formatter: Formatter | None = None
 
 
 @dataclass(slots=True)

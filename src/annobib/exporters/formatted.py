@@ -25,11 +25,10 @@ from annobib.model.annotation import Annotation
 from annobib.model.library import Library
 from annobib.model.record import Work
 from annobib.model.references import FootnoteKind
+from annobib.styles import DEFAULT_NOTES_STYLE, DEFAULT_STYLE
 
 if TYPE_CHECKING:
     from annobib.styles import Formatter
-
-DEFAULT_STYLE = "apa"
 
 
 def export_text(library: Library, options: ExportOptions) -> ExportResult:
@@ -71,6 +70,7 @@ def export_formatted(
 ) -> ExportResult:
     """Export in ``fmt``; pass a :class:`~annobib.styles.Formatter` to reuse its warm engines
     (a long-lived caller or a test session), else one is made and closed for this call."""
+    formatter = formatter or options.formatter
     if formatter is not None:
         return _dispatch(library, options, fmt, formatter)
     from annobib.styles import Formatter
@@ -365,7 +365,7 @@ def _rtf(page: Page) -> str:
 def _notes(
     library: Library, options: ExportOptions, fmt: str, formatter: Formatter
 ) -> ExportResult:
-    style = formatter.style(options.style or "chicago-notes-bibliography")
+    style = formatter.style(options.style or DEFAULT_NOTES_STYLE)
     by_key = library.by_key()
     findings: list[Finding] = []
     sections: list[tuple[str, list[tuple[int, str]]]] = []

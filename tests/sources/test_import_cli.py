@@ -82,3 +82,28 @@ def test_format_from_option_and_stdout(tmp_path: Path) -> None:
 
 def test_no_files_is_a_usage_error() -> None:
     assert runner.invoke(app, ["import"]).exit_code == 2
+
+
+def test_jobs_give_the_same_file_and_report(tmp_path: Path) -> None:
+    # above ~1 MB a .bib is read in parts by forked processes (Linux); the output and the
+    # findings must be those of one process, whatever --jobs says
+    entries = [
+        f"@article{{w{i},\n  author = {{Петров, Пётр and Smith, J.}},\n"
+        f"  title = {{Работа {i}: a {{TeX}} study}},\n  journal = {{J}},\n"
+        f"  year = {{{1950 + i % 70}}},\n  bibdate = {{not held {i}}},\n}}\n\n"
+        for i in range(6000)
+    ]
+    entries.insert(4500, entries[10].replace("Работа 10", "Другая"))  # key repeated late
+    src = tmp_path / "big.bib"
+    src.write_text('@string{j = "J"}\n' + "".join(entries), encoding="utf-8")
+    assert src.stat().st_size > 1_000_000
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.yaml"
+        r = runner.invoke(app, ["import", str(src), "-o", str(out), "--jobs", jobs])
+        assert r.exit_code == 1, r.output
+        outputs.append((out.read_text(encoding="utf-8"), r.output.replace(str(out), "OUT")))
+    assert outputs[0] == outputs[1]
+    text, report = outputs[0]
+    assert "6001 of 6001 records imported" in report  # the repeat is another work: renamed
+    assert "- key: w10-2\n" in text

@@ -35,6 +35,9 @@ class ImportRun:
     """What one ``annobib import`` collects before writing: records, findings, key registry."""
 
     keys: KeyRegistry
+    # records read from files, as their YAML items (sources.yamlfast.work_yaml), in order
+    items: list[str] = field(default_factory=list)
+    # records added as models (--doi), written after the files' records
     works: list[Work] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False
@@ -47,10 +50,16 @@ def new_run() -> ImportRun:
     return ImportRun(keys=KeyRegistry())
 
 
-def read_files(run: ImportRun, files: list[Path], fmt: ImportFormat | None) -> None:
-    """Read each file into ``run``; a file that cannot be read is an error (exit 3)."""
+def read_files(
+    run: ImportRun, files: list[Path], fmt: ImportFormat | None, jobs: int = 0
+) -> None:
+    """Read each file into ``run``; a file that cannot be read is an error (exit 3).
+
+    ``jobs``: processes a large BibTeX file may be read with (0: one per CPU, at most 4).
+    """
     from annobib.findings import Finding, Location, Severity
     from annobib.sources.interchange import guess_format, read_text
+    from annobib.sources.yamlfast import work_yaml
 
     for path in files:
         name = str(path)
@@ -83,8 +92,9 @@ def read_files(run: ImportRun, files: list[Path], fmt: ImportFormat | None) -> N
             )
             run.unreadable = True
             continue
-        result = read_text(text, name, chosen, run.keys)
-        run.works.extend(result.works)
+        result = read_text(text, name, chosen, run.keys, jobs=jobs)
+        run.items.extend(result.yaml_items)
+        run.items.extend(work_yaml(w) for w in result.works)
         run.findings.extend(result.findings)
         run.entries_seen += result.entries_seen
 
@@ -92,12 +102,10 @@ def read_files(run: ImportRun, files: list[Path], fmt: ImportFormat | None) -> N
 def write_output(run: ImportRun, output: Path | None, force: bool) -> None:
     from annobib.cli import render
     from annobib.cli.common import write_atomic
-    from annobib.model.library import Document
-    from annobib.sources import yamlfast
-    from annobib.sources.yaml import document_data
+    from annobib.sources.yamlfast import document_yaml, work_yaml
 
     # the canonical layout of dump_document, written by the fast emitter (same data when read)
-    text = yamlfast.dump(document_data(Document(works=run.works)))
+    text = document_yaml([*run.items, *(work_yaml(w) for w in run.works)])
     if output is None:
         render.write_stdout(text)
         return
@@ -124,6 +132,12 @@ def import_command(
         bool, typer.Option("--force", help="Replace an existing output file.")
     ] = False,
     fail_on: FailOnOpt = FailOn.info,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=0,
+                     help="Processes to read a large BibTeX file with (0: one per CPU, at "
+                     "most 4; 1: none). The result is the same either way."),
+    ] = 0,
     doi: Annotated[
         list[str] | None,
         typer.Option("--doi", help="Import this DOI from Crossref (repeatable); the answers "
@@ -152,7 +166,7 @@ def import_command(
 
     gc.disable()  # many small objects and no cycles: the cyclic GC would only cost time
     run = new_run()
-    read_files(run, list(files or []), from_)
+    read_files(run, list(files or []), from_, jobs)
     unavailable = False
     if doi:
         from annobib.cli.check import read_dois
@@ -162,7 +176,8 @@ def import_command(
     render.print_findings(run.findings)
     write_output(run, output, force)
     console.print(
-        f"annobib import: {len(run.works)} of {run.entries_seen} records imported"
+        f"annobib import: {len(run.items) + len(run.works)} of {run.entries_seen} records "
+        "imported"
         + (f" to {output}" if output else "")
     )
     if unavailable and not run.unreadable:

@@ -36,6 +36,8 @@ class ReadResult:
     works: list[Work] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     entries_seen: int = 0  # records (entries) in the input, good or bad
+    # records as their YAML items (yamlfast.work_yaml), when the reader was asked for text
+    yaml_items: list[str] = field(default_factory=list)
 
 
 class RecordBuilder:
@@ -269,12 +271,18 @@ def guess_format(name: str, text: str) -> str | None:
     return None
 
 
-def read_text(text: str, filename: str, fmt: str, keys: KeyRegistry | None = None) -> ReadResult:
-    """Read ``text`` in ``fmt`` (``bibtex``, ``csljson`` or ``ris``)."""
+def read_text(
+    text: str, filename: str, fmt: str, keys: KeyRegistry | None = None, *, jobs: int = 1
+) -> ReadResult:
+    """Read ``text`` in ``fmt`` (``bibtex``, ``csljson`` or ``ris``).
+
+    ``jobs`` other than 1 asks for the records as YAML items (``yaml_items``) where a reader
+    can make them in several processes (BibTeX, see ``read_bibtex``); otherwise as models.
+    """
     if fmt == "bibtex":
         from annobib.sources.bibtex import read_bibtex
 
-        return read_bibtex(text, filename, keys)
+        return read_bibtex(text, filename, keys, as_yaml=jobs != 1, jobs=jobs)
     if fmt == "csljson":
         from annobib.sources.csljson import read_csljson
 

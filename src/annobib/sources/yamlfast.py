@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from annobib.model.record import Work
 
 _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
 _NONPRINTABLE = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ufffe\\uffff"
@@ -94,3 +97,29 @@ def dump(data: Any) -> str:
     out: list[str] = []
     _emit(data, "", out)
     return "".join(out)
+
+
+# --- a document built from its records' own YAML -----------------------------------------------
+# ``annobib import`` makes each record's text where the record was read (possibly in another
+# process) and joins them: document_yaml(work_yaml(w) for w in works) is exactly
+# dump(document_data(Document(works=works))) (tested).
+
+
+def work_yaml(work: Work) -> str:
+    """One record as an item of the document's ``works:`` list (``- key: ...``)."""
+    out: list[str] = []
+    _emit([work.model_dump(mode="json", by_alias=True, exclude_defaults=True)], "", out)
+    return "".join(out)
+
+
+def rekey_work_yaml(item: str, old: str, new: str) -> str:
+    """The same item under another key (the key is a record's first field)."""
+    head = f"- key: {scalar(old)}\n"
+    if not item.startswith(head):
+        raise ValueError(f"not the YAML item of record {old!r}")
+    return f"- key: {scalar(new)}\n" + item[len(head) :]
+
+
+def document_yaml(items: list[str]) -> str:
+    """The document holding these record items, in order."""
+    return "annobib: 1\n" + ("works:\n" + "".join(items) if items else "")

@@ -1,0 +1,153 @@
+"""Reading a large BibTeX file in parts (``annobib import --jobs``) gives what one piece gives.
+
+The parts are parsed apart, so everything that crosses a cut is exercised here: ``@string``
+macros defined before it, keys repeated across it, a failed block near it, a cut that a
+value would straddle, a ``@string`` repeated after it. Each case compares the records (YAML
+items) and the findings, in order, with ``jobs=1``; the threshold is lowered so small texts
+are split.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from annobib.model.library import Document
+from annobib.sources import bibtex
+from annobib.sources.bibtex import read_bibtex
+from annobib.sources.interchange import KeyRegistry, read_text
+from annobib.sources.yaml import document_data
+from annobib.sources.yamlfast import document_yaml, dump, work_yaml
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="parts are read in forked processes on Linux"
+)
+
+
+def entry(i: int, key: str | None = None, extra: str = "") -> str:
+    return (
+        f"@article{{{key or f'k{i}'},\n"
+        f"  author = {{Иванов, Иван and Müller, Jörg and Doe{i}, J.}},\n"
+        f'  title = "Title number {i} about {{NATO}}",\n'
+        f"  journal = jname,\n"
+        f"  year = {{{1990 + i % 30}}}, month = {'jan' if i % 2 else 'mar'},\n"
+        f"  pages = {{{i}--{i + 9}}},\n"
+        f"  bibdate = {{kept out {i}}},{extra}\n"
+        "}\n\n"
+    )
+
+
+def library(n: int, middle: str = "", tail: str = "") -> str:
+    head = '@string{jname = "Journal of Tests"}\n@string{other = "Other"}\n\n'
+    first = "".join(entry(i) for i in range(n // 2))
+    second = "".join(entry(i) for i in range(n // 2, n))
+    return head + first + middle + second + tail
+
+
+def both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, bool]:
+    monkeypatch.setattr(bibtex, "_PARALLEL_MIN_CHARS", 1000)
+    used: list[bool] = []
+    real = bibtex._read_parallel
+
+    def spy(*args: object) -> object:
+        out = real(*args)  # type: ignore[arg-type]
+        used.append(out is not None)
+        return out
+
+    monkeypatch.setattr(bibtex, "_read_parallel", spy)
+    one = read_bibtex(text, "lib.bib", as_yaml=True, jobs=1)
+    parts = read_bibtex(text, "lib.bib", as_yaml=True, jobs=2)
+    return one, parts, any(used)
+
+
+def same(one: object, parts: object) -> None:
+    assert parts.yaml_items == one.yaml_items  # type: ignore[attr-defined]
+    assert parts.findings == one.findings  # type: ignore[attr-defined]
+    assert parts.entries_seen == one.entries_seen  # type: ignore[attr-defined]
+
+
+def test_plain_library_is_split_and_equal(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = library(200)
+    one, parts, split = both(text, monkeypatch)
+    assert split, "the text should have been read in parts"
+    same(one, parts)
+    assert len(one.yaml_items) == 200  # type: ignore[attr-defined]
+    # the macro defined before the cut reached the second part
+    assert "container-title: Journal of Tests" in one.yaml_items[-1]  # type: ignore[attr-defined]
+
+
+def test_key_repeated_across_the_cut_is_renamed_as_in_one_piece(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = library(200, tail=entry(999, key="k3") + entry(3))  # different entry, same entry
+    one, parts, split = both(text, monkeypatch)
+    assert split
+    same(one, parts)
+    items = parts.yaml_items  # type: ignore[attr-defined]
+    assert items[-1].startswith("- key: k3-2\n")  # the different entry, renamed
+    assert len(items) == 201  # the identical repeat is not imported twice
+    renamed = [f for f in parts.findings if f.key == "k3-2"]  # type: ignore[attr-defined]
+    assert renamed and renamed[0].code == "A412"
+    # findings about the renamed record name it by its new key
+    assert any(f.field == "bibdate" for f in renamed)
+
+
+def test_failed_block_and_invalid_key_in_either_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = "@article{broken, title = {unbalanced, year = 2000}\n\n" + entry(5000, key="bad key!")
+    for text in (library(200, middle=bad), library(200, tail=bad)):
+        one, parts, split = both(text, monkeypatch)
+        assert split
+        same(one, parts)
+        assert any(f.code == "A411" for f in one.findings)  # type: ignore[attr-defined]
+        assert any(f.code == "A417" for f in one.findings)  # type: ignore[attr-defined]
+
+
+def test_string_after_the_cut_repeating_one_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    # bibtexparser would see the repeat only in one piece: the parts must not be used
+    tail = '@string{jname = "Changed"}\n\n' + entry(8000, key="after")
+    text = library(200, tail=tail)
+    one, parts, split = both(text, monkeypatch)
+    assert not split
+    same(one, parts)
+
+
+def test_value_straddling_the_cut_is_read_in_one_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a value holding lines that look like block starts, placed where the cut is searched
+    fake = "".join(f"@misc{{fake{i}, note = {{x}}}}\n" for i in range(40))
+    straddle = "@article{straddle,\n  note = {begin\n" + fake + "end},\n  year = {2001}\n}\n\n"
+    for n in (100, 200, 300):
+        text = library(n, middle=straddle)
+        one, parts, _split = both(text, monkeypatch)
+        same(one, parts)
+
+
+def test_macros_defined_in_the_second_part_stay_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    late = '@string{late = "Late Journal"}\n\n' + entry(7000, key="late1").replace(
+        "journal = jname", "journal = late"
+    )
+    text = library(200, tail=late)
+    one, parts, split = both(text, monkeypatch)
+    assert split
+    same(one, parts)
+    assert any("Late Journal" in item for item in parts.yaml_items)  # type: ignore[attr-defined]
+
+
+def test_line_numbers_after_a_backslash_newline_are_right() -> None:
+    # bibtexparser does not count a newline that follows a backslash (TeX's control space)
+    text = (
+        "@article{a,\n  title = {pp.\\\n 272},\n  year = {2000}, bibdate = {x}\n}\n\n"
+        "@article{b,\n  year = {2001}, bibdate = {y}\n}\n"
+    )
+    result = read_bibtex(text, "lib.bib")
+    lines = {f.key: f.location.line for f in result.findings if f.field == "bibdate"}
+    assert lines == {"a": 1, "b": 7}
+
+
+def test_yaml_items_make_the_document_dump_makes(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = library(60)
+    models = read_bibtex(text, "lib.bib")
+    items = read_text(text, "lib.bib", "bibtex", KeyRegistry(), jobs=2).yaml_items
+    assert items == [work_yaml(w) for w in models.works]
+    assert document_yaml(items) == dump(document_data(Document(works=models.works)))
+    assert document_yaml([]) == dump(document_data(Document()))

@@ -35,6 +35,12 @@ def _plain_ok(s: str) -> bool:
     return all(not rx.match(s) for _tag, rx in _RESOLVERS.get(s[0], ()))
 
 
+# Strings repeat a lot in a bibliography (names, journals, types: 39,000 distinct of 169,000
+# written for 4,000 PRL/NeurIPS records), and deciding how to write one is the costly part.
+_WRITTEN: dict[str, str] = {}
+_WRITTEN_MAX = 500_000
+
+
 def scalar(value: Any) -> str:
     if value is None:
         return "null"
@@ -45,11 +51,18 @@ def scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     s = str(value)
+    done = _WRITTEN.get(s)
+    if done is not None:
+        return done
     if s and _plain_ok(s):
-        return s
-    out = json.dumps(s, ensure_ascii=False)
-    if _ESCAPE.search(out):
-        out = _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", out)
+        out = s
+    else:
+        out = json.dumps(s, ensure_ascii=False)
+        if _ESCAPE.search(out):
+            out = _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", out)
+    if len(_WRITTEN) >= _WRITTEN_MAX:
+        _WRITTEN.clear()
+    _WRITTEN[s] = out
     return out
 
 

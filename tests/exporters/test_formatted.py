@@ -92,6 +92,27 @@ def test_notes_regenerate_004_footnotes(library: Library, formatter: Formatter) 
     assert notes[10] == (
         "11. See: I. Karimov, Za protsvetaniye Rodiny— kazhdyy iz nas v otvete (Tashkent, 2001), 340–47."
     )
+    # citations printed inside the commentary go back where they were printed (`after`)
+    assert (
+        "aggravated once again (see: Izvestia, February 19, 1997). Only minor separatist"
+        in notes[13]
+    )
+    assert "in Kazakhstan or in Kyrgyzstan (see: D. Reetz, " in notes[13]
+    assert notes[13].endswith("the Chinese side (see: Financial Times Survey, Kazakhstan, July 1, "
+                              "1999, 4).")
+    # the full stop printed inside the parenthesis is not in `text` and not added
+    assert "implementation (see: D. Trofimov, " in notes[14]
+    assert "(2002): 91–92) Discussion of this problem" in notes[14]
+
+
+def test_inline_cites_in_every_format(library: Library, formatter: Formatter) -> None:
+    for fmt, izvestia in (
+        ("markdown", "once again (see: *Izvestia*, February 19, 1997). Only"),
+        ("html", "once again (see: <i>Izvestia</i>, February 19, 1997). Only"),
+        ("rtf", "once again (see: {\\i{}Izvestia}, February 19, 1997). Only"),
+    ):
+        out = _export(library, formatter, fmt, style="chicago-notes-bibliography", notes=True)
+        assert izvestia in out, fmt
 
 
 def test_notes_markdown_are_a_numbered_list(library: Library, formatter: Formatter) -> None:

@@ -403,7 +403,9 @@ def _notes(
                     _mark_title_lang(c, by_id.get(cite.target_key, {}), "en", whole=False)
                     for c, cite in zip(cites, note.cites, strict=True)
                 ]
-            out.append((note.n, _note_text(note.kind, note.text, cites, fmt)))
+            out.append(
+                (note.n, _note_text(note.kind, note.text, cites, fmt, note.cite_positions()))
+            )
         title = doc.article.title_text() if doc.article is not None else loaded.path
         sections.append((title, out))
     if not sections:
@@ -429,21 +431,34 @@ def _escape_for(text: str, fmt: str) -> str:
     return text
 
 
-def _note_text(kind: FootnoteKind, text: str | None, cites: list[str], fmt: str) -> str:
+def _note_text(
+    kind: FootnoteKind,
+    text: str | None,
+    cites: list[str],
+    fmt: str,
+    positions: list[int | None] | None = None,
+) -> str:
     """A note from its parts. Citation notes: the cites, each a sentence. Mixed notes: the
-    commentary, then the cites in parentheses before its last full stop (the record keeps no
-    position inside the text, so cites printed mid-note move to its end)."""
+    commentary with each cite in parentheses where it was printed (``positions``: offsets in
+    ``text`` from the cites' ``after``; cites standing together share one parenthesis), and
+    the cites without a position in parentheses before the commentary's last full stop."""
     if fmt == "markdown":
         from annobib.styles.markup import html_to_markdown
 
         cites = [html_to_markdown(c) for c in cites]
     cites = [c.strip() for c in cites]
-    commentary = _escape_for(text, fmt) if text else ""
     if kind is FootnoteKind.COMMENTARY or not cites:
-        return commentary
-    if kind is FootnoteKind.CITATION and not commentary:
+        return _escape_for(text, fmt) if text else ""
+    if kind is FootnoteKind.CITATION and not text:
         return " ".join(cites)
-    inner = "; ".join(c.rstrip(".") for c in cites)
+    inline: dict[int, list[str]] = {}
+    closing: list[str] = []
+    for cite, at in zip(cites, positions or [None] * len(cites), strict=True):
+        (closing if at is None else inline.setdefault(at, [])).append(cite)
+    commentary = _with_inline_cites(text or "", inline, fmt)
+    if not closing:
+        return commentary
+    inner = "; ".join(c.rstrip(".") for c in closing)
     if not commentary:
         return f"({inner})."
     # The parenthesis goes before the commentary's closing full stop, as the notes print it
@@ -451,6 +466,41 @@ def _note_text(kind: FootnoteKind, text: str | None, cites: list[str], fmt: str)
     if commentary.endswith("."):
         return f"{commentary[:-1]} ({inner})."
     return f"{commentary} ({inner})"
+
+
+def _with_inline_cites(text: str, inline: dict[int, list[str]], fmt: str) -> str:
+    """``text`` escaped for ``fmt`` with `` (cite; cite)`` inserted at the given offsets.
+
+    Markdown escaping depends on what starts a line, so there the text is escaped as one
+    piece, with a private-use character standing for each insertion, replaced afterwards;
+    the other formats escape character by character and are escaped piece by piece.
+    """
+    if not inline:
+        return _escape_for(text, fmt) if text else ""
+    if fmt != "markdown":
+        out, prev = [], 0
+        for at in sorted(inline):
+            out.append(_escape_for(text[prev:at], fmt))
+            out.append(" (" + "; ".join(c.rstrip(".") for c in inline[at]) + ")")
+            prev = at
+        out.append(_escape_for(text[prev:], fmt))
+        return "".join(out)
+    marks: dict[str, str] = {}
+    pieces: list[str] = []
+    code, prev = 0xE000, 0
+    for at in sorted(inline):
+        while chr(code) in text:
+            code += 1
+        mark = chr(code)
+        code += 1
+        marks[mark] = " (" + "; ".join(c.rstrip(".") for c in inline[at]) + ")"
+        pieces.extend((text[prev:at], mark))
+        prev = at
+    pieces.append(text[prev:])
+    out = _escape_for("".join(pieces), fmt)
+    for mark, cites in marks.items():
+        out = out.replace(mark, cites)
+    return out
 
 
 def _notes_text(sections: list[tuple[str, list[tuple[int, str]]]], style_title: str) -> str:

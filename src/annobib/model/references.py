@@ -57,6 +57,9 @@ class Cite(Kebab):
     locator: Locator | None = None
     prefix: str | None = None
     suffix: str | None = None
+    # in a mixed footnote: the words of its `text` right after which this cite was printed
+    # (they must occur once in the text); without it the cite stands at the end of the note
+    after: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _one_target(self) -> Cite:
@@ -103,7 +106,9 @@ class Footnote(Kebab):
     """A footnote: commentary text, citations, or both, in the order printed.
 
     ``source`` is the note exactly as printed. ``text`` is the author's own commentary (absent
-    for a pure citation). ``cites`` are the works cited, in order.
+    for a pure citation). ``cites`` are the works cited, in order. In a mixed note a cite's
+    ``after`` gives the words of ``text`` it followed in print; without it the cite closes the
+    note.
     """
 
     n: int = Field(ge=1)
@@ -120,4 +125,32 @@ class Footnote(Kebab):
             raise ValueError(f"a '{self.kind.value}' footnote needs at least one cite")
         if self.kind is FootnoteKind.COMMENTARY and not self.text:
             raise ValueError("a commentary footnote needs its 'text'")
+        last = -1
+        for i, cite in enumerate(self.cites):
+            if cite.after is None:
+                continue
+            if self.kind is not FootnoteKind.MIXED or not self.text:
+                raise ValueError(f"cites[{i}].after: only a mixed note's cites stand in its text")
+            count = self.text.count(cite.after)
+            if count != 1:
+                where = "is not in" if count == 0 else f"occurs {count} times in"
+                raise ValueError(
+                    f"cites[{i}].after: {cite.after!r} {where} the note's text"
+                    + ("; give more of the words before the cite" if count else "")
+                )
+            end = self.text.index(cite.after) + len(cite.after)
+            if end < last:
+                raise ValueError(f"cites[{i}].after: the cites are out of printed order")
+            last = end
         return self
+
+    def cite_positions(self) -> list[int | None]:
+        """Where each cite stood in ``text`` (offset just after its ``after`` words), or None
+        for a cite at the end of the note."""
+        out: list[int | None] = []
+        for cite in self.cites:
+            if cite.after is None or not self.text:
+                out.append(None)
+            else:
+                out.append(self.text.index(cite.after) + len(cite.after))
+        return out

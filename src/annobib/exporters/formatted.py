@@ -478,13 +478,14 @@ def _with_inline_cites(text: str, inline: dict[int, list[str]], fmt: str) -> str
     if not inline:
         return _escape_for(text, fmt) if text else ""
     if fmt != "markdown":
-        out, prev = [], 0
+        parts: list[str] = []
+        prev = 0
         for at in sorted(inline):
-            out.append(_escape_for(text[prev:at], fmt))
-            out.append(" (" + "; ".join(c.rstrip(".") for c in inline[at]) + ")")
+            parts.append(_escape_for(text[prev:at], fmt))
+            parts.append(" (" + "; ".join(c.rstrip(".") for c in inline[at]) + ")")
             prev = at
-        out.append(_escape_for(text[prev:], fmt))
-        return "".join(out)
+        parts.append(_escape_for(text[prev:], fmt))
+        return "".join(parts)
     marks: dict[str, str] = {}
     pieces: list[str] = []
     code, prev = 0xE000, 0

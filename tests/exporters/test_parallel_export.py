@@ -1,0 +1,207 @@
+"""BibTeX/BibLaTeX export on two processes: the same text and findings as on one.
+
+The reference is the plain sequential path (each work built with its record's position, all
+written in one call of the writer); the export is forced through the forked worker and must
+match it byte for byte, findings included, in the same order.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from annobib.exporters import ExportOptions, export, parallel
+from annobib.exporters.biblatex import Dialect, build_entry, render
+from annobib.findings import Finding
+from annobib.model.library import Library
+from annobib.sources.yaml import load_paths
+
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="the worker is forked (Linux)")
+
+TYPES = ["journal-article", "book", "chapter", "conference-paper", "web-page", "report",
+         "thesis", "dataset", "misc", "newspaper-article"]
+NAMES = ["Kuzmina, E. M.", "{ООН}", "de la Cruz, Juan", "Müller, Jürgen", "O'Brien, Pat",
+         "Smith & Sons", "van Beethoven, Ludwig", "Ng"]
+
+
+def work(i: int) -> dict[str, Any]:
+    """A varied record: entry types that fall back, names to escape, fields a type lacks."""
+    t = TYPES[i % len(TYPES)]
+    w: dict[str, Any] = {"key": f"w{i:05d}", "type": t, "title": f"Title {i} of the DNA & RNA"}
+    if i % 3:
+        w["author"] = [NAMES[(i + k) % len(NAMES)] for k in range(1 + i % 4)]
+    if i % 5 == 0:
+        w["editor"] = [NAMES[i % len(NAMES)]]
+    if i % 4 != 1:
+        w["container-title"] = f"Journal {i % 17}"
+    if i % 7:
+        w["issued"] = f"{1990 + i % 30}-{1 + i % 12:02d}"
+    if i % 2:
+        w["pages"] = f"{i}–{i + 9}"
+        w["volume"] = str(i % 40)
+    if i % 6 == 0:
+        w["publisher"] = "Pub & Co"
+        w["genre"] = "Technical report"
+    if i % 9 == 0:
+        w["url"] = f"https://example.org/{i}?a=1&b={{x}}"
+    if i % 11 == 0:
+        w["doi"] = f"10.1000/{i}"
+        w["isbn"] = ["978-3-16-148410-0", "0-306-40615-2"]
+    if i % 13 == 0:
+        w["language"] = "ru"
+        w["title"] = {"text": f"Заголовок {i}", "lang": "ru",
+                      "translated": {"text": f"Heading {i}", "lang": "en"}}
+    if i % 8 == 0:
+        w["annotation"] = {"summary": f"Summary $x^{i}$", "evaluation": "Good", "tags": ["t"]}
+    if i % 10 == 0:
+        w["page-count"] = "300"
+        w["license"] = "CC BY 4.0"
+    return w
+
+
+def write_library(folder: Path, n: int) -> list[Path]:
+    """Two files: an article citing (by key and inline) works of the second, then standalone
+    works, so the library's order and first-definition rules are exercised."""
+    works = [work(i) for i in range(n)]
+    article = {
+        "annobib": 1,
+        "article": {"key": "citing", "type": "journal-article", "title": "The citing one",
+                    "container-title": "J", "issued": "2020", "author": ["Doe, J."]},
+        "references": [
+            {"n": 1, "source": "1. cited by key", "ref": works[n - 1]["key"]},
+            {"n": 2, "source": "2. inline", "work": work(n)},
+            {"n": 3, "source": "3. cited by key", "ref": works[5]["key"]},
+        ],
+    }
+    a = folder / "a.yaml"
+    b = folder / "b.yaml"
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    for path, data in ((a, article), (b, {"annobib": 1, "works": works})):
+        text = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+    return [a, b]
+
+
+def sequential(library: Library, dialect: Dialect, options: ExportOptions) -> tuple[str, list[
+        Finding]]:
+    """The one-process reference: what the exporter did before it used a second core."""
+    works = library.works()
+    if options.keys is not None:
+        works = [w for w in works if w.key in set(options.keys)]
+    entries = [build_entry(w, dialect=dialect, ascii=options.ascii,
+                           location=library.origin(w.key)) for w in works]
+    return render(entries), [f for e in entries for f in e.findings]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return write_library(tmp_path_factory.mktemp("library"), 3000)
+
+
+@linux_only
+@pytest.mark.parametrize(("dialect", "ascii_only"),
+                         [("biblatex", False), ("biblatex", True), ("bibtex", False)])
+def test_forked_export_is_identical(
+    files: list[Path], dialect: Dialect, ascii_only: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "available", lambda: True)
+    options = ExportOptions(ascii=ascii_only)
+    expected_text, expected_findings = sequential(load_paths(files).library, dialect, options)
+    # 3,002 records: the article, the one inline in its list, the 3,000 works
+    assert expected_text.count("\n@") + 1 == 3002
+    assert len(expected_findings) > 3000  # most records lose something: locations matter
+
+    for _ in ("cold", "warm"):  # the second load reads the cache: records built on demand
+        library = load_paths(files).library
+        result = export(library, dialect, options)
+        assert parallel.LAST["worker_chunks"] > 0  # the worker really did part of it
+        assert result.text == expected_text
+        assert result.findings == expected_findings
+        assert all(f.location is not None and f.location.line for f in result.findings)
+
+
+@linux_only
+def test_selected_keys_and_small_libraries(files: list[Path],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "available", lambda: True)
+    keys = [f"w{i:05d}" for i in range(0, 3000, 2)]
+    options = ExportOptions(keys=keys)
+    library = load_paths(files).library
+    expected = sequential(library, "biblatex", options)
+    result = export(load_paths(files).library, "biblatex", options)
+    assert (result.text, result.findings) == expected
+    # under MIN_ITEMS records: no worker
+    small = ExportOptions(keys=keys[:10])
+    result = export(library, "biblatex", small)
+    assert parallel.LAST["worker_chunks"] == 0
+    assert (result.text, result.findings) == sequential(library, "biblatex", small)
+
+
+@linux_only
+def test_a_failing_worker_changes_nothing(files: list[Path],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the worker does not deliver, the calling process does itself."""
+    monkeypatch.setattr(parallel, "available", lambda: True)
+    library = load_paths(files).library
+    expected = sequential(library, "biblatex", ExportOptions())
+    parent = os.getpid()
+
+    from annobib.exporters import biblatex
+
+    real = biblatex.build_entry
+    calls = {"n": 0}
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            calls["n"] += 1
+            if calls["n"] > 500:  # after a chunk or so
+                os._exit(3)  # dies without a word
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(biblatex, "build_entry", flaky)
+    result = export(library, "biblatex", ExportOptions())
+    assert (result.text, result.findings) == expected
+
+    def raising(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("worker trouble")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(biblatex, "build_entry", raising)
+    result = export(library, "biblatex", ExportOptions())
+    assert (result.text, result.findings) == expected
+    assert parallel.LAST["worker_chunks"] == 0
+
+
+def test_map_chunks_keeps_order_in_either_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = list(range(5003))
+    expected = [sum(c) for c in parallel.chunks(items)]
+    ran: list[str] = []
+    assert parallel.map_chunks(items, sum, parallel=False, first=lambda: ran.append("x")) == (
+        expected)
+    if sys.platform == "linux":
+        assert parallel.map_chunks(items, sum, parallel=True,
+                                   first=lambda: ran.append("y")) == expected
+        assert ran == ["x", "y"]
+    assert parallel.map_chunks([], sum, parallel=True) == []
+
+
+def test_one_job_or_threads_mean_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANNOBIB_JOBS", "1")
+    assert not parallel.available()
+    monkeypatch.delenv("ANNOBIB_JOBS")
+    import threading
+
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert not parallel.available()
+    finally:
+        stop.set()
+        t.join()

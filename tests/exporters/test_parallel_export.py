@@ -19,6 +19,7 @@ from annobib.exporters import ExportOptions, export, parallel
 from annobib.exporters.biblatex import Dialect, build_entry, render
 from annobib.findings import Finding
 from annobib.model.library import Library
+from annobib.sources import yaml as yaml_source
 from annobib.sources.yaml import load_paths
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="the worker is forked (Linux)")
@@ -110,6 +111,7 @@ def test_forked_export_is_identical(
     files: list[Path], dialect: Dialect, ascii_only: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "available", lambda: True)
+    monkeypatch.setattr(yaml_source, "PREFETCH_INDEX_BYTES", 0)  # positions from a worker too
     options = ExportOptions(ascii=ascii_only)
     expected_text, expected_findings = sequential(load_paths(files).library, dialect, options)
     # 3,002 records: the article, the one inline in its list, the 3,000 works
@@ -176,6 +178,31 @@ def test_a_failing_worker_changes_nothing(files: list[Path],
     result = export(library, "biblatex", ExportOptions())
     assert (result.text, result.findings) == expected
     assert parallel.LAST["worker_chunks"] == 0
+
+
+@linux_only
+def test_positions_from_the_prefetching_worker_are_the_same(
+    files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANNOBIB_JOBS", "1")
+    expected = [d.index for d in load_paths(files, use_cache=False).library.documents]
+    monkeypatch.delenv("ANNOBIB_JOBS")
+    monkeypatch.setattr(parallel, "available", lambda: True)
+    monkeypatch.setattr(yaml_source, "PREFETCH_INDEX_BYTES", 0)
+    started: list[object] = []
+    real = yaml_source._prefetch_index
+
+    def spy(*args: Any) -> Any:
+        started.append(proc := real(*args))
+        return proc
+
+    monkeypatch.setattr(yaml_source, "_prefetch_index", spy)
+    cold = load_paths(files).library.documents
+    assert len(started) == 2 and all(p is not None for p in started)
+    assert [d.index for d in cold] == expected
+    warm = load_paths(files).library.documents  # from the cache entries the workers wrote
+    assert len(started) == 2
+    assert [d.index for d in warm] == expected
 
 
 def test_map_chunks_keeps_order_in_either_mode(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -143,34 +143,84 @@ def load_file(
         return None, [Finding("A100", Severity.ERROR, msg, Location(name, line, col))], False
     if text.startswith("\ufeff"):
         text = text[1:]
+    prefetch = _prefetch_index(text, raw, name) if use_cache else None
     gc_was_enabled = gc.isenabled()
     gc.disable()  # hundreds of thousands of small objects: collections would cost half the time
     try:
         loaded, findings = parse_document(text, name)
+        if use_cache:
+            from annobib.sources import cache
+
+            if loaded is None:
+                cache.put(raw, name, None, None, findings)
+            else:
+                plain = document_data(loaded.document)
+                cache.put(raw, name, plain, loaded.summary.to_plain(), findings)
+                if loaded.indexer is not None:
+                    loaded.indexer = _cached_indexer(loaded.indexer, raw, name, prefetch)
     finally:
         if gc_was_enabled:
             gc.enable()
-    if use_cache:
-        from annobib.sources import cache
-
-        if loaded is None:
-            cache.put(raw, name, None, None, findings)
-        else:
-            plain = document_data(loaded.document)
-            cache.put(raw, name, plain, loaded.summary.to_plain(), findings)
-            if loaded.indexer is not None:
-                loaded.indexer = _cached_indexer(loaded.indexer, raw, name)
     return loaded, findings, True
 
 
+#: A file at least this large (bytes) has its positions computed on a second core while it is
+#: validated (see _prefetch_index).
+PREFETCH_INDEX_BYTES = 1 << 20
+
+
+def _prefetch_index(text: str, raw: bytes, name: str) -> Any:
+    """Start computing the positions of a large file in a forked worker, into the cache.
+
+    Positions (a second, slower parse that remembers where every node is) are needed by any
+    finding that names a line, which most exports and checks of a large file have. On a cold
+    cache a worker computes them with the same code while this process validates the records;
+    whoever asks for them first waits for the worker, then reads them from the cache (built
+    here as before if the worker left nothing). Returns the worker, or None where there is none
+    (small file, no fork, other threads running, ``ANNOBIB_JOBS=1``). A worker still running
+    when annobib exits is stopped; it never leaves a partial cache entry.
+    """
+    if len(raw) < PREFETCH_INDEX_BYTES:
+        return None
+    from annobib.exporters.parallel import available
+
+    if not available():
+        return None
+    import multiprocessing
+    import signal
+    import sys
+
+    def work() -> None:
+        from annobib.sources import cache
+
+        plain = _index_to_plain(_indexer(text, name, None)())
+        # a stop (at annobib's exit) waits until the entry is written or not at all
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        cache.put_index(raw, name, plain)
+
+    for stream in (sys.stdout, sys.stderr):  # nothing buffered may be written twice
+        stream.flush()
+    proc = multiprocessing.get_context("fork").Process(
+        target=work, name="annobib-positions", daemon=True
+    )
+    try:
+        proc.start()
+    except OSError:
+        return None
+    return proc
+
+
 def _cached_indexer(
-    build: Callable[[], SourceIndex], raw: bytes, name: str
+    build: Callable[[], SourceIndex], raw: bytes, name: str, prefetch: Any = None
 ) -> Callable[[], SourceIndex]:
-    """Positions, from the cache when an earlier run computed them, else built and stored."""
+    """Positions, from the cache when an earlier run (or a prefetching worker) computed them,
+    else built and stored."""
 
     def indexed() -> SourceIndex:
         from annobib.sources import cache
 
+        if prefetch is not None:
+            prefetch.join()
         plain = cache.get_index(raw, name)
         if plain is not None:
             try:

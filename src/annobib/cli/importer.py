@@ -134,7 +134,7 @@ def import_command(
     fail_on: FailOnOpt = FailOn.info,
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", min=0,
+        typer.Option("--jobs", "-j", min=0, envvar="ANNOBIB_JOBS",
                      help="Processes to read a large BibTeX file with (0: one per CPU, at "
                      "most 4; 1: none). The result is the same either way."),
     ] = 0,

@@ -268,6 +268,10 @@ class _NotSeparable(Exception):
 def _jobs(jobs: int) -> int:
     if jobs == 1 or not sys.platform.startswith("linux"):
         return 1  # 'fork' is the only start method cheap enough, and safe only on Linux
+    import threading
+
+    if threading.active_count() > 1:
+        return 1  # forking a process with other threads can deadlock the child
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(jobs or _MAX_JOBS, cpus or 1, _MAX_JOBS))
 

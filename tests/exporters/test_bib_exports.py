@@ -34,6 +34,7 @@ ARTICLE = {
     "abstract": "Line & one\n\nParagraph two",
     "annotation": {"summary": "Summary $x^2$", "tags": ["t"]},
     "license": "CC BY 4.0",
+    "rights": "Copyright (c) 2022 Авторы",
 }
 
 
@@ -69,7 +70,7 @@ def test_biblatex_article_fields() -> None:
     assert e["abstract"] == r"Line \& one \par Paragraph two"
     assert e["annotation"] == r"Summary \$x\textasciicircum{}2\$"
     lost = findings_by(res.findings, "kuzmina2022")
-    assert {"license", "annotation.tags", "title.translated.lang"} <= lost
+    assert {"license", "rights", "annotation.tags", "title.translated.lang"} <= lost
 
 
 def test_biblatex_ascii_mode() -> None:
@@ -133,7 +134,7 @@ def test_ris_tags_and_crlf() -> None:
     assert rec["keywords"] == ["ЕАЭС", "Central Asia"]
     assert rec["notes"] == ["Summary $x^2$"]
     assert rec["abstract"] == "Line & one Paragraph two"
-    assert {"license", "annotation.tags"} <= findings_by(res.findings, "kuzmina2022")
+    assert {"license", "rights", "annotation.tags"} <= findings_by(res.findings, "kuzmina2022")
 
 
 @pytest.mark.parametrize("fmt", ["biblatex", "bibtex", "ris", "csljson"])

@@ -83,6 +83,7 @@ def test_titles_exactly_as_printed_and_language_tags(items: list[dict]) -> None:
     assert "issued" not in web  # undated: nothing invented
     m = by_id["mukimdzhanova2004"]
     assert m["custom"]["license"] == "CC BY 4.0"
+    assert m["custom"]["rights"] == "Copyright (c) 2004 Author"  # as printed on the page
     assert "license" not in m.get("note", "")
     assert m["custom"]["title"]["printed"].isupper()
 

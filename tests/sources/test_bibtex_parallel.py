@@ -9,6 +9,7 @@ are split.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -47,6 +48,8 @@ def library(n: int, middle: str = "", tail: str = "") -> str:
 
 def both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, bool]:
     monkeypatch.setattr(bibtex, "_PARALLEL_MIN_CHARS", 1000)
+    # other tests may leave threads behind (stand-in servers); these tests want the parts
+    monkeypatch.setattr(bibtex, "_other_threads", lambda: False)
     used: list[bool] = []
     real = bibtex._read_parallel
 
@@ -151,3 +154,11 @@ def test_yaml_items_make_the_document_dump_makes(monkeypatch: pytest.MonkeyPatch
     assert items == [work_yaml(w) for w in models.works]
     assert document_yaml(items) == dump(document_data(Document(works=models.works)))
     assert document_yaml([]) == dump(document_data(Document()))
+
+
+def test_no_parts_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bibtex, "_other_threads", lambda: True)
+    assert bibtex._jobs(0) == 1
+    monkeypatch.setattr(bibtex, "_other_threads", lambda: False)
+    assert bibtex._jobs(1) == 1
+    assert bibtex._jobs(2) == min(2, len(os.sched_getaffinity(0)))

@@ -84,6 +84,8 @@ def works(draw: Any) -> dict[str, Any]:
                                        fullmatch=True))),
         "abstract": draw(_opt(_LONG)),
         "note": draw(_opt(_LONG)),
+        "license": draw(_opt(st.sampled_from(["CC BY 4.0", "CC0 1.0", "© Издательство"]))),
+        "rights": draw(_opt(_TEXT)),
         "keywords": draw(st.lists(_TEXT.filter(lambda s: "," not in s and ";" not in s),
                                   max_size=3)),
     }

@@ -468,6 +468,8 @@ def build_entry(
             e.put("note", work.note, "note")
     if work.license:
         e.lost("license", f"{e.fmt} has no licence field")
+    if work.rights:
+        e.lost("rights", f"{e.fmt} has no field for a copyright statement")
     _annotation(e)
     _check_required(e)
     return e

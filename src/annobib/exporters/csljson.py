@@ -112,6 +112,8 @@ def work_to_csl(work: Work, *, reference_count: int | None = None) -> dict[str, 
         item["keyword"] = ", ".join(work.keywords)
     if work.license:
         custom["license"] = work.license
+    if work.rights:
+        custom["rights"] = work.rights
     if work.annotation is not None and not work.annotation.is_empty():
         parts = [work.annotation.summary, work.annotation.evaluation, work.annotation.relevance]
         text = "\n\n".join(p for p in parts if p)

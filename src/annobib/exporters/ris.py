@@ -147,6 +147,8 @@ def record(work: Work, location: Location | None = None) -> tuple[list[str], lis
                 r.lost(f"annotation.{attr}", f"RIS has no field for the annotation's {attr}")
     if work.license:
         r.lost("license", "RIS has no licence tag")
+    if work.rights:
+        r.lost("rights", "RIS has no tag for a copyright statement")
     r.lines.append("ER  - ")
     return r.lines, r.findings
 

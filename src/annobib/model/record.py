@@ -76,6 +76,8 @@ class Work(Kebab):
     issn: list[ISSN] = Field(default_factory=list)
     abstract: str | None = None
     license: str | None = None
+    # the copyright or rights statement as printed ("Copyright (c) 2004 Author")
+    rights: str | None = None
     keywords: list[str] = Field(default_factory=list)
     note: str | None = None
     annotation: Annotation | None = None

@@ -265,12 +265,16 @@ class _NotSeparable(Exception):
     """The input cannot be read in parts with the same result as in one piece."""
 
 
+def _other_threads() -> bool:
+    import threading
+
+    return threading.active_count() > 1
+
+
 def _jobs(jobs: int) -> int:
     if jobs == 1 or not sys.platform.startswith("linux"):
         return 1  # 'fork' is the only start method cheap enough, and safe only on Linux
-    import threading
-
-    if threading.active_count() > 1:
+    if _other_threads():
         return 1  # forking a process with other threads can deadlock the child
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(jobs or _MAX_JOBS, cpus or 1, _MAX_JOBS))

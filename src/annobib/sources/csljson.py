@@ -239,6 +239,9 @@ def _read_item(
     license_ = custom.pop("license", None)
     if isinstance(license_, str):
         b.set("license", license_)
+    rights = custom.pop("rights", None)
+    if isinstance(rights, str):
+        b.set("rights", rights)
     custom.pop("reference-count", None)  # derived from the article's list; not a record field
     for name, value in fields.items():
         b.not_held(name, value)

@@ -20,7 +20,9 @@ from annobib.atomic import write_bytes_atomic
 _KEY_RE = re.compile(r"([A-Za-z0-9_-]+)\s*:(\s|$)")
 
 # Work fields that come after ``doi`` in the canonical order (model/record.py).
-_AFTER = {"url", "isbn", "issn", "abstract", "license", "keywords", "note", "annotation"}
+_AFTER = {
+    "url", "isbn", "issn", "abstract", "license", "rights", "keywords", "note", "annotation"
+}
 
 
 class EditRefused(Exception):

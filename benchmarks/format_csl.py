@@ -1,22 +1,37 @@
 """Benchmark: formatted bibliography (APA, HTML), annobib against node + citeproc-js and pandoc.
 
 One command:  python benchmarks/format_csl.py [--bib PATH] [--sizes 1,1000,10000] [--runs N]
-              [--pandoc-timeout S]
+              [--also FILE[:SIZES] ...] [--pandoc3 PATH] [--timeout S] [--data-runs N]
 
-1. Takes the first N entries of a real .bib (default ../shared/corpora/
+1. Main set: takes the first N entries of a real .bib (default ../shared/corpora/
    bvitamins-prl-neurips-icml.bib, 20,428 entries), maps them to annobib records once (a plain
    field mapping, not timed) and writes, for each size, the same records as annobib YAML and as
    CSL-JSON made by annobib's own ``work_to_csl``: every engine formats the same items.
-2. Times whole processes in the same run, wall clock and the child's own peak RSS (wait4):
+   Further sets (``--also``, default: the first 1,000 of ``tugboat.bib`` and the 615 records of
+   ``deep-review-references.json`` from ../shared/corpora when present; ``--also none`` for
+   none) are read with ``annobib import`` (not timed), so a result does not hinge on one
+   corpus's shape.
+2. Times whole processes in the same run, round robin, each with a timeout (``--timeout``,
+   default 600 s; a run that does not finish is killed and reported as "did not finish in N s",
+   and that peer is not run on larger sizes of the same set). Wall clock, CPU seconds (user +
+   system) and peak RSS come from GNU ``time``:
    - ``annobib export FILE --to html --style apa`` (citeproc-js in process, mini-racer);
    - ``node`` running the same pinned citeproc-js file (annobib_cjs_vendor), the same apa.csl
      and en-US locale, formatting the CSL-JSON to HTML;
-   - ``pandoc --citeproc`` with the same apa.csl and CSL-JSON (``nocite: '@*'``), to HTML;
-   - and ``annobib export data/ --to html --style apa`` (the shipped data, target <= 1.5 s).
-3. Prints seconds, items/s, annobib's speed ratio to each peer, and peak MiB.
+   - ``pandoc --citeproc`` with the same apa.csl and CSL-JSON (``nocite: '@*'``), to HTML, once
+     for every distinct pandoc found: the one on PATH (Debian's 2.17 here) and pandoc 3.x from
+     PyPI's ``pypandoc-binary``, which ships the binary. The benchmark installs nothing; get it
+     with ``python -m venv /tmp/pandoc3 && /tmp/pandoc3/bin/pip install pypandoc-binary`` and
+     pass ``--pandoc3 $(/tmp/pandoc3/bin/python -c 'import pypandoc;
+     print(pypandoc.get_pandoc_path())')`` (or set ``ANNOBIB_BENCH_PANDOC3``), or install it
+     into the dev venv (``pip install -e '.[bench]'``), where it is found through ``pypandoc``;
+   - and ``annobib export data/ --to html --style apa`` (the shipped data, target <= 1.5 s),
+     ``--data-runs`` times (default 5).
+3. Prints seconds, CPU seconds, items/s and peak MiB per run, annobib's speed ratio to each
+   peer, and the same as a Markdown table for docs/performance.md.
 
 Skips cleanly (exit 0 with a message) when the corpus is absent; a peer that is not installed
-(node, pandoc) is reported as skipped.
+(node, either pandoc) is reported as skipped.
 """
 
 from __future__ import annotations
@@ -36,7 +51,12 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-DEFAULT_BIB = ROOT.parent / "shared" / "corpora" / "bvitamins-prl-neurips-icml.bib"
+CORPORA = ROOT.parent / "shared" / "corpora"
+DEFAULT_BIB = CORPORA / "bvitamins-prl-neurips-icml.bib"
+DEFAULT_ALSO = (
+    f"{CORPORA / 'tugboat.bib'}:1000",
+    f"{CORPORA / 'deep-review-references.json'}:1000",
+)
 
 TYPE = {
     "article": "journal-article",
@@ -122,7 +142,7 @@ def convert(bib: Path, limit: int) -> list[Any]:
     return works
 
 
-def write_inputs(works: list[Any], work_dir: Path, n: int) -> tuple[Path, Path]:
+def write_inputs(works: list[Any], work_dir: Path, tag: str, n: int) -> tuple[Path, Path]:
     import yaml
 
     from annobib.exporters.csljson import work_to_csl
@@ -130,7 +150,7 @@ def write_inputs(works: list[Any], work_dir: Path, n: int) -> tuple[Path, Path]:
     from annobib.sources.yaml import document_data
 
     subset = works[:n]
-    y = work_dir / f"items-{n}.yaml"
+    y = work_dir / f"{tag}-{n}.yaml"
     y.write_text(
         yaml.dump(
             document_data(Document(works=subset)),
@@ -141,15 +161,31 @@ def write_inputs(works: list[Any], work_dir: Path, n: int) -> tuple[Path, Path]:
         ),
         encoding="utf-8",
     )
-    j = work_dir / f"items-{n}.json"
+    j = work_dir / f"{tag}-{n}.json"
     j.write_text(json.dumps([work_to_csl(w) for w in subset], ensure_ascii=False), "utf-8")
     return y, j
 
 
+def imported(path: Path, work_dir: Path, limit: int) -> list[Any]:
+    """Records of a .bib/.json/.ris file as ``annobib import`` makes them (not timed)."""
+    from annobib.api import load
+
+    out = work_dir / f"{path.stem}-imported.yaml"
+    subprocess.run(
+        [sys.executable, "-m", "annobib", "import", str(path), "-o", str(out), "--force",
+         "--fail-on", "never"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+    )
+    return load([out], lint=False, use_cache=False).library.works()[:limit]
+
+
 TIME = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
 
+#: wall seconds, peak RSS MiB, CPU seconds; None: killed after the timeout
+Result = tuple[float, float, float] | None
 
-def run(cmd: list[str], timeout: float | None = None) -> tuple[float, float, float] | None:
+
+def run(cmd: list[str], timeout: float | None = None) -> Result:
     """Wall seconds, peak RSS in MiB and CPU seconds (user + system) of the command (-1 when
     unknown), or None after timeout. CPU time is the fairer comparison on a busy machine.
 
@@ -180,12 +216,89 @@ def run(cmd: list[str], timeout: float | None = None) -> tuple[float, float, flo
     return wall, peak, cpu
 
 
+def find_pandocs(pandoc3: str | None) -> list[tuple[str, str]]:
+    """(label, path) of every distinct pandoc: the one on PATH, and --pandoc3 /
+    $ANNOBIB_BENCH_PANDOC3 or else the binary ``pypandoc`` finds (pypandoc-binary ships one)."""
+    candidates = [p for p in (shutil.which("pandoc"),) if p]
+    if pandoc3:
+        candidates.append(pandoc3)
+    else:
+        try:
+            import pypandoc  # type: ignore[import-not-found,unused-ignore]
+
+            candidates.append(str(pypandoc.get_pandoc_path()))
+        except (ImportError, OSError):
+            pass
+    found: dict[str, tuple[str, str]] = {}
+    for path in candidates:
+        try:
+            out = subprocess.run([path, "--version"], capture_output=True, text=True, check=True)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            sys.exit(f"pandoc {path} does not run: {exc}")
+        version = out.stdout.split()[1] if out.stdout.split()[1:] else "?"
+        found.setdefault(version, (f"pandoc {version}", path))
+    return list(found.values())
+
+
+def _median(rows: list[Result], i: int = 0) -> float | None:
+    done = [r[i] for r in rows if r is not None]
+    return statistics.median(done) if done and len(done) == len(rows) else None
+
+
+def _cell(rows: list[Result] | str | None, timeout: float) -> str:
+    if rows is None:
+        return "-"
+    if isinstance(rows, str):
+        return rows
+    med = _median(rows)
+    if med is None:
+        return f"did not finish in {timeout:.0f} s"
+    cpu = _median(rows, 2)
+    peak = max(r[1] for r in rows if r is not None)
+    return f"{med:.2f} s (cpu {cpu:.2f} s), {peak:,.0f} MiB"
+
+
+def _ratio(base: list[Result] | str | None, other: list[Result] | str | None,
+           timeout: float) -> str:
+    """Peer time / annobib time, wall and CPU (> 1: annobib faster)."""
+    if not isinstance(base, list) or not isinstance(other, list):
+        return "-"
+    b_wall, b_cpu = _median(base), _median(base, 2)
+    if b_wall is None or b_cpu is None:
+        return "-"
+    wall, cpu = _median(other), _median(other, 2)
+    if wall is None or cpu is None:
+        return f"> {timeout / b_wall:.1f} (did not finish)"
+    return f"{wall / b_wall:.2f} / {cpu / b_cpu:.2f}"
+
+
+def _report(label: str, n: int, rows: list[Result], timeout: float) -> None:
+    med = _median(rows)
+    if med is None:
+        print(f"{label:<34}{n:>7} items: did not finish in {timeout:.0f} s", flush=True)
+        return
+    times = sorted(r[0] for r in rows if r is not None)
+    peak = max(r[1] for r in rows if r is not None)
+    cpu = _median(rows, 2) or -1.0
+    spread = f"[{times[0]:.2f}-{times[-1]:.2f}]" if len(times) > 1 else ""
+    print(f"{label:<34}{n:>7} items: {med:7.2f} s {spread:<14} cpu {cpu:7.2f} s"
+          f"{n / med:>9,.0f} items/s{peak:>8.0f} MiB  (N={len(times)})", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    ap.add_argument("--bib", type=Path, default=DEFAULT_BIB)
-    ap.add_argument("--sizes", default="1,1000,10000")
-    ap.add_argument("--runs", type=int, default=3, help="runs per size below 10,000 (10,000: 1)")
-    ap.add_argument("--pandoc-timeout", type=float, default=600.0)
+    ap.add_argument("--bib", type=Path, default=DEFAULT_BIB, help="main set")
+    ap.add_argument("--sizes", default="1,1000,10000", help="sizes of the main set")
+    ap.add_argument("--also", action="append", metavar="FILE[:SIZES]",
+                    help="a further set read with annobib import (repeatable; 'none': none; "
+                         "default: tugboat.bib:1000 and deep-review-references.json)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per size below --once-from")
+    ap.add_argument("--once-from", type=int, default=10000, help="sizes from here: one run")
+    ap.add_argument("--timeout", "--pandoc-timeout", type=float, default=600.0,
+                    help="seconds before a run is killed and reported as not finished")
+    ap.add_argument("--pandoc3", default=os.environ.get("ANNOBIB_BENCH_PANDOC3"),
+                    help="a pandoc 3.x binary (default: $ANNOBIB_BENCH_PANDOC3, else pypandoc's)")
+    ap.add_argument("--data-runs", type=int, default=5, help="runs of export data/ (0: none)")
     args = ap.parse_args()
     if not args.bib.exists():
         print(f"skipped: corpus {args.bib} not found (it lives in ../shared/corpora/)")
@@ -194,99 +307,126 @@ def main() -> None:
 
     from annobib.styles.catalog import locale_file, resolve_style
 
-    sizes = [int(s) for s in args.sizes.split(",")]
     work_dir = Path(tempfile.mkdtemp(prefix="annobib-fmt-bench-"))
+    sizes = [int(s) for s in args.sizes.split(",")]
     works = convert(args.bib, max(sizes))
-    print(f"corpus: {args.bib.name}: first {len(works)} records; inputs in {work_dir}")
+    print(f"main set: {args.bib.name}: first {len(works)} records (plain field mapping)")
+    sets: list[tuple[str, list[Any], list[int]]] = [(args.bib.name, works, sizes)]
+    for spec in args.also if args.also is not None else DEFAULT_ALSO:
+        if spec == "none":
+            continue
+        path_text, _, size_text = spec.rpartition(":") if ":" in spec else (spec, "", "1000")
+        path = Path(path_text)
+        if not path.exists():
+            print(f"skipped set: {path} not found")
+            continue
+        set_sizes = [int(s) for s in size_text.split(",")]
+        got = imported(path, work_dir, max(set_sizes))
+        set_sizes = sorted({min(s, len(got)) for s in set_sizes})
+        print(f"set: {path.name}: {len(got)} records (annobib import), sizes {set_sizes}")
+        sets.append((path.name, got, set_sizes))
+    print(f"inputs in {work_dir}", flush=True)
+
     style = resolve_style("apa").path
     locale = locale_file("en-US")
     cjs = Path(str(importlib.resources.files("annobib_cjs_vendor") / "citeproc_commonjs.js"))
     node = shutil.which("node")
-    pandoc = shutil.which("pandoc")
+    pandocs = find_pandocs(args.pandoc3)
     node_js = work_dir / "fmt.js"
     node_js.write_text(NODE_SCRIPT, encoding="utf-8")
+    md = work_dir / "nocite.md"
+    md.write_text("---\nnocite: '@*'\n---\n", encoding="utf-8")
     annobib = [sys.executable, "-m", "annobib"]
+    peer_names = ["annobib", "node + citeproc-js", *(label for label, _ in pandocs)]
+    if not node:
+        print("skipped peer: node not found")
+    if not any(label.startswith("pandoc 3") for label, _ in pandocs):
+        print("skipped peer: no pandoc 3.x (pip install pypandoc-binary; see --pandoc3)")
 
-    def pandoc_cmd(items: Path) -> list[str]:
-        md = work_dir / "nocite.md"
-        md.write_text("---\nnocite: '@*'\n---\n", encoding="utf-8")
-        assert pandoc is not None
-        return [pandoc, "--citeproc", "--csl", str(style), "--bibliography", str(items),
-                "-t", "html", "-o", os.devnull, str(md)]
+    data_runs: list[Result] = []
+    for _ in range(args.data_runs):
+        data_runs.append(run([*annobib, "export", str(ROOT / "data"), "--to", "html", "--style",
+                              "apa", "--no-cache", "-o", os.devnull], timeout=args.timeout))
+    if data_runs:
+        _report("annobib, data/", 46, data_runs, args.timeout)
 
-    results: dict[tuple[str, int], list[tuple[float, float, float] | None]] = {}
-    for n in sizes:
-        y, j = write_inputs(works, work_dir, n)
-        runs = 1 if n >= 10000 else args.runs
-        peers: dict[str, list[str] | None] = {
-            "annobib": [*annobib, "export", str(y), "--to", "html", "--style", "apa",
-                        "--no-cache", "-o", os.devnull],
-            "node + citeproc-js": [node, str(node_js), str(cjs), str(locale), str(style), str(j)]
-            if node else None,
-            "pandoc --citeproc": pandoc_cmd(j) if pandoc else None,
-        }
-        # round robin (annobib, node, pandoc, annobib, ...) so a change in the machine's load
-        # falls on every peer alike
-        for _ in range(runs):
-            for name, cmd in peers.items():
-                if cmd is None:
-                    continue
-                out = results.setdefault((name, n), [])
-                if out and out[-1] is None:
-                    continue  # timed out once: enough
-                timeout = args.pandoc_timeout if name.startswith("pandoc") else None
-                out.append(run(cmd, timeout=timeout))
-        for name in peers:
-            if (name, n) in results:
-                _report(name, n, results[(name, n)], args.pandoc_timeout)
-    data_runs = [run([*annobib, "export", str(ROOT / "data"), "--to", "html", "--style", "apa",
-                      "--no-cache", "-o", os.devnull]) for _ in range(args.runs)]
-    _report("annobib, data/ (46 records)", 46, data_runs, 0)
+    # (set, peer, size) -> runs, or a note on why it was not run
+    results: dict[tuple[str, str, int], list[Result] | str] = {}
+    for set_name, set_works, set_sizes in sets:
+        tag = re.sub(r"\W+", "-", Path(set_name).stem)
+        unfinished: dict[str, int] = {}
+        print(f"\n{set_name}")
+        for n in set_sizes:
+            y, j = write_inputs(set_works, work_dir, tag, n)
+            runs = 1 if n >= args.once_from else args.runs
+            peers: dict[str, list[str] | None] = {
+                "annobib": [*annobib, "export", str(y), "--to", "html", "--style", "apa",
+                            "--no-cache", "-o", os.devnull],
+                "node + citeproc-js": [node, str(node_js), str(cjs), str(locale), str(style),
+                                       str(j)] if node else None,
+            }
+            for label, exe in pandocs:
+                peers[label] = [exe, "--citeproc", "--csl", str(style), "--bibliography", str(j),
+                                "-t", "html", "-o", os.devnull, str(md)]
+            for name in peers:
+                if name in unfinished:
+                    results[(set_name, name, n)] = (
+                        f"not run (did not finish at {unfinished[name]:,} items)")
+            # round robin (annobib, node, pandoc, annobib, ...) so a change in the machine's
+            # load falls on every peer alike
+            for _ in range(runs):
+                for name, cmd in peers.items():
+                    if cmd is None or name in unfinished:
+                        continue
+                    out = results.setdefault((set_name, name, n), [])
+                    assert isinstance(out, list)
+                    out.append(run(cmd, timeout=args.timeout))
+                    if out[-1] is None:
+                        unfinished[name] = n  # timed out once: enough, and no larger sizes
+            for name in peers:
+                row = results.get((set_name, name, n))
+                if isinstance(row, list):
+                    _report(name, n, row, args.timeout)
+                elif row:
+                    print(f"{name:<34}{n:>7} items: {row}")
 
-    print("\nratios (peer time / annobib time; > 1 means annobib is faster):")
-    for n in sizes:
-        base = _median(results.get(("annobib", n), []))
-        for peer in ("node + citeproc-js", "pandoc --citeproc"):
-            other = results.get((peer, n))
-            if not other or base is None:
-                continue
-            med = _median(other)
-            base_cpu, cpu = _median(results[("annobib", n)], 2), _median(other, 2)
-            if med is not None:
-                ratio = f"wall {med / base:.2f}"
-                if base_cpu and cpu and base_cpu > 0 and cpu > 0:
-                    ratio += f", cpu {cpu / base_cpu:.2f}"
-            else:
-                ratio = f"> {args.pandoc_timeout / base:.1f} (did not finish)"
-            print(f"  {n:>6} items: {peer}: {ratio}")
+    print("\nratios, peer time / annobib time, wall / cpu (> 1 means annobib is faster):")
+    for set_name, _, set_sizes in sets:
+        for n in set_sizes:
+            base = results.get((set_name, "annobib", n))
+            for peer in peer_names[1:]:
+                other = results.get((set_name, peer, n))
+                if other is not None:
+                    print(f"  {set_name}, {n:>6} items: {peer}: "
+                          f"{_ratio(base, other, args.timeout)}")
+
+    print("\nMarkdown:\n")
+    for set_name, _, set_sizes in sets:
+        print(f"{set_name}:\n")
+        print("| items | " + " | ".join(peer_names) + " |")
+        print("|---|" + "---:|" * len(peer_names))
+        for n in set_sizes:
+            cells = [_cell(results.get((set_name, p, n)), args.timeout) for p in peer_names]
+            print(f"| {n:,} | " + " | ".join(cells) + " |")
+        print("\n| items | " + " | ".join(f"{p} ÷ annobib" for p in peer_names[1:]) + " |")
+        print("|---|" + "---:|" * (len(peer_names) - 1))
+        for n in set_sizes:
+            base = results.get((set_name, "annobib", n))
+            cells = [_ratio(base, results.get((set_name, p, n)), args.timeout)
+                     for p in peer_names[1:]]
+            print(f"| {n:,} | " + " | ".join(cells) + " |")
+        print()
+    if data_runs:
+        walls = sorted(r[0] for r in data_runs if r is not None)
+        print(f"data/: median {_cell(data_runs, args.timeout)}; runs "
+              + ", ".join(f"{w:.2f}" for w in walls))
+
     node_version = "-"
     if node:
         node_version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout
-    pandoc_version = "-"
-    if pandoc:
-        version_out = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout
-        pandoc_version = version_out.splitlines()[0]
-    print(f"\nnode {node_version.strip()}; {pandoc_version}; citeproc-js from {cjs.parent.name}")
-
-
-def _median(rows: list[tuple[float, float, float] | None], i: int = 0) -> float | None:
-    done = [r[i] for r in rows if r is not None]
-    return statistics.median(done) if done and len(done) == len(rows) else None
-
-
-def _report(
-    name: str, n: int, rows: list[tuple[float, float, float] | None], timeout: float
-) -> None:
-    med = _median(rows)
-    if med is None:
-        print(f"{name:<30}{n:>7} items: did not finish in {timeout:.0f} s")
-        return
-    times = sorted(r[0] for r in rows if r is not None)
-    peak = max(r[1] for r in rows if r is not None)
-    cpu = _median(rows, 2) or -1.0
-    spread = f"[{times[0]:.2f}-{times[-1]:.2f}]" if len(times) > 1 else ""
-    print(f"{name:<30}{n:>7} items: {med:7.2f} s {spread:<14} cpu {cpu:7.2f} s"
-          f"{n / med:>9,.0f} items/s{peak:>8.0f} MiB  (N={len(times)})")
+    print(f"\nnode {node_version.strip()}; "
+          + "; ".join(f"{label} ({exe})" for label, exe in pandocs)
+          + f"; citeproc-js from {cjs.parent.name}")
 
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ def test_forked_export_is_identical(
     assert len(expected_findings) > 3000  # most records lose something: locations matter
 
     for _ in ("cold", "warm"):  # the second load reads the cache: records built on demand
-        library = load_paths(files).library
+        library = load_paths(files, prefetch_positions=True).library
         result = export(library, dialect, options)
         assert parallel.LAST["worker_chunks"] > 0  # the worker really did part of it
         assert result.text == expected_text
@@ -197,12 +197,16 @@ def test_positions_from_the_prefetching_worker_are_the_same(
         return proc
 
     monkeypatch.setattr(yaml_source, "_prefetch_index", spy)
-    cold = load_paths(files).library.documents
+    cold = load_paths(files, prefetch_positions=True).library.documents
     assert len(started) == 2 and all(p is not None for p in started)
     assert [d.index for d in cold] == expected
-    warm = load_paths(files).library.documents  # from the cache entries the workers wrote
+    warm = load_paths(files, prefetch_positions=True).library.documents  # workers' entries
     assert len(started) == 2
     assert [d.index for d in warm] == expected
+    # a cold load whose caller does not ask for positions starts no worker
+    monkeypatch.setenv("ANNOBIB_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    assert [d.index for d in load_paths(files).library.documents] == expected
+    assert len(started) == 2
 
 
 def test_map_chunks_keeps_order_in_either_mode(monkeypatch: pytest.MonkeyPatch) -> None:

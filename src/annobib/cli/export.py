@@ -77,7 +77,12 @@ def export(
             )
             raise typer.Exit(int(ExitCode.USAGE))
 
-        result = load(default_paths(paths), use_cache=not no_cache)
+        # BibLaTeX, BibTeX and RIS name what a large library loses, record by record, with lines
+        result = load(
+            default_paths(paths),
+            use_cache=not no_cache,
+            prefetch_positions=to in ("biblatex", "bibtex", "ris"),
+        )
         options = ExportOptions(
             ascii=ascii_only,
             style=style,

@@ -72,13 +72,18 @@ def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
     return files, problems
 
 
-def load_paths(paths: Sequence[Path], *, use_cache: bool = True) -> LoadResult:
-    """Load every YAML file under ``paths`` into one Library."""
+def load_paths(
+    paths: Sequence[Path], *, use_cache: bool = True, prefetch_positions: bool = False
+) -> LoadResult:
+    """Load every YAML file under ``paths`` into one Library (``prefetch_positions``: see
+    :func:`load_file`)."""
     files, problems = expand_paths(paths)
     result = LoadResult(Library(), problems)
     result.unreadable.extend(str(p.location.file) for p in problems if p.location)
     for path in files:
-        loaded, findings, readable = load_file(path, use_cache=use_cache)
+        loaded, findings, readable = load_file(
+            path, use_cache=use_cache, prefetch_positions=prefetch_positions
+        )
         result.findings.extend(findings)
         if not readable:
             result.unreadable.append(str(path))
@@ -95,9 +100,14 @@ def _max_bytes() -> int:
 
 
 def load_file(
-    path: Path, *, use_cache: bool = True
+    path: Path, *, use_cache: bool = True, prefetch_positions: bool = False
 ) -> tuple[LoadedDocument | None, list[Finding], bool]:
-    """Load one file. Returns (document or None, findings, readable)."""
+    """Load one file. Returns (document or None, findings, readable).
+
+    ``prefetch_positions``: when the caller expects findings that name lines, a large file
+    read without a cache has its positions computed by a worker meanwhile (_prefetch_index);
+    otherwise positions are computed only if a finding asks for them.
+    """
     name = str(path)
     try:
         size = path.stat().st_size
@@ -143,7 +153,7 @@ def load_file(
         return None, [Finding("A100", Severity.ERROR, msg, Location(name, line, col))], False
     if text.startswith("\ufeff"):
         text = text[1:]
-    prefetch = _prefetch_index(text, raw, name) if use_cache else None
+    prefetch = _prefetch_index(text, raw, name) if use_cache and prefetch_positions else None
     gc_was_enabled = gc.isenabled()
     gc.disable()  # hundreds of thousands of small objects: collections would cost half the time
     try:

@@ -74,8 +74,18 @@ class Person(Kebab):
             and self.email is None
         ):
             short = self.short()
-            if short is not None and parse_name(short) == self._name_dict():
-                return short
+            if short is not None:
+                # whether the short form reads back as this name depends on the name alone,
+                # and names repeat (co-authors): decided once per name
+                name = (self.family, self.given, self.initials, self.literal)
+                same = _READS_BACK.get(name)
+                if same is None:
+                    same = parse_name(short) == self._name_dict()
+                    if len(_READS_BACK) >= 200_000:
+                        _READS_BACK.clear()
+                    _READS_BACK[name] = same
+                if same:
+                    return short
         return handler(self)
 
     def _name_dict(self) -> dict[str, str]:
@@ -132,6 +142,7 @@ class Person(Kebab):
 
 
 _DETAIL_ATTRS = frozenset(attr for attr, _ in Person.DETAIL_FIELDS)
+_READS_BACK: dict[tuple[str | None, str | None, str | None, str | None], bool] = {}
 
 
 def parse_name(text: str) -> dict[str, str]:

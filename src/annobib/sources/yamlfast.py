@@ -79,6 +79,9 @@ def _emit(value: Any, indent: str, out: list[str]) -> None:
             else:
                 out.append(f"{indent}{key}: {_inline(v)}\n")
     elif isinstance(value, list):
+        if all(type(item) is str for item in value):  # names, keywords: the common lists
+            out.extend(f"{indent}- {scalar(item)}\n" for item in value)
+            return
         for item in value:
             if isinstance(item, dict) and item:
                 sub: list[str] = []

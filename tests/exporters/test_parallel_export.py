@@ -236,3 +236,19 @@ def test_one_job_or_threads_mean_no_worker(monkeypatch: pytest.MonkeyPatch) -> N
     finally:
         stop.set()
         t.join()
+
+
+@linux_only
+def test_csljson_on_two_cores_is_identical(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = load_paths(files).library
+    monkeypatch.setattr(parallel, "available", lambda: False)
+    one = export(library, "csljson", ExportOptions())
+    assert parallel.LAST["worker_chunks"] == 0
+    monkeypatch.setattr(parallel, "available", lambda: True)
+    two = export(library, "csljson", ExportOptions())
+    assert parallel.LAST["worker_chunks"] > 0  # the worker really did part of it
+    assert two.text == one.text
+    assert two.findings == one.findings
+    assert one.text.count("\n") == 3002 + 2  # "[", one line per record, "]"

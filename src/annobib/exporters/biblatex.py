@@ -9,11 +9,9 @@ record and the field, never a silent loss. See ``docs/formats/biblatex.md``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -606,7 +604,7 @@ def export_with(library: Library, options: ExportOptions, dialect: Dialect) -> E
     :mod:`annobib.exporters.parallel`), with the same text and findings in the same order."""
     from annobib.exporters import parallel
 
-    with _gc_paused():
+    with parallel.gc_paused():
         works = selected_works(library, options)
         origins: dict[str, Location | None] = {}
 
@@ -630,19 +628,6 @@ def export_with(library: Library, options: ExportOptions, dialect: Dialect) -> E
             for f in part
         ]
     return ExportResult(text, findings)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic collections while the records are built and written: they create no cycles
-    worth collecting, and each collection would walk every record model (seconds in total)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def export(library: Library, options: ExportOptions) -> ExportResult:

@@ -1,3 +1,3 @@
-from annobib.cli.app import main
+from annobib.cli.entry import main
 
 main()

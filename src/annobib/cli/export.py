@@ -56,9 +56,10 @@ def export(
     import difflib
 
     from annobib.styles import FORMATS as FORMATTED
-    from annobib.styles import Formatter, default_style
+    from annobib.styles import Formatter, default_style, take_early_formatter
 
-    with Formatter() as formatter:
+    # the executable may have started the engine already (annobib.cli.entry)
+    with take_early_formatter() or Formatter() as formatter:
         if to in FORMATTED:
             # The style's engine needs nothing from the records (about 1 s for APA): build it
             # on a background thread while the records are imported and loaded.

@@ -222,6 +222,24 @@ class Formatter:
 
 
 _default: Formatter | None = None
+_early: Formatter | None = None
+
+
+def prepare_early(style: str, locale: str | None) -> None:
+    """Start a formatter's engine before the command that will use it is even loaded (see
+    :mod:`annobib.cli.entry`). Closed at exit if no command takes it."""
+    global _early
+    if _early is None:
+        _early = Formatter()
+        atexit.register(_early.close)
+        _early.prepare(style, locale)
+
+
+def take_early_formatter() -> Formatter | None:
+    """The formatter :func:`prepare_early` started, handed over once (the taker closes it)."""
+    global _early
+    early, _early = _early, None
+    return early
 
 
 def default_formatter() -> Formatter:
@@ -252,7 +270,9 @@ __all__ = [
     "Style",
     "default_formatter",
     "default_style",
+    "prepare_early",
     "render",
+    "take_early_formatter",
 ]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from annobib import workers
 from annobib.exporters import ExportOptions, export, parallel
 from annobib.exporters.biblatex import Dialect, build_entry, render
 from annobib.findings import Finding
@@ -189,6 +190,7 @@ def test_positions_from_the_prefetching_worker_are_the_same(
     monkeypatch.delenv("ANNOBIB_JOBS")
     monkeypatch.setattr(parallel, "available", lambda: True)
     monkeypatch.setattr(yaml_source, "PREFETCH_INDEX_BYTES", 0)
+    monkeypatch.setattr(workers, "fork_allowed", lambda: True)  # threads of other tests aside
     started: list[object] = []
     real = yaml_source._prefetch_index
 

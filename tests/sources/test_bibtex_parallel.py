@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from annobib import workers
 from annobib.model.library import Document
 from annobib.sources import bibtex
 from annobib.sources.bibtex import read_bibtex
@@ -49,7 +50,7 @@ def library(n: int, middle: str = "", tail: str = "") -> str:
 def both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, bool]:
     monkeypatch.setattr(bibtex, "_PARALLEL_MIN_CHARS", 1000)
     # other tests may leave threads behind (stand-in servers); these tests want the parts
-    monkeypatch.setattr(bibtex, "_other_threads", lambda: False)
+    monkeypatch.setattr(workers, "other_threads", lambda: False)
     used: list[bool] = []
     real = bibtex._read_parallel
 
@@ -158,8 +159,8 @@ def test_yaml_items_make_the_document_dump_makes(monkeypatch: pytest.MonkeyPatch
 
 
 def test_no_parts_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bibtex, "_other_threads", lambda: True)
+    monkeypatch.setattr(workers, "other_threads", lambda: True)
     assert bibtex._jobs(0) == 1
-    monkeypatch.setattr(bibtex, "_other_threads", lambda: False)
+    monkeypatch.setattr(workers, "other_threads", lambda: False)
     assert bibtex._jobs(1) == 1
     assert bibtex._jobs(2) == min(2, len(os.sched_getaffinity(0)))

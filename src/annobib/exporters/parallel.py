@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -51,12 +49,10 @@ def gc_paused() -> Iterator[None]:
 
 
 def available() -> bool:
-    """Whether a forked worker may be used here and now."""
-    if os.environ.get("ANNOBIB_JOBS", "") == "1":
-        return False
-    if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
-        return False
-    return threading.active_count() == 1
+    """Whether a forked worker may be used here and now (:func:`annobib.workers.fork_allowed`)."""
+    from annobib import workers
+
+    return workers.fork_allowed()
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> list[Sequence[T]]:

@@ -17,7 +17,6 @@ import dataclasses
 import gc
 import hashlib
 import logging
-import os
 import re
 import sys
 import warnings
@@ -266,19 +265,14 @@ class _NotSeparable(Exception):
     """The input cannot be read in parts with the same result as in one piece."""
 
 
-def _other_threads() -> bool:
-    import threading
-
-    return threading.active_count() > 1
-
-
 def _jobs(jobs: int) -> int:
-    if jobs == 1 or not sys.platform.startswith("linux"):
-        return 1  # 'fork' is the only start method cheap enough, and safe only on Linux
-    if _other_threads():
-        return 1  # forking a process with other threads can deadlock the child
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(jobs or _MAX_JOBS, cpus or 1, _MAX_JOBS))
+    """Processes to read with: ``jobs`` (0: one per CPU), at most 4, and 1 where
+    :func:`annobib.workers.fork_allowed` says no (``--jobs`` itself reads ``ANNOBIB_JOBS``)."""
+    from annobib import workers
+
+    if jobs == 1 or not sys.platform.startswith("linux") or workers.other_threads():
+        return 1
+    return max(1, min(jobs or _MAX_JOBS, workers.cpus(), _MAX_JOBS))
 
 
 # A block's work is one entry (mapping, validation, YAML) plus its text for bibtexparser's

@@ -192,9 +192,9 @@ def _prefetch_index(text: str, raw: bytes, name: str) -> Any:
     """
     if len(raw) < PREFETCH_INDEX_BYTES:
         return None
-    from annobib.exporters.parallel import available
+    from annobib import workers
 
-    if not available():
+    if not workers.fork_allowed():
         return None
     import multiprocessing
     import signal

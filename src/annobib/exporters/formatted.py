@@ -458,7 +458,7 @@ def _note_text(
     commentary = _with_inline_cites(text or "", inline, fmt)
     if not closing:
         return commentary
-    inner = "; ".join(c.rstrip(".") for c in closing)
+    inner = _cite_group(closing)
     if not commentary:
         return f"({inner})."
     # The parenthesis goes before the commentary's closing full stop, as the notes print it
@@ -466,6 +466,11 @@ def _note_text(
     if commentary.endswith("."):
         return f"{commentary[:-1]} ({inner})."
     return f"{commentary} ({inner})"
+
+
+def _cite_group(cites: list[str]) -> str:
+    """Citations that stand together, as one parenthesis holds them: ``A; B``."""
+    return "; ".join(c.rstrip(".") for c in cites)
 
 
 def _with_inline_cites(text: str, inline: dict[int, list[str]], fmt: str) -> str:
@@ -482,7 +487,7 @@ def _with_inline_cites(text: str, inline: dict[int, list[str]], fmt: str) -> str
         prev = 0
         for at in sorted(inline):
             parts.append(_escape_for(text[prev:at], fmt))
-            parts.append(" (" + "; ".join(c.rstrip(".") for c in inline[at]) + ")")
+            parts.append(f" ({_cite_group(inline[at])})")
             prev = at
         parts.append(_escape_for(text[prev:], fmt))
         return "".join(parts)
@@ -494,7 +499,7 @@ def _with_inline_cites(text: str, inline: dict[int, list[str]], fmt: str) -> str
             code += 1
         mark = chr(code)
         code += 1
-        marks[mark] = " (" + "; ".join(c.rstrip(".") for c in inline[at]) + ")"
+        marks[mark] = f" ({_cite_group(inline[at])})"
         pieces.extend((text[prev:at], mark))
         prev = at
     pieces.append(text[prev:])

@@ -18,7 +18,6 @@ import gc
 import hashlib
 import logging
 import re
-import sys
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -267,10 +266,10 @@ class _NotSeparable(Exception):
 
 def _jobs(jobs: int) -> int:
     """Processes to read with: ``jobs`` (0: one per CPU), at most 4, and 1 where
-    :func:`annobib.workers.fork_allowed` says no (``--jobs`` itself reads ``ANNOBIB_JOBS``)."""
+    :func:`annobib.workers.fork_allowed` says no."""
     from annobib import workers
 
-    if jobs == 1 or not sys.platform.startswith("linux") or workers.other_threads():
+    if jobs == 1 or not workers.fork_allowed():
         return 1
     return max(1, min(jobs or _MAX_JOBS, workers.cpus(), _MAX_JOBS))
 

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from annobib import workers
-from annobib.exporters import ExportOptions, export, parallel
+from annobib.exporters import ExportOptions, export
 from annobib.exporters.biblatex import Dialect, build_entry, render
 from annobib.findings import Finding
 from annobib.model.library import Library
@@ -111,7 +111,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 def test_forked_export_is_identical(
     files: list[Path], dialect: Dialect, ascii_only: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parallel, "available", lambda: True)
+    monkeypatch.setattr(workers, "fork_allowed", lambda: True)
     monkeypatch.setattr(yaml_source, "PREFETCH_INDEX_BYTES", 0)  # positions from a worker too
     options = ExportOptions(ascii=ascii_only)
     expected_text, expected_findings = sequential(load_paths(files).library, dialect, options)
@@ -122,7 +122,7 @@ def test_forked_export_is_identical(
     for _ in ("cold", "warm"):  # the second load reads the cache: records built on demand
         library = load_paths(files, prefetch_positions=True).library
         result = export(library, dialect, options)
-        assert parallel.LAST["worker_chunks"] > 0  # the worker really did part of it
+        assert workers.LAST["worker_chunks"] > 0  # the worker really did part of it
         assert result.text == expected_text
         assert result.findings == expected_findings
         assert all(f.location is not None and f.location.line for f in result.findings)
@@ -131,7 +131,7 @@ def test_forked_export_is_identical(
 @linux_only
 def test_selected_keys_and_small_libraries(files: list[Path],
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "available", lambda: True)
+    monkeypatch.setattr(workers, "fork_allowed", lambda: True)
     keys = [f"w{i:05d}" for i in range(0, 3000, 2)]
     options = ExportOptions(keys=keys)
     library = load_paths(files).library
@@ -141,7 +141,7 @@ def test_selected_keys_and_small_libraries(files: list[Path],
     # under MIN_ITEMS records: no worker
     small = ExportOptions(keys=keys[:10])
     result = export(library, "biblatex", small)
-    assert parallel.LAST["worker_chunks"] == 0
+    assert workers.LAST["worker_chunks"] == 0
     assert (result.text, result.findings) == sequential(library, "biblatex", small)
 
 
@@ -149,7 +149,7 @@ def test_selected_keys_and_small_libraries(files: list[Path],
 def test_a_failing_worker_changes_nothing(files: list[Path],
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever the worker does not deliver, the calling process does itself."""
-    monkeypatch.setattr(parallel, "available", lambda: True)
+    monkeypatch.setattr(workers, "fork_allowed", lambda: True)
     library = load_paths(files).library
     expected = sequential(library, "biblatex", ExportOptions())
     parent = os.getpid()
@@ -178,7 +178,7 @@ def test_a_failing_worker_changes_nothing(files: list[Path],
     monkeypatch.setattr(biblatex, "build_entry", raising)
     result = export(library, "biblatex", ExportOptions())
     assert (result.text, result.findings) == expected
-    assert parallel.LAST["worker_chunks"] == 0
+    assert workers.LAST["worker_chunks"] == 0
 
 
 @linux_only
@@ -188,7 +188,7 @@ def test_positions_from_the_prefetching_worker_are_the_same(
     monkeypatch.setenv("ANNOBIB_JOBS", "1")
     expected = [d.index for d in load_paths(files, use_cache=False).library.documents]
     monkeypatch.delenv("ANNOBIB_JOBS")
-    monkeypatch.setattr(parallel, "available", lambda: True)
+    monkeypatch.setattr(workers, "fork_allowed", lambda: True)
     monkeypatch.setattr(yaml_source, "PREFETCH_INDEX_BYTES", 0)
     monkeypatch.setattr(workers, "fork_allowed", lambda: True)  # threads of other tests aside
     started: list[object] = []
@@ -213,20 +213,24 @@ def test_positions_from_the_prefetching_worker_are_the_same(
 
 def test_map_chunks_keeps_order_in_either_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     items = list(range(5003))
-    expected = [sum(c) for c in parallel.chunks(items)]
+    expected = [sum(c) for c in workers.chunks(items)]
     ran: list[str] = []
-    assert parallel.map_chunks(items, sum, parallel=False, first=lambda: ran.append("x")) == (
+    assert workers.map_chunks(items, sum, parallel=False, first=lambda: ran.append("x")) == (
         expected)
     if sys.platform == "linux":
-        assert parallel.map_chunks(items, sum, parallel=True,
+        assert workers.map_chunks(items, sum, parallel=True,
                                    first=lambda: ran.append("y")) == expected
         assert ran == ["x", "y"]
-    assert parallel.map_chunks([], sum, parallel=True) == []
+        # more workers than one, and a piece per item: still in order
+        assert workers.map_chunks(items[:40], sum, parallel=True, size=1, processes=4) == (
+            items[:40])
+        assert workers.LAST["own_chunks"] + workers.LAST["worker_chunks"] == 40
+    assert workers.map_chunks([], sum, parallel=True) == []
 
 
 def test_one_job_or_threads_mean_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANNOBIB_JOBS", "1")
-    assert not parallel.available()
+    assert not workers.fork_allowed()
     monkeypatch.delenv("ANNOBIB_JOBS")
     import threading
 
@@ -234,7 +238,7 @@ def test_one_job_or_threads_mean_no_worker(monkeypatch: pytest.MonkeyPatch) -> N
     t = threading.Thread(target=stop.wait)
     t.start()
     try:
-        assert not parallel.available()
+        assert not workers.fork_allowed()
     finally:
         stop.set()
         t.join()
@@ -245,12 +249,12 @@ def test_csljson_on_two_cores_is_identical(
     files: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     library = load_paths(files).library
-    monkeypatch.setattr(parallel, "available", lambda: False)
+    monkeypatch.setattr(workers, "fork_allowed", lambda: False)
     one = export(library, "csljson", ExportOptions())
-    assert parallel.LAST["worker_chunks"] == 0
-    monkeypatch.setattr(parallel, "available", lambda: True)
+    assert workers.LAST["worker_chunks"] == 0
+    monkeypatch.setattr(workers, "fork_allowed", lambda: True)
     two = export(library, "csljson", ExportOptions())
-    assert parallel.LAST["worker_chunks"] > 0  # the worker really did part of it
+    assert workers.LAST["worker_chunks"] > 0  # the worker really did part of it
     assert two.text == one.text
     assert two.findings == one.findings
     assert one.text.count("\n") == 3002 + 2  # "[", one line per record, "]"

@@ -61,8 +61,15 @@ def both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, bo
 
     monkeypatch.setattr(bibtex, "_read_parallel", spy)
     one = read_bibtex(text, "lib.bib", as_yaml=True, jobs=1)
-    parts = read_bibtex(text, "lib.bib", as_yaml=True, jobs=2)
-    return one, parts, any(used)
+    two = read_bibtex(text, "lib.bib", as_yaml=True, jobs=2)  # two parts: the texts are small
+    # many small parts, more than the processes, taken in turn; and more processes than CPUs
+    monkeypatch.setattr(bibtex, "_MIN_PART_CHARS", 500)
+    many = read_bibtex(text, "lib.bib", as_yaml=True, jobs=2)
+    monkeypatch.setattr(workers, "cpus", lambda: 4)
+    four = read_bibtex(text, "lib.bib", as_yaml=True, jobs=4)
+    for parts in (many, four):
+        same(two, parts)
+    return one, two, any(used)
 
 
 def same(one: object, parts: object) -> None:
@@ -76,6 +83,11 @@ def test_plain_library_is_split_and_equal(monkeypatch: pytest.MonkeyPatch) -> No
     one, parts, split = both(text, monkeypatch)
     assert split, "the text should have been read in parts"
     same(one, parts)
+    # each way of cutting it was used: 2, 16 and 32 parts (with 4 processes)
+    monkeypatch.setattr(workers, "cpus", lambda: 4)
+    assert bibtex._read_parallel(text, "lib.bib", 4) is not None
+    assert workers.LAST["own_chunks"] + workers.LAST["worker_chunks"] == 32
+    assert workers.LAST["worker_chunks"] > 0
     assert len(one.yaml_items) == 200  # type: ignore[attr-defined]
     # the macro defined before the cut reached the second part
     assert "container-title: Journal of Tests" in one.yaml_items[-1]  # type: ignore[attr-defined]
@@ -164,3 +176,22 @@ def test_no_parts_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(workers, "other_threads", lambda: False)
     assert bibtex._jobs(1) == 1
     assert bibtex._jobs(2) == min(2, len(os.sched_getaffinity(0)))
+
+
+def test_names_shared_between_records_keep_each_records_findings() -> None:
+    # the import makes a repeated name's Person once; a name whose reading is reported (an
+    # unknown TeX macro) is read again for every record, so each record names its problem
+    text = "".join(
+        f"@article{{r{i},\n  author = {{Doe, Jane and M\\weird{{u}}ller, Jörg and {{ACME Corp.}}"
+        f" and Иванов, И. И.}},\n  editor = {{Doe, Jane}},\n  title = {{T{i}}},\n  year = 2001\n}}\n"
+        for i in range(3)
+    )
+    models = read_bibtex(text, "lib.bib")
+    yamls = read_bibtex(text, "lib.bib", as_yaml=True)
+    assert yamls.yaml_items == [work_yaml(w) for w in models.works]
+    assert yamls.findings == models.findings
+    weird = [f.key for f in yamls.findings if f.code == "A418"]
+    assert weird == ["r0", "r1", "r2"]
+    assert "- Doe, Jane\n" in yamls.yaml_items[2]
+    assert "- \"{ACME Corp.}\"\n" in yamls.yaml_items[2]
+    assert bibtex._SHARED.forms[id(bibtex._SHARED.by_name["Doe, Jane"])] == "Doe, Jane"

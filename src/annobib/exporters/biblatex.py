@@ -601,10 +601,10 @@ def render(entries: list[_Entry]) -> str:
 
 def export_with(library: Library, options: ExportOptions, dialect: Dialect) -> ExportResult:
     """Build and write every selected work; on two cores for large libraries (see
-    :mod:`annobib.exporters.parallel`), with the same text and findings in the same order."""
-    from annobib.exporters import parallel
+    :func:`annobib.workers.map_chunks`), with the same text and findings in the same order."""
+    from annobib import workers
 
-    with parallel.gc_paused():
+    with workers.gc_paused():
         works = selected_works(library, options)
         origins: dict[str, Location | None] = {}
 
@@ -619,7 +619,7 @@ def export_with(library: Library, options: ExportOptions, dialect: Dialect) -> E
             entries = [build_entry(w, dialect=dialect, ascii=options.ascii) for w in part]
             return render(entries), [f for e in entries for f in e.findings]
 
-        done = parallel.map_chunks(works, chunk, first=locate)
+        done = workers.map_chunks(works, chunk, first=locate)
         text = "\n".join(t for t, _ in done if t)
         # every finding of an entry names its record: give it the record's position
         findings = [

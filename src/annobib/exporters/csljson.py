@@ -160,10 +160,10 @@ def library_to_csl(library: Library, options: ExportOptions | None = None) -> li
 
 def export(library: Library, options: ExportOptions) -> ExportResult:
     """The items, one per line; for a large library on two cores (see
-    :mod:`annobib.exporters.parallel`), with the same text and findings."""
-    from annobib.exporters import parallel
+    :func:`annobib.workers.map_chunks`), with the same text and findings."""
+    from annobib import workers
 
-    with parallel.gc_paused():
+    with workers.gc_paused():
         counts = _reference_counts(library)
         works = selected_works(library, options)
         encode = _encoder()
@@ -177,7 +177,7 @@ def export(library: Library, options: ExportOptions) -> ExportResult:
                     untitled.append(str(item["id"]))
             return lines, untitled
 
-        done = parallel.map_chunks(works, chunk)
+        done = workers.map_chunks(works, chunk)
     lines = [line for part, _ in done for line in part]
     findings = [
         Finding(

@@ -67,10 +67,15 @@ def scalar(value: Any) -> str:
 
 
 def _emit(value: Any, indent: str, out: list[str]) -> None:
+    # ``written.get(s) or scalar(s)``: the cache looked up here first, as most strings were
+    # written before (a written form is never empty)
+    written = _WRITTEN
     if isinstance(value, dict):
         for k, v in value.items():
-            key = scalar(k)
-            if isinstance(v, dict) and v:
+            key = written.get(k) or scalar(k)
+            if type(v) is str:
+                out.append(f"{indent}{key}: {written.get(v) or scalar(v)}\n")
+            elif isinstance(v, dict) and v:
                 out.append(f"{indent}{key}:\n")
                 _emit(v, indent + "  ", out)
             elif isinstance(v, list) and v:
@@ -80,7 +85,7 @@ def _emit(value: Any, indent: str, out: list[str]) -> None:
                 out.append(f"{indent}{key}: {_inline(v)}\n")
     elif isinstance(value, list):
         if all(type(item) is str for item in value):  # names, keywords: the common lists
-            out.extend(f"{indent}- {scalar(item)}\n" for item in value)
+            out.extend(f"{indent}- {written.get(item) or scalar(item)}\n" for item in value)
             return
         for item in value:
             if isinstance(item, dict) and item:
@@ -121,11 +126,45 @@ def dump(data: Any) -> str:
 # dump(document_data(Document(works=works))) (tested).
 
 
-def work_yaml(work: Work) -> str:
-    """One record as an item of the document's ``works:`` list (``- key: ...``)."""
+def work_yaml(work: Work, person_forms: dict[int, Any] | None = None) -> str:
+    """One record as an item of the document's ``works:`` list (``- key: ...``).
+
+    ``person_forms`` maps ``id(person)`` to that Person's dumped form, for Person objects the
+    caller shares between records and keeps alive (``annobib import``): they are not dumped
+    again for every record that names them. The text is the same either way.
+    """
+    if person_forms is None:
+        data = work.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    else:
+        data = _with_person_forms(work, person_forms)
     out: list[str] = []
-    _emit([work.model_dump(mode="json", by_alias=True, exclude_defaults=True)], "", out)
+    _emit([data], "", out)
     return "".join(out)
+
+
+_ROLES = ("author", "editor", "translator")
+_FIELD_ALIASES: list[tuple[str, str]] = []
+
+
+def _with_person_forms(work: Work, forms: dict[int, Any]) -> dict[str, Any]:
+    roles = {role for role in _ROLES if getattr(work, role)}
+    if not roles:
+        return work.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    data = work.model_dump(mode="json", by_alias=True, exclude_defaults=True, exclude=roles)
+    if not _FIELD_ALIASES:
+        _FIELD_ALIASES.extend(
+            (name, f.alias or name) for name, f in type(work).model_fields.items()
+        )
+    out: dict[str, Any] = {}
+    for name, alias in _FIELD_ALIASES:
+        if name in roles:
+            out[alias] = [
+                forms.get(id(p)) or p.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+                for p in getattr(work, name)
+            ]
+        elif alias in data:
+            out[alias] = data[alias]
+    return out
 
 
 def rekey_work_yaml(item: str, old: str, new: str) -> str:

@@ -43,6 +43,28 @@ def fork_allowed() -> bool:
     return not other_threads()
 
 
+# --- work nobody waits for -------------------------------------------------------------------
+# A cold load validates a file and then stores the validated data in the cache: seconds for a
+# large file, for the next run's sake. A caller that will share work among processes anyway
+# (an export) may queue such work instead (``load(..., defer_cache=True)``): the first worker
+# of the next :func:`map_chunks` does it before taking pieces, while this process gets on
+# with the pieces. Whatever no worker did is done by :func:`finish_later`, which that caller
+# must call before it ends.
+
+_LATER: list[Callable[[], None]] = []
+
+
+def later(task: Callable[[], None]) -> None:
+    """Queue ``task`` (see above)."""
+    _LATER.append(task)
+
+
+def finish_later() -> None:
+    """Do here, in order, the queued tasks no worker did."""
+    while _LATER:
+        _LATER.pop(0)()
+
+
 # --- work on several processes, with the result of one -------------------------------------------
 # A caller splits its work into pieces and gives :func:`map_chunks` a function from one piece to
 # a picklable result. Forked workers and the calling process take pieces from a shared counter
@@ -90,7 +112,8 @@ def map_chunks(
     """``[work(c) for c in chunks(items, size)]``, on ``processes`` processes when it pays.
 
     ``first`` runs in the calling process before it takes any piece (and always runs, once);
-    the workers start on the pieces meanwhile. ``parallel`` forces the choice (tests); by
+    the workers start on the pieces meanwhile (the first one on the queued tasks, see
+    :func:`later`). ``parallel`` forces the choice (tests); by
     default it is :func:`fork_allowed` and at least :data:`MIN_ITEMS` items. ``processes``
     counts the calling process; it is capped by the CPUs and the pieces.
     """
@@ -116,12 +139,17 @@ def map_chunks(
             counter.value = i + 1
         return i
 
-    def worker(sender: Any) -> None:
+    tasks = list(_LATER)  # the first worker does these before taking pieces
+
+    def worker(sender: Any, with_tasks: bool) -> None:
         done: list[tuple[int, Any]] = []
         try:
+            if with_tasks:
+                for task in tasks:
+                    task()
             while (i := take()) < len(pieces):
                 done.append((i, work(pieces[i])))
-            sender.send(done)
+            sender.send((with_tasks, done))
         except BaseException:  # the parent redoes whatever is missing
             with contextlib.suppress(BaseException):
                 sender.send(None)
@@ -133,8 +161,8 @@ def map_chunks(
     started: list[tuple[Any, Any]] = []
     for n in range(helpers):
         receiver, sender = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=worker, args=(sender,), name=f"annobib-worker-{n + 1}",
-                           daemon=True)
+        proc = ctx.Process(target=worker, args=(sender, n == 0 and bool(tasks)),
+                           name=f"annobib-worker-{n + 1}", daemon=True)
         proc.start()
         sender.close()
         started.append((proc, receiver))
@@ -151,7 +179,12 @@ def map_chunks(
                 theirs = receiver.recv()
             except (EOFError, OSError):
                 theirs = None
-            for i, r in theirs or ():
+            if theirs is None:
+                continue
+            did_tasks, done = theirs
+            if did_tasks:
+                del _LATER[: len(tasks)]
+            for i, r in done:
                 results[i] = r
         LAST.update(own_chunks=own, worker_chunks=len(results) - own)
         finished = True

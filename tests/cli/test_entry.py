@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from annobib.cli.app import app
-from annobib.cli.entry import early_engine
+from annobib.cli.entry import early_engine, exit_code
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,3 +65,24 @@ def test_unknown_style_still_reported_by_the_command() -> None:
     assert proc.returncode == 3
     assert "no-such-style-anywhere" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_exit_status_as_python_gives_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert exit_code(None) == 0
+    assert exit_code(3) == 3
+    assert exit_code("annobib: stopped") == 1
+    assert capsys.readouterr().err == "annobib: stopped\n"
+
+
+def test_quick_exit_keeps_every_byte_and_the_status(tmp_path: Path) -> None:
+    # the executable leaves without freeing the library: all output must still be there
+    proc = run("export", "data/", "--to", "csljson")
+    assert proc.returncode == 0, proc.stderr
+    in_process = CliRunner().invoke(app, ["export", str(ROOT / "data"), "--to", "csljson"])
+    assert proc.stdout == in_process.stdout
+    assert proc.stdout.rstrip().endswith("]")
+    out = tmp_path / "lib.bib"
+    proc = run("export", "data/", "--to", "biblatex", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text(encoding="utf-8").count("@") > 40
+    assert run("validate", "no-such-dir/").returncode == 3

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -258,3 +259,68 @@ def test_csljson_on_two_cores_is_identical(
     assert two.text == one.text
     assert two.findings == one.findings
     assert one.text.count("\n") == 3002 + 2  # "[", one line per record, "]"
+
+
+def test_queued_work_done_by_the_first_worker_or_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    marks = tmp_path / "marks"
+
+    def task() -> None:
+        with marks.open("a") as f:
+            f.write(f"{'parent' if os.getpid() == parent else 'worker'}\n")
+
+    items = list(range(4000))
+    expected = [sum(c) for c in workers.chunks(items)]
+    # no worker: the task waits for finish_later
+    workers.later(task)
+    assert workers.map_chunks(items, sum, parallel=False) == expected
+    assert not marks.exists()
+    workers.finish_later()
+    assert marks.read_text() == "parent\n"
+    assert not workers._LATER
+    if sys.platform != "linux":
+        return
+    marks.unlink()
+    workers.later(task)
+    assert workers.map_chunks(items, sum, parallel=True) == expected
+    assert marks.read_text() == "worker\n"
+    assert not workers._LATER  # done: finish_later has nothing left
+    workers.finish_later()
+    assert marks.read_text() == "worker\n"
+
+    # a worker that fails after the task: the task is done again here, never lost
+    marks.unlink()
+
+    def fails_in_worker(c: Any) -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("worker trouble")
+        time.sleep(0.05)  # leave the worker pieces to take
+        return sum(c)
+
+    workers.later(task)
+    assert workers.map_chunks(items, fails_in_worker, parallel=True) == expected
+    assert len(workers._LATER) == 1
+    workers.finish_later()
+    assert marks.read_text() == "worker\nparent\n"
+
+
+@linux_only
+def test_cold_export_stores_the_cache_from_its_worker(
+    files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv("ANNOBIB_CACHE_DIR", str(cache_dir))
+    monkeypatch.setattr(workers, "fork_allowed", lambda: True)
+    loaded = load_paths(files, defer_cache=True)
+    assert len(workers._LATER) == 2  # both files, validated, not stored yet
+    assert not list(cache_dir.rglob("*.data"))
+    deferred = export(loaded.library, "biblatex", ExportOptions())
+    assert not workers._LATER
+    assert len(list(cache_dir.rglob("*.data"))) == 2  # stored by the worker
+    # the next load is warm and the export the same
+    monkeypatch.setattr(workers, "fork_allowed", lambda: False)
+    warm = load_paths(files)
+    assert export(warm.library, "biblatex", ExportOptions()).text == deferred.text
+    assert warm.findings == loaded.findings

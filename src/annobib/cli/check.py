@@ -213,9 +213,9 @@ def check(
     Exit codes: 0 clean, 1 findings (--fail-on), 2 usage, 3 unreadable input,
     4 Crossref unavailable for at least one work (--on-unreachable fail, the default).
     """
-    from annobib.api import load
     from annobib.checks import crossref_report as report
     from annobib.cli import render
+    from annobib.cli.common import load
 
     parse_fail_on(fail_on)  # a usage error before any work is done
     if offline and refresh:

@@ -82,9 +82,8 @@ def cite(
 
     Numeric styles number the works in library order (as `annobib export` lists them).
     """
-    from annobib.api import load
     from annobib.cli import render
-    from annobib.cli.common import default_paths
+    from annobib.cli.common import default_paths, load
     from annobib.errors import AnnobibError
     from annobib.exporters.formatted import csl_items
     from annobib.styles import FORMATS, Formatter

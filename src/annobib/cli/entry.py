@@ -11,7 +11,9 @@ options is simply not used (the right one is built as usual).
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import NoReturn
 
 _FORMATTED = frozenset({"text", "html", "markdown", "rtf"})
 
@@ -47,4 +49,37 @@ def main() -> None:
         prepare_early(style or default_style("--notes" in sys.argv), locale)
     from annobib.cli.app import main as run
 
-    run()
+    try:
+        run()
+    except SystemExit as exc:
+        leave(exit_code(exc.code))
+    leave(0)
+
+
+def exit_code(value: object) -> int:
+    """The status Python gives ``SystemExit(value)``: None is 0, other non-numbers print."""
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value
+    sys.stderr.write(f"{value}\n")
+    return 1
+
+
+def leave(code: int) -> NoReturn:
+    """Exit once the command is done, without tearing the interpreter down.
+
+    Everything the command wrote is written by now (files are replaced atomically before a
+    command returns) and the exit handlers still run (workers stopped, engines closed); what
+    is skipped is freeing every object one by one, which for a large library is most of a
+    second (20,000 records: 0.7-1.1 s) and changes nothing.
+    """
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: Python's own status for it
+            code = code or 120
+    os._exit(code)

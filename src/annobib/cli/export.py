@@ -65,8 +65,9 @@ def export(
             # on a background thread while the records are imported and loaded.
             formatter.prepare(style or default_style(notes), locale)
 
-        from annobib.api import load
+        from annobib import workers
         from annobib.cli import render
+        from annobib.cli.common import load
         from annobib.errors import AnnobibError
         from annobib.exporters import FORMATS, ExportOptions, get_exporter
 
@@ -79,10 +80,14 @@ def export(
             raise typer.Exit(int(ExitCode.USAGE))
 
         # BibLaTeX, BibTeX and RIS name what a large library loses, record by record, with lines
+        # These share their work with a forked worker, which can store a cold load's records
+        # in the cache (annobib.workers.later) while this process starts on the export.
+        shared = to in ("biblatex", "bibtex", "csljson")
         result = load(
             default_paths(paths),
             use_cache=not no_cache,
             prefetch_positions=to in ("biblatex", "bibtex", "ris"),
+            defer_cache=shared,
         )
         options = ExportOptions(
             ascii=ascii_only,
@@ -99,6 +104,8 @@ def export(
             render.print_findings(result.findings)
             render.stderr_console().print(f"annobib export: {exc}")
             raise typer.Exit(exc.exit_code) from None
+        finally:
+            workers.finish_later()  # what no worker stored
     findings = [*result.findings, *exported.findings]
     render.print_findings(findings)
     if output is None:

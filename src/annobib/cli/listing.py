@@ -18,8 +18,8 @@ def list_records(
     ] = False,
 ) -> None:
     """List the records: key, type, year, first author, title, language, DOI."""
-    from annobib.api import load
     from annobib.cli import render
+    from annobib.cli.common import load
 
     result = load(default_paths(paths), use_cache=not no_cache)
     render.print_findings(result.findings)

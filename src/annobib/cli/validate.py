@@ -27,8 +27,8 @@ def validate(
 
     Never touches the network and never modifies a file.
     """
-    from annobib.api import load
     from annobib.cli import render
+    from annobib.cli.common import load
 
     result = load(default_paths(paths), use_cache=not no_cache)
     summary = result.library.counts()

@@ -73,16 +73,21 @@ def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
 
 
 def load_paths(
-    paths: Sequence[Path], *, use_cache: bool = True, prefetch_positions: bool = False
+    paths: Sequence[Path],
+    *,
+    use_cache: bool = True,
+    prefetch_positions: bool = False,
+    defer_cache: bool = False,
 ) -> LoadResult:
-    """Load every YAML file under ``paths`` into one Library (``prefetch_positions``: see
-    :func:`load_file`)."""
+    """Load every YAML file under ``paths`` into one Library (``prefetch_positions`` and
+    ``defer_cache``: see :func:`load_file`)."""
     files, problems = expand_paths(paths)
     result = LoadResult(Library(), problems)
     result.unreadable.extend(str(p.location.file) for p in problems if p.location)
     for path in files:
         loaded, findings, readable = load_file(
-            path, use_cache=use_cache, prefetch_positions=prefetch_positions
+            path, use_cache=use_cache, prefetch_positions=prefetch_positions,
+            defer_cache=defer_cache,
         )
         result.findings.extend(findings)
         if not readable:
@@ -100,13 +105,20 @@ def _max_bytes() -> int:
 
 
 def load_file(
-    path: Path, *, use_cache: bool = True, prefetch_positions: bool = False
+    path: Path,
+    *,
+    use_cache: bool = True,
+    prefetch_positions: bool = False,
+    defer_cache: bool = False,
 ) -> tuple[LoadedDocument | None, list[Finding], bool]:
     """Load one file. Returns (document or None, findings, readable).
 
     ``prefetch_positions``: when the caller expects findings that name lines, a large file
     read without a cache has its positions computed by a worker meanwhile (_prefetch_index);
     otherwise positions are computed only if a finding asks for them.
+    ``defer_cache``: a validated document's data is stored in the cache by a worker of the
+    caller's next :func:`annobib.workers.map_chunks`, or by the caller's
+    :func:`annobib.workers.finish_later` (see there), not before this returns.
     """
     name = str(path)
     try:
@@ -164,14 +176,35 @@ def load_file(
             if loaded is None:
                 cache.put(raw, name, None, None, findings)
             else:
-                plain = document_data(loaded.document)
-                cache.put(raw, name, plain, loaded.summary.to_plain(), findings)
+                store = _cache_writer(raw, name, loaded, list(findings))
+                if defer_cache:
+                    from annobib import workers
+
+                    workers.later(store)
+                else:
+                    store()
                 if loaded.indexer is not None:
                     loaded.indexer = _cached_indexer(loaded.indexer, raw, name, prefetch)
     finally:
         if gc_was_enabled:
             gc.enable()
     return loaded, findings, True
+
+
+def _cache_writer(
+    raw: bytes, name: str, loaded: LoadedDocument, findings: list[Finding]
+) -> Callable[[], None]:
+    """Storing the validated document in the cache (its data dumped, then written)."""
+    document, summary = loaded.document, loaded.summary.to_plain()
+
+    def store() -> None:
+        from annobib import workers
+        from annobib.sources import cache
+
+        with workers.gc_paused():
+            cache.put(raw, name, document_data(document), summary, findings)
+
+    return store
 
 
 #: A file at least this large (bytes) has its positions computed on a second core while it is

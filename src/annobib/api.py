@@ -13,13 +13,10 @@ def load(
     *,
     lint: bool = True,
     use_cache: bool = True,
-    prefetch_positions: bool = False,
     defer_cache: bool = False,
 ) -> LoadResult:
     """Load YAML files/directories into a Library; findings include the offline lint rules.
 
-    ``prefetch_positions``: the caller expects findings with lines (a BibLaTeX export, say):
-    a large file read without a cache has its positions worked out on a second core meanwhile.
     ``defer_cache``: storing what was validated in the cache is left to a worker of the
     caller's next :func:`annobib.workers.map_chunks`; the caller must then call
     :func:`annobib.workers.finish_later` before it ends (which stores whatever is left).
@@ -27,7 +24,6 @@ def load(
     result = load_paths(
         [Path(p) for p in paths],
         use_cache=use_cache,
-        prefetch_positions=prefetch_positions,
         defer_cache=defer_cache,
     )
     if lint:

@@ -20,8 +20,9 @@ from annobib import workers
 from annobib.exporters import ExportOptions, export
 from annobib.exporters.biblatex import Dialect, build_entry, render
 from annobib.findings import Finding
-from annobib.model.library import Library
+from annobib.model.library import Library, SourceIndex
 from annobib.sources import yaml as yaml_source
+from annobib.sources.located import read_located
 from annobib.sources.yaml import load_paths
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="the worker is forked (Linux)")
@@ -113,7 +114,6 @@ def test_forked_export_is_identical(
     files: list[Path], dialect: Dialect, ascii_only: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(workers, "fork_allowed", lambda: True)
-    monkeypatch.setattr(yaml_source, "PREFETCH_INDEX_BYTES", 0)  # positions from a worker too
     options = ExportOptions(ascii=ascii_only)
     expected_text, expected_findings = sequential(load_paths(files).library, dialect, options)
     # 3,002 records: the article, the one inline in its list, the 3,000 works
@@ -121,7 +121,7 @@ def test_forked_export_is_identical(
     assert len(expected_findings) > 3000  # most records lose something: locations matter
 
     for _ in ("cold", "warm"):  # the second load reads the cache: records built on demand
-        library = load_paths(files, prefetch_positions=True).library
+        library = load_paths(files).library
         result = export(library, dialect, options)
         assert workers.LAST["worker_chunks"] > 0  # the worker really did part of it
         assert result.text == expected_text
@@ -182,34 +182,26 @@ def test_a_failing_worker_changes_nothing(files: list[Path],
     assert workers.LAST["worker_chunks"] == 0
 
 
-@linux_only
-def test_positions_from_the_prefetching_worker_are_the_same(
+def test_positions_noted_while_reading_are_the_located_readers(
     files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ANNOBIB_JOBS", "1")
-    expected = [d.index for d in load_paths(files, use_cache=False).library.documents]
-    monkeypatch.delenv("ANNOBIB_JOBS")
-    monkeypatch.setattr(workers, "fork_allowed", lambda: True)
-    monkeypatch.setattr(yaml_source, "PREFETCH_INDEX_BYTES", 0)
-    monkeypatch.setattr(workers, "fork_allowed", lambda: True)  # threads of other tests aside
-    started: list[object] = []
-    real = yaml_source._prefetch_index
+    # the reference: positions from the reader that locates every node
+    def located_index(path: Path) -> object:
+        text = path.read_text(encoding="utf-8")
+        loc = read_located(text, str(path))
+        index = SourceIndex()
+        yaml_source._collect_origins(loc.data, (), loc, index, str(path))
+        return index
 
-    def spy(*args: Any) -> Any:
-        started.append(proc := real(*args))
-        return proc
-
-    monkeypatch.setattr(yaml_source, "_prefetch_index", spy)
-    cold = load_paths(files, prefetch_positions=True).library.documents
-    assert len(started) == 2 and all(p is not None for p in started)
+    expected = [located_index(p) for p in files]
+    assert sum(len(i.fields) for i in expected) > 20_000  # type: ignore[attr-defined]
+    cold = load_paths(files, use_cache=False).library.documents
     assert [d.index for d in cold] == expected
-    warm = load_paths(files, prefetch_positions=True).library.documents  # workers' entries
-    assert len(started) == 2
+    cached = load_paths(files).library.documents  # stores them in the cache
+    assert [d.index for d in cached] == expected
+    warm = load_paths(files).library.documents  # reads them from the cache
+    assert all(d.loader is not None for d in warm)
     assert [d.index for d in warm] == expected
-    # a cold load whose caller does not ask for positions starts no worker
-    monkeypatch.setenv("ANNOBIB_CACHE_DIR", str(tmp_path / "fresh-cache"))
-    assert [d.index for d in load_paths(files).library.documents] == expected
-    assert len(started) == 2
 
 
 def test_map_chunks_keeps_order_in_either_mode(monkeypatch: pytest.MonkeyPatch) -> None:

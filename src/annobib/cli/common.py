@@ -64,7 +64,6 @@ def load(
     *,
     lint: bool = True,
     use_cache: bool = True,
-    prefetch_positions: bool = False,
     defer_cache: bool = False,
 ) -> LoadResult:
     """:func:`annobib.api.load` for a command, whose records then live until it exits.
@@ -81,7 +80,6 @@ def load(
         paths,
         lint=lint,
         use_cache=use_cache,
-        prefetch_positions=prefetch_positions,
         defer_cache=defer_cache,
     )
     gc.freeze()

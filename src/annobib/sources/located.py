@@ -249,13 +249,25 @@ class NeedsLocating(Exception):
     """The fast reader met something it reports only with positions: use :func:`read_located`."""
 
 
-def read_plain(text: str) -> Any:
+#: What :func:`read_plain` notes, with ``records``, for each mapping in document order (pre-order,
+#: as a walk of the data meets them): ``(record, use)``, ``record`` being ``(key, position,
+#: {field: position of its value})`` when the mapping is a record (a string ``key`` and a
+#: ``type``) and ``use`` being ``(ref, position of its value)`` when it has a string ``ref``;
+#: None for any other mapping.
+RecordMarks = list[tuple[tuple[str, Pos, dict[str, Pos]] | None, tuple[str, Pos] | None] | None]
+
+
+def read_plain(text: str, records: RecordMarks | None = None) -> Any:
     """Parse ``text`` to plain data as fast as possible, without positions.
 
     Raises :class:`NeedsLocating` on anything that must be reported (syntax error, duplicate
     key, tag, anchor, alias, non-string key, several documents); the caller then re-reads the
     file with :func:`read_located`, which reports it with line and column. Valid files, the
     common case, are read once.
+
+    With ``records``, the positions that name records and their fields in findings are noted
+    there (see :data:`RecordMarks`) from the same events, for much less than
+    :func:`read_located`'s positions of every node.
     """
     scalar_t = yaml.ScalarEvent
     map_start_t = yaml.MappingStartEvent
@@ -265,8 +277,11 @@ def read_plain(text: str) -> Any:
     alias_t = yaml.AliasEvent
     doc_start_t = yaml.DocumentStartEvent
     nulls = _NULLS
+    want = records is not None
+    marks: RecordMarks = records if records is not None else []
     root: list[Any] = []
-    # stack entries: [container, is_map, pending_key]
+    # stack entries: [container, is_map, pending_key]; a mapping's, with ``records``, also its
+    # position, the positions of its values and its slot in ``records``
     stack: list[list[Any]] = [[root, False, None]]
     documents = 0
     try:
@@ -289,7 +304,9 @@ def read_plain(text: str) -> Any:
                     raise NeedsLocating
                 value = {} if t is map_start_t else []
             elif t is map_end_t or t is seq_end_t:
-                stack.pop()
+                done = stack.pop()
+                if want and done[1]:
+                    _note_record(done, marks)
                 continue
             elif t is alias_t:
                 raise NeedsLocating
@@ -310,12 +327,32 @@ def read_plain(text: str) -> Any:
                     continue
                 top[0][key] = value
                 top[2] = None
+                if want:
+                    mark = ev.start_mark
+                    top[4][key] = (mark.line + 1, mark.column + 1)
             else:
                 top[0].append(value)
             if t is map_start_t:
-                stack.append([value, True, None])
+                if want:
+                    mark = ev.start_mark
+                    stack.append(
+                        [value, True, None, (mark.line + 1, mark.column + 1), {}, len(marks)]
+                    )
+                    marks.append(None)
+                else:
+                    stack.append([value, True, None])
             elif t is seq_start_t:
                 stack.append([value, False, None])
     except yaml.YAMLError as exc:
         raise NeedsLocating from exc
     return root[0] if root else None
+
+
+def _note_record(frame: list[Any], marks: RecordMarks) -> None:
+    node, pos, values, slot = frame[0], frame[3], frame[4], frame[5]
+    key = node.get("key")
+    ref = node.get("ref")
+    record = (key, pos, values) if isinstance(key, str) and "type" in node else None
+    used = (ref, values["ref"]) if isinstance(ref, str) else None
+    if record is not None or used is not None:
+        marks[slot] = (record, used)

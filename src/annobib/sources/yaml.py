@@ -31,6 +31,7 @@ from annobib.model.references import Footnote, Reference
 from annobib.sources.located import (
     Located,
     NeedsLocating,
+    RecordMarks,
     format_path,
     read_located,
     read_plain,
@@ -76,18 +77,16 @@ def load_paths(
     paths: Sequence[Path],
     *,
     use_cache: bool = True,
-    prefetch_positions: bool = False,
     defer_cache: bool = False,
 ) -> LoadResult:
-    """Load every YAML file under ``paths`` into one Library (``prefetch_positions`` and
-    ``defer_cache``: see :func:`load_file`)."""
+    """Load every YAML file under ``paths`` into one Library (``defer_cache``: see
+    :func:`load_file`)."""
     files, problems = expand_paths(paths)
     result = LoadResult(Library(), problems)
     result.unreadable.extend(str(p.location.file) for p in problems if p.location)
     for path in files:
         loaded, findings, readable = load_file(
-            path, use_cache=use_cache, prefetch_positions=prefetch_positions,
-            defer_cache=defer_cache,
+            path, use_cache=use_cache, defer_cache=defer_cache
         )
         result.findings.extend(findings)
         if not readable:
@@ -108,14 +107,12 @@ def load_file(
     path: Path,
     *,
     use_cache: bool = True,
-    prefetch_positions: bool = False,
     defer_cache: bool = False,
 ) -> tuple[LoadedDocument | None, list[Finding], bool]:
     """Load one file. Returns (document or None, findings, readable).
 
-    ``prefetch_positions``: when the caller expects findings that name lines, a large file
-    read without a cache has its positions computed by a worker meanwhile (_prefetch_index);
-    otherwise positions are computed only if a finding asks for them.
+    A valid file's record positions are noted while it is read (no second parse); they are
+    stored in the cache with the records, for the runs that read the cache.
     ``defer_cache``: a validated document's data is stored in the cache by a worker of the
     caller's next :func:`annobib.workers.map_chunks`, or by the caller's
     :func:`annobib.workers.finish_later` (see there), not before this returns.
@@ -165,7 +162,6 @@ def load_file(
         return None, [Finding("A100", Severity.ERROR, msg, Location(name, line, col))], False
     if text.startswith("\ufeff"):
         text = text[1:]
-    prefetch = _prefetch_index(text, raw, name) if use_cache and prefetch_positions else None
     gc_was_enabled = gc.isenabled()
     gc.disable()  # hundreds of thousands of small objects: collections would cost half the time
     try:
@@ -183,8 +179,6 @@ def load_file(
                     workers.later(store)
                 else:
                     store()
-                if loaded.indexer is not None:
-                    loaded.indexer = _cached_indexer(loaded.indexer, raw, name, prefetch)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -194,7 +188,8 @@ def load_file(
 def _cache_writer(
     raw: bytes, name: str, loaded: LoadedDocument, findings: list[Finding]
 ) -> Callable[[], None]:
-    """Storing the validated document in the cache (its data dumped, then written)."""
+    """Storing the validated document in the cache: its data, findings, summary and
+    positions."""
     document, summary = loaded.document, loaded.summary.to_plain()
 
     def store() -> None:
@@ -203,67 +198,19 @@ def _cache_writer(
 
         with workers.gc_paused():
             cache.put(raw, name, document_data(document), summary, findings)
+            cache.put_index(raw, name, _index_to_plain(loaded.index))
 
     return store
 
 
-#: A file at least this large (bytes) has its positions computed on a second core while it is
-#: validated (see _prefetch_index).
-PREFETCH_INDEX_BYTES = 1 << 20
-
-
-def _prefetch_index(text: str, raw: bytes, name: str) -> Any:
-    """Start computing the positions of a large file in a forked worker, into the cache.
-
-    Positions (a second, slower parse that remembers where every node is) are needed by any
-    finding that names a line, which most exports and checks of a large file have. On a cold
-    cache a worker computes them with the same code while this process validates the records;
-    whoever asks for them first waits for the worker, then reads them from the cache (built
-    here as before if the worker left nothing). Returns the worker, or None where there is none
-    (small file, no fork, other threads running, ``ANNOBIB_JOBS=1``). A worker still running
-    when annobib exits is stopped; it never leaves a partial cache entry.
-    """
-    if len(raw) < PREFETCH_INDEX_BYTES:
-        return None
-    from annobib import workers
-
-    if not workers.fork_allowed():
-        return None
-    import multiprocessing
-    import signal
-    import sys
-
-    def work() -> None:
-        from annobib.sources import cache
-
-        plain = _index_to_plain(_indexer(text, name, None)())
-        # a stop (at annobib's exit) waits until the entry is written or not at all
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-        cache.put_index(raw, name, plain)
-
-    for stream in (sys.stdout, sys.stderr):  # nothing buffered may be written twice
-        stream.flush()
-    proc = multiprocessing.get_context("fork").Process(
-        target=work, name="annobib-positions", daemon=True
-    )
-    try:
-        proc.start()
-    except OSError:
-        return None
-    return proc
-
-
 def _cached_indexer(
-    build: Callable[[], SourceIndex], raw: bytes, name: str, prefetch: Any = None
+    build: Callable[[], SourceIndex], raw: bytes, name: str
 ) -> Callable[[], SourceIndex]:
-    """Positions, from the cache when an earlier run (or a prefetching worker) computed them,
-    else built and stored."""
+    """Positions, from the cache when an earlier run computed them, else built and stored."""
 
     def indexed() -> SourceIndex:
         from annobib.sources import cache
 
-        if prefetch is not None:
-            prefetch.join()
         plain = cache.get_index(raw, name)
         if plain is not None:
             try:
@@ -322,8 +269,9 @@ _TOP_LISTS: dict[str, type[BaseModel]] = {
 
 def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, list[Finding]]:
     located: Located | None = None
+    marks: RecordMarks = []
     try:
-        data = read_plain(text)  # the fast path: no positions until something needs one
+        data = read_plain(text, marks)  # the fast path: record positions only
     except NeedsLocating:
         located = read_located(text, filename)
         data = located.data
@@ -425,17 +373,47 @@ def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, lis
                 findings.extend(_errors(exc, (*base, i), loc(), filename, data, article_key))
         getattr(doc, list_name).extend(good)
 
+    if located is None:
+        return LoadedDocument(filename, doc, indexer=lambda: _from_marks(marks, filename)), findings
     return LoadedDocument(filename, doc, indexer=_indexer(text, filename, located)), findings
 
 
 def _indexer(text: str, filename: str, located: Located | None) -> Callable[[], SourceIndex]:
     def build() -> SourceIndex:
-        loc = located if located is not None else read_located(text, filename)
+        loc = located
+        if loc is None:
+            marks: RecordMarks = []
+            try:
+                read_plain(text, marks)
+            except NeedsLocating:
+                loc = read_located(text, filename)
+            else:
+                return _from_marks(marks, filename)
         index = SourceIndex()
         _collect_origins(loc.data, (), loc, index, filename)
         return index
 
     return build
+
+
+def _from_marks(marks: RecordMarks, filename: str) -> SourceIndex:
+    """The index :func:`_collect_origins` makes, from what :func:`read_plain` noted."""
+    index = SourceIndex()
+    for mark in marks:
+        if mark is None:
+            continue
+        record, used = mark
+        if record is not None:
+            key, pos, values = record
+            loc = Location(filename, *pos)
+            index.definitions.append((key, loc))
+            if key not in index.origins:
+                index.origins[key] = loc
+                for name, where in values.items():
+                    index.fields[(key, name)] = Location(filename, *where)
+        if used is not None:
+            index.refs.append((used[0], Location(filename, *used[1])))
+    return index
 
 
 def _collect_origins(

@@ -59,14 +59,9 @@ def write_atomic(path: Path, text: str, *, newline: str | None = None) -> None:
     write_text_atomic(path, text, newline=newline)
 
 
-def load(
-    paths: Sequence[str | Path],
-    *,
-    lint: bool = True,
-    use_cache: bool = True,
-    defer_cache: bool = False,
-) -> LoadResult:
-    """:func:`annobib.api.load` for a command, whose records then live until it exits.
+def load(paths: Sequence[str | Path], **options: bool) -> LoadResult:
+    """:func:`annobib.api.load` (same options) for a command, whose records then live until it
+    exits.
 
     They are moved out of the cyclic GC's sight (``gc.freeze``): records hold no reference
     cycles, and each later full collection would walk all of them again (sorting the 28,000
@@ -76,11 +71,6 @@ def load(
 
     from annobib.api import load as load_library
 
-    result = load_library(
-        paths,
-        lint=lint,
-        use_cache=use_cache,
-        defer_cache=defer_cache,
-    )
+    result = load_library(paths, **options)
     gc.freeze()
     return result

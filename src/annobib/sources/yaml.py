@@ -31,6 +31,7 @@ from annobib.model.references import Footnote, Reference
 from annobib.sources.located import (
     Located,
     NeedsLocating,
+    Pos,
     RecordMarks,
     format_path,
     read_located,
@@ -198,7 +199,10 @@ def _cache_writer(
 
         with workers.gc_paused():
             cache.put(raw, name, document_data(document), summary, findings)
-            cache.put_index(raw, name, _index_to_plain(loaded.index))
+            indexer = loaded.indexer
+            plain = indexer.plain() if isinstance(indexer, _Marked) else _index_to_plain(
+                loaded.index)
+            cache.put_index(raw, name, plain)
 
     return store
 
@@ -374,7 +378,7 @@ def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, lis
         getattr(doc, list_name).extend(good)
 
     if located is None:
-        return LoadedDocument(filename, doc, indexer=lambda: _from_marks(marks, filename)), findings
+        return LoadedDocument(filename, doc, indexer=_Marked(marks, filename)), findings
     return LoadedDocument(filename, doc, indexer=_indexer(text, filename, located)), findings
 
 
@@ -388,7 +392,7 @@ def _indexer(text: str, filename: str, located: Located | None) -> Callable[[], 
             except NeedsLocating:
                 loc = read_located(text, filename)
             else:
-                return _from_marks(marks, filename)
+                return _Marked(marks, filename)()
         index = SourceIndex()
         _collect_origins(loc.data, (), loc, index, filename)
         return index
@@ -396,24 +400,39 @@ def _indexer(text: str, filename: str, located: Located | None) -> Callable[[], 
     return build
 
 
-def _from_marks(marks: RecordMarks, filename: str) -> SourceIndex:
-    """The index :func:`_collect_origins` makes, from what :func:`read_plain` noted."""
-    index = SourceIndex()
-    for mark in marks:
-        if mark is None:
-            continue
-        record, used = mark
-        if record is not None:
-            key, pos, values = record
-            loc = Location(filename, *pos)
-            index.definitions.append((key, loc))
-            if key not in index.origins:
-                index.origins[key] = loc
-                for name, where in values.items():
-                    index.fields[(key, name)] = Location(filename, *where)
-        if used is not None:
-            index.refs.append((used[0], Location(filename, *used[1])))
-    return index
+class _Marked:
+    """A document's positions from what :func:`read_plain` noted: as the cache stores them
+    (:meth:`plain`, made straight from the marks) and as the index findings read (a call)."""
+
+    __slots__ = ("filename", "marks")
+
+    def __init__(self, marks: RecordMarks, filename: str) -> None:
+        self.marks = marks
+        self.filename = filename
+
+    def plain(self) -> tuple[Any, ...]:
+        """What :func:`_index_to_plain` makes of the index :func:`_collect_origins` builds."""
+        origins: dict[str, Pos] = {}
+        definitions: list[tuple[str, Pos]] = []
+        refs: list[tuple[str, Pos]] = []
+        fields: dict[tuple[str, str], Pos] = {}
+        for mark in self.marks:
+            if mark is None:
+                continue
+            record, used = mark
+            if record is not None:
+                key, pos, values = record
+                definitions.append((key, pos))
+                if key not in origins:
+                    origins[key] = pos
+                    for name, where in values.items():
+                        fields[(key, name)] = where
+            if used is not None:
+                refs.append(used)
+        return origins, definitions, refs, fields
+
+    def __call__(self) -> SourceIndex:
+        return _index_from_plain(self.plain(), self.filename)
 
 
 def _collect_origins(

@@ -13,10 +13,13 @@ def load(
     *,
     lint: bool = True,
     use_cache: bool = True,
+    positions: bool = False,
     defer_cache: bool = False,
 ) -> LoadResult:
     """Load YAML files/directories into a Library; findings include the offline lint rules.
 
+    ``positions``: the caller expects findings with lines (a BibLaTeX export, say): record
+    positions are noted while a file is read, rather than worked out when first asked for.
     ``defer_cache``: storing what was validated in the cache is left to a worker of the
     caller's next :func:`annobib.workers.map_chunks`; the caller must then call
     :func:`annobib.workers.finish_later` before it ends (which stores whatever is left).
@@ -24,6 +27,7 @@ def load(
     result = load_paths(
         [Path(p) for p in paths],
         use_cache=use_cache,
+        positions=positions,
         defer_cache=defer_cache,
     )
     if lint:

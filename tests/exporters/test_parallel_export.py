@@ -121,7 +121,7 @@ def test_forked_export_is_identical(
     assert len(expected_findings) > 3000  # most records lose something: locations matter
 
     for _ in ("cold", "warm"):  # the second load reads the cache: records built on demand
-        library = load_paths(files).library
+        library = load_paths(files, positions=True).library
         result = export(library, dialect, options)
         assert workers.LAST["worker_chunks"] > 0  # the worker really did part of it
         assert result.text == expected_text
@@ -195,13 +195,19 @@ def test_positions_noted_while_reading_are_the_located_readers(
 
     expected = [located_index(p) for p in files]
     assert sum(len(i.fields) for i in expected) > 20_000  # type: ignore[attr-defined]
-    cold = load_paths(files, use_cache=False).library.documents
+    cold = load_paths(files, use_cache=False, positions=True).library.documents
     assert [d.index for d in cold] == expected
-    cached = load_paths(files).library.documents  # stores them in the cache
+    cached = load_paths(files, positions=True).library.documents  # stores them in the cache
     assert [d.index for d in cached] == expected
     warm = load_paths(files).library.documents  # reads them from the cache
     assert all(d.loader is not None for d in warm)
     assert [d.index for d in warm] == expected
+    # not asked for: worked out when first needed, then cached too
+    monkeypatch.setenv("ANNOBIB_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    lazy = load_paths(files).library.documents
+    assert [d.index for d in lazy] == expected
+    assert [d.index for d in load_paths(files).library.documents] == expected
+    assert len(list((tmp_path / "fresh-cache").rglob("*.index"))) == 2
 
 
 def test_map_chunks_keeps_order_in_either_mode(monkeypatch: pytest.MonkeyPatch) -> None:

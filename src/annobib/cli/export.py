@@ -82,7 +82,13 @@ def export(
         # These share their work with a forked worker, which can store a cold load's records
         # in the cache (annobib.workers.later) while this process starts on the export.
         shared = to in ("biblatex", "bibtex", "csljson")
-        result = load(default_paths(paths), use_cache=not no_cache, defer_cache=shared)
+        result = load(
+            default_paths(paths),
+            use_cache=not no_cache,
+            # BibLaTeX, BibTeX and RIS name what a large library loses, record by record
+            positions=to in ("biblatex", "bibtex", "ris"),
+            defer_cache=shared,
+        )
         options = ExportOptions(
             ascii=ascii_only,
             style=style,

@@ -78,16 +78,17 @@ def load_paths(
     paths: Sequence[Path],
     *,
     use_cache: bool = True,
+    positions: bool = False,
     defer_cache: bool = False,
 ) -> LoadResult:
-    """Load every YAML file under ``paths`` into one Library (``defer_cache``: see
-    :func:`load_file`)."""
+    """Load every YAML file under ``paths`` into one Library (``positions`` and
+    ``defer_cache``: see :func:`load_file`)."""
     files, problems = expand_paths(paths)
     result = LoadResult(Library(), problems)
     result.unreadable.extend(str(p.location.file) for p in problems if p.location)
     for path in files:
         loaded, findings, readable = load_file(
-            path, use_cache=use_cache, defer_cache=defer_cache
+            path, use_cache=use_cache, positions=positions, defer_cache=defer_cache
         )
         result.findings.extend(findings)
         if not readable:
@@ -108,12 +109,14 @@ def load_file(
     path: Path,
     *,
     use_cache: bool = True,
+    positions: bool = False,
     defer_cache: bool = False,
 ) -> tuple[LoadedDocument | None, list[Finding], bool]:
     """Load one file. Returns (document or None, findings, readable).
 
-    A valid file's record positions are noted while it is read (no second parse); they are
-    stored in the cache with the records, for the runs that read the cache.
+    ``positions``: the caller's findings will name lines (a BibLaTeX export, say), so a valid
+    file's record positions are noted while it is read (no second parse) and stored in the
+    cache with the records. Otherwise they are worked out, and cached, if a finding asks.
     ``defer_cache``: a validated document's data is stored in the cache by a worker of the
     caller's next :func:`annobib.workers.map_chunks`, or by the caller's
     :func:`annobib.workers.finish_later` (see there), not before this returns.
@@ -166,13 +169,15 @@ def load_file(
     gc_was_enabled = gc.isenabled()
     gc.disable()  # hundreds of thousands of small objects: collections would cost half the time
     try:
-        loaded, findings = parse_document(text, name)
+        loaded, findings = parse_document(text, name, positions=positions)
         if use_cache:
             from annobib.sources import cache
 
             if loaded is None:
                 cache.put(raw, name, None, None, findings)
             else:
+                if loaded.indexer is not None and not isinstance(loaded.indexer, _Marked):
+                    loaded.indexer = _cached_indexer(loaded.indexer, raw, name)
                 store = _cache_writer(raw, name, loaded, list(findings))
                 if defer_cache:
                     from annobib import workers
@@ -199,10 +204,8 @@ def _cache_writer(
 
         with workers.gc_paused():
             cache.put(raw, name, document_data(document), summary, findings)
-            indexer = loaded.indexer
-            plain = indexer.plain() if isinstance(indexer, _Marked) else _index_to_plain(
-                loaded.index)
-            cache.put_index(raw, name, plain)
+            if isinstance(loaded.indexer, _Marked):
+                cache.put_index(raw, name, loaded.indexer.plain())
 
     return store
 
@@ -271,11 +274,16 @@ _TOP_LISTS: dict[str, type[BaseModel]] = {
 }
 
 
-def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, list[Finding]]:
+def parse_document(
+    text: str, filename: str, *, positions: bool = False
+) -> tuple[LoadedDocument | None, list[Finding]]:
+    """Read and validate one document. With ``positions`` the reader notes where records and
+    fields are written as it goes (findings will name lines); otherwise they are worked out
+    when a finding first asks."""
     located: Located | None = None
-    marks: RecordMarks = []
+    marks: RecordMarks | None = [] if positions else None
     try:
-        data = read_plain(text, marks)  # the fast path: record positions only
+        data = read_plain(text, marks)  # the fast path
     except NeedsLocating:
         located = read_located(text, filename)
         data = located.data
@@ -377,7 +385,7 @@ def parse_document(text: str, filename: str) -> tuple[LoadedDocument | None, lis
                 findings.extend(_errors(exc, (*base, i), loc(), filename, data, article_key))
         getattr(doc, list_name).extend(good)
 
-    if located is None:
+    if located is None and marks is not None:
         return LoadedDocument(filename, doc, indexer=_Marked(marks, filename)), findings
     return LoadedDocument(filename, doc, indexer=_indexer(text, filename, located)), findings
 

@@ -551,7 +551,8 @@ def _prepare(
             continue
         missing: list[str] = []
         fields[name] = _evaluate(str(f.value), strings, missing)
-        undefined.extend((name, word) for word in missing)
+        if missing:
+            undefined.extend((name, word) for word in missing)
     content = hashlib.blake2b(
         repr((entry.entry_type.lower(), tuple(fields.items()))).encode(), digest_size=16
     ).digest()

@@ -194,8 +194,8 @@ def load_file(
 def _cache_writer(
     raw: bytes, name: str, loaded: LoadedDocument, findings: list[Finding]
 ) -> Callable[[], None]:
-    """Storing the validated document in the cache: its data, findings, summary and
-    positions."""
+    """Storing the validated document in the cache: its data, findings and summary, and its
+    positions when they were noted while reading."""
     document, summary = loaded.document, loaded.summary.to_plain()
 
     def store() -> None:

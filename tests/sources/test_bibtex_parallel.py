@@ -49,6 +49,7 @@ def library(n: int, middle: str = "", tail: str = "") -> str:
 
 def both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, bool]:
     monkeypatch.setattr(bibtex, "_PARALLEL_MIN_CHARS", 1000)
+    monkeypatch.delenv("ANNOBIB_JOBS", raising=False)  # a user's setting must not skip the parts
     # other tests may leave threads behind (stand-in servers); these tests want the parts
     monkeypatch.setattr(workers, "other_threads", lambda: False)
     used: list[bool] = []
@@ -171,6 +172,7 @@ def test_yaml_items_make_the_document_dump_makes(monkeypatch: pytest.MonkeyPatch
 
 
 def test_no_parts_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANNOBIB_JOBS", raising=False)
     monkeypatch.setattr(workers, "other_threads", lambda: True)
     assert bibtex._jobs(0) == 1
     monkeypatch.setattr(workers, "other_threads", lambda: False)

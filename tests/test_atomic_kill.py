@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from annobib.atomic import write_text_atomic
+
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
 WRITER = r"""
@@ -52,3 +54,25 @@ def test_sigkill_during_writes_never_leaves_a_partial_file(tmp_path: Path) -> No
     # what a kill can leave is a hidden temporary file beside the target, never the target
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != "library.yaml"]
     assert all(n.startswith(".library.yaml.") and n.endswith(".tmp") for n in leftovers)
+    # the next write removes them once they are old enough to belong to no running writer
+    for name in leftovers:
+        os.utime(tmp_path / name, (time.time() - 2 * 3600,) * 2)
+    write_text_atomic(target, old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["library.yaml"]
+
+
+def test_only_stale_temporary_files_of_the_same_target_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "lib.bib"
+    long_ago = time.time() - 2 * 3600
+    stale = tmp_path / ".lib.bib.a1b2_c3d.tmp"  # a writer of lib.bib killed two hours ago
+    fresh = tmp_path / ".lib.bib.zz99yy88.tmp"  # a writer of lib.bib at work right now
+    other = tmp_path / ".lib.bib.x.abcdefgh.tmp"  # another target's
+    mine = tmp_path / ".lib.bib.notes.tmp"  # not a name mkstemp makes
+    for p in (stale, fresh, other, mine):
+        p.write_text("x", encoding="utf-8")
+    for p in (stale, other, mine):
+        os.utime(p, (long_ago, long_ago))
+    write_text_atomic(target, "new\n")
+    assert target.read_text(encoding="utf-8") == "new\n"
+    assert not stale.exists()
+    assert fresh.exists() and other.exists() and mine.exists()

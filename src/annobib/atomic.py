@@ -2,15 +2,25 @@
 
 A reader (or a crash, or Ctrl-C) sees either the old file or the new one, never half of it.
 The new file gets the old file's permission bits, or the umask's default for a new file
-(``mkstemp`` alone would leave it readable by its owner only).
+(``mkstemp`` alone would leave it readable by its owner only). A writer killed outright
+(SIGKILL, power loss) cannot remove its temporary file; the next synced write of the same
+file (the user's files, not caches) removes such leftovers once they are an hour old (no write
+takes that long).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
+import time
 from pathlib import Path
+
+#: A temporary file of this age or older, beside its target, was left by a killed writer.
+STALE_SECONDS = 3600
+# mkstemp's names: the prefix and suffix given here around 8 of its own characters
+_RANDOM_PART = re.compile(r"[a-z0-9_]{8}")
 
 
 def _default_mode() -> int:
@@ -40,6 +50,29 @@ def write_bytes_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if sync:  # a user's file; caches and evidence (many files, thousands of writes) are not swept
+        _sweep(path)
+
+
+def _sweep(path: Path) -> None:
+    """Remove the temporary files of earlier writes of ``path`` that were killed midway."""
+    prefix, suffix = f".{path.name}.", ".tmp"
+    cutoff = time.time() - STALE_SECONDS
+    try:
+        with os.scandir(path.parent) as entries:
+            for entry in entries:
+                name = entry.name
+                if not (name.startswith(prefix) and name.endswith(suffix)):
+                    continue
+                if not _RANDOM_PART.fullmatch(name[len(prefix) : -len(suffix)]):
+                    continue
+                try:
+                    if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
+                except OSError:
+                    continue
+    except OSError:
+        return
 
 
 def write_text_atomic(

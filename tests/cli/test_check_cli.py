@@ -16,6 +16,7 @@ import xmlschema
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from annobib import codes
 from annobib.cli.app import app
 from crossref_standin import Fault, Limits, StandIn, closed_port, running
 
@@ -160,6 +161,10 @@ def test_sarif_validates_against_the_sarif_schema(server: StandIn, lib: Path) ->
     assert a301["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("lib.yaml")
     rule_ids = {r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
     assert {r["ruleId"] for r in results} <= rule_ids
+    # the rules come from the registry of codes (annobib.codes), not a table of their own
+    rule = next(r for r in sarif["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "A301")
+    assert rule["shortDescription"]["text"] == codes.REGISTRY["A301"].title
+    assert rule["helpUri"].endswith("docs/cli.md#a301")
 
 
 def test_junit_validates_against_the_junit_xsd(server: StandIn, lib: Path) -> None:

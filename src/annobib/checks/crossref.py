@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from annobib.codes import matching
 from annobib.findings import Finding, Location, Severity
 from annobib.model import Document, Library, Work, WorkType
 from annobib.model.crosswalk import from_crossref
@@ -53,34 +54,8 @@ class Status(StrEnum):
     NO_DOI = "no-doi"
 
 
-# Stable finding codes. Scripts may rely on them; docs/ci.md lists them.
-CODES: dict[str, str] = {
-    "A301": "title differs from Crossref",
-    "A302": "author differs from Crossref",
-    "A303": "number of authors differs from Crossref",
-    "A304": "year differs from Crossref",
-    "A305": "container title differs from Crossref",
-    "A306": "volume differs from Crossref",
-    "A307": "issue differs from Crossref",
-    "A308": "pages differ from Crossref",
-    "A309": "type differs from Crossref",
-    "A310": "publisher differs from Crossref",
-    "A311": "DOI is an alias of another DOI",
-    "A320": "DOI not found in Crossref or any registration agency",
-    "A321": "DOI registered with another agency",
-    "A322": "work is retracted or withdrawn",
-    "A323": "work has a correction or a new version",
-    "A324": "record is itself an update notice",
-    "A330": "not checked: Crossref unavailable",
-    "A340": "DOI suggested by search and validation",
-    "A341": "possible DOI below the acceptance threshold",
-    "A342": "no DOI and no search made",
-    "A350": "reference list length differs from the publisher's deposit",
-    "A351": "deposited reference missing from our list",
-    "A352": "our reference not in the publisher's deposit",
-    "A353": "reference order differs from the deposit",
-    "A354": "deposit gives a DOI for a reference",
-}
+# Stable finding codes of the check (A3xx), as registered in annobib.codes; docs/ci.md lists them.
+CODES: dict[str, str] = {c.code: c.title for c in matching("A3")}
 
 TITLE_SAME = 0.95
 TITLE_CLOSE = 0.80
@@ -914,7 +889,7 @@ def import_dois(dois: Sequence[str], service: MetadataService, *,
         try:
             normal.append(normalise_doi(raw))
         except ValueError as exc:
-            findings.append(Finding("A402", Severity.ERROR, str(exc), cli, None, "doi",
+            findings.append(Finding("A422", Severity.ERROR, str(exc), cli, None, "doi",
                                     {"doi": raw}))
     lookups = service.lookup(normal)
     taken = set(taken_keys)

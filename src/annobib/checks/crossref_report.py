@@ -7,13 +7,14 @@ documented in ``docs/ci.md`` and versioned by its ``version`` field.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-from annobib import __version__
+from annobib import __version__, codes
 from annobib.checks.crossref import CODES, CheckResult, Status, WorkResult
 from annobib.findings import Finding, Severity
 
@@ -86,18 +87,25 @@ def _sarif_result(f: Finding) -> dict[str, Any]:
     return out
 
 
+def _sarif_rule(code: str) -> dict[str, Any]:
+    """A SARIF rule from the registry of finding codes (annobib.codes)."""
+    registered = codes.get(code)
+    title = registered.title if registered else code
+    rule: dict[str, Any] = {
+        "id": code,
+        "name": "".join(w.capitalize() for w in re.findall(r"[A-Za-z0-9]+", title)[:6]),
+        "shortDescription": {"text": title},
+        "helpUri": registered.help_uri if registered else codes.DOCS_BASE + "cli.md",
+    }
+    if registered:
+        rule["defaultConfiguration"] = {"level": _LEVEL[registered.severity]}
+    return rule
+
+
 def to_sarif(result: CheckResult, exit_code: int) -> str:
     findings = result.all_findings()
     used = sorted({f.code for f in findings} | set(CODES))
-    rules = [
-        {
-            "id": code,
-            "name": "".join(w.capitalize() for w in CODES.get(code, code).split()[:6]),
-            "shortDescription": {"text": CODES.get(code, code)},
-            "helpUri": "https://github.com/annobib/annobib/blob/main/docs/ci.md#finding-codes",
-        }
-        for code in used
-    ]
+    rules = [_sarif_rule(code) for code in used]
     run: dict[str, Any] = {
         "tool": {
             "driver": {

@@ -98,7 +98,7 @@ def work_from_crossref(record: dict[str, Any], key: str) -> tuple[Work, list[Fin
     doi = str(record.get("DOI") or "").lower()
 
     def note(message: str, fieldname: str | None = None) -> None:
-        findings.append(Finding("A401", Severity.INFO, message, None, key, fieldname, {"doi": doi}))
+        findings.append(Finding("A421", Severity.INFO, message, None, key, fieldname, {"doi": doi}))
 
     ctype = str(record.get("type") or "")
     wtype = from_crossref(ctype) if ctype else None

@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annobib.exporters import tex
+from annobib.codecs import tex
 
 
 def balanced(s: str) -> bool:

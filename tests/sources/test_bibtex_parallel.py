@@ -16,8 +16,7 @@ import pytest
 
 from annobib import workers
 from annobib.model.library import Document
-from annobib.sources import bibtex
-from annobib.sources.bibtex import read_bibtex
+from annobib.sources.bibtex import names, parallel, read_bibtex
 from annobib.sources.interchange import KeyRegistry, read_text
 from annobib.sources.yaml import document_data
 from annobib.sources.yamlfast import document_yaml, dump, work_yaml
@@ -48,23 +47,23 @@ def library(n: int, middle: str = "", tail: str = "") -> str:
 
 
 def both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, bool]:
-    monkeypatch.setattr(bibtex, "_PARALLEL_MIN_CHARS", 1000)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 1000)
     monkeypatch.delenv("ANNOBIB_JOBS", raising=False)  # a user's setting must not skip the parts
     # other tests may leave threads behind (stand-in servers); these tests want the parts
     monkeypatch.setattr(workers, "other_threads", lambda: False)
     used: list[bool] = []
-    real = bibtex._read_parallel
+    real = parallel.read_parallel
 
     def spy(*args: object) -> object:
         out = real(*args)  # type: ignore[arg-type]
         used.append(out is not None)
         return out
 
-    monkeypatch.setattr(bibtex, "_read_parallel", spy)
+    monkeypatch.setattr(parallel, "read_parallel", spy)
     one = read_bibtex(text, "lib.bib", as_yaml=True, jobs=1)
     two = read_bibtex(text, "lib.bib", as_yaml=True, jobs=2)  # two parts: the texts are small
     # many small parts, more than the processes, taken in turn; and more processes than CPUs
-    monkeypatch.setattr(bibtex, "_MIN_PART_CHARS", 500)
+    monkeypatch.setattr(parallel, "MIN_PART_CHARS", 500)
     many = read_bibtex(text, "lib.bib", as_yaml=True, jobs=2)
     monkeypatch.setattr(workers, "cpus", lambda: 4)
     four = read_bibtex(text, "lib.bib", as_yaml=True, jobs=4)
@@ -86,7 +85,7 @@ def test_plain_library_is_split_and_equal(monkeypatch: pytest.MonkeyPatch) -> No
     same(one, parts)
     # each way of cutting it was used: 2, 16 and 32 parts (with 4 processes)
     monkeypatch.setattr(workers, "cpus", lambda: 4)
-    assert bibtex._read_parallel(text, "lib.bib", 4) is not None
+    assert parallel.read_parallel(text, "lib.bib", 4) is not None
     assert workers.LAST["own_chunks"] + workers.LAST["worker_chunks"] == 32
     assert workers.LAST["worker_chunks"] > 0
     assert len(one.yaml_items) == 200  # type: ignore[attr-defined]
@@ -174,10 +173,10 @@ def test_yaml_items_make_the_document_dump_makes(monkeypatch: pytest.MonkeyPatch
 def test_no_parts_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ANNOBIB_JOBS", raising=False)
     monkeypatch.setattr(workers, "other_threads", lambda: True)
-    assert bibtex._jobs(0) == 1
+    assert parallel.processes(0) == 1
     monkeypatch.setattr(workers, "other_threads", lambda: False)
-    assert bibtex._jobs(1) == 1
-    assert bibtex._jobs(2) == min(2, len(os.sched_getaffinity(0)))
+    assert parallel.processes(1) == 1
+    assert parallel.processes(2) == min(2, len(os.sched_getaffinity(0)))
 
 
 def test_names_shared_between_records_keep_each_records_findings() -> None:
@@ -196,4 +195,4 @@ def test_names_shared_between_records_keep_each_records_findings() -> None:
     assert weird == ["r0", "r1", "r2"]
     assert "- Doe, Jane\n" in yamls.yaml_items[2]
     assert "- \"{ACME Corp.}\"\n" in yamls.yaml_items[2]
-    assert bibtex._SHARED.forms[id(bibtex._SHARED.by_name["Doe, Jane"])] == "Doe, Jane"
+    assert names.SHARED.forms[id(names.SHARED.by_name["Doe, Jane"])] == "Doe, Jane"

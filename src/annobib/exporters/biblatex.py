@@ -13,9 +13,9 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
-from annobib.exporters import langs, tex
+from annobib.codecs import bibfields, langs, tex
+from annobib.codecs.bibfields import Dialect
 from annobib.exporters.base import ExportOptions, ExportResult, selected_works
 from annobib.findings import Finding, Location, Severity
 from annobib.model import crosswalk
@@ -23,8 +23,6 @@ from annobib.model.library import Library
 from annobib.model.person import Person
 from annobib.model.record import Work
 from annobib.model.values import MultiText, PartialDate
-
-Dialect = Literal["biblatex", "bibtex"]
 
 LOST = "A402"  # a field the format (or the chosen entry type) cannot hold
 TYPE_FALLBACK = "A403"  # exported under another entry type than the crosswalk's
@@ -326,38 +324,9 @@ def _other_text(e: _Entry, text: MultiText | None, bibfield: str, model_field: s
             e.lost(f"{model_field}.lang", "BibLaTeX has no language for this field")
 
 
-def _container_field(e: _Entry) -> str:
-    if e.dialect == "bibtex":
-        bt = e.entry_type
-        if bt == "article":
-            return "journal"
-        if bt in ("incollection", "inproceedings", "inbook"):
-            return "booktitle"
-        if bt in ("book",):
-            return "series"
-        return "howpublished"
-    return {
-        "article": "journaltitle",
-        "inbook": "booktitle",
-        "incollection": "booktitle",
-        "inproceedings": "booktitle",
-        "online": "journaltitle",  # not a field of @online: a web site's name is reported lost
-        "misc": "howpublished",
-        "book": "maintitle",
-        "dataset": "journaltitle",  # not a field of @dataset: reported lost
-    }.get(e.entry_type, "journaltitle")
-
-
-def _publisher_field(e: _Entry) -> str:
-    if e.dialect == "bibtex":
-        return {"techreport": "institution", "phdthesis": "school",
-                "mastersthesis": "school"}.get(e.entry_type, "publisher")
-    return {
-        "report": "institution",
-        "thesis": "institution",
-        "online": "organization",
-        "misc": "organization",
-    }.get(e.entry_type, "publisher")
+def _target(e: _Entry, model_field: str) -> str:
+    """The field ``model_field`` goes to in this entry (the shared crosswalk's choice)."""
+    return bibfields.target(model_field, e.dialect, e.entry_type)
 
 
 def build_entry(
@@ -382,15 +351,15 @@ def build_entry(
     e.put_names("translator", work.translator, "translator")
     if work.title is not None:
         _title_fields(e, work.title, work)
-    cfield = _container_field(e)
-    _other_text(e, work.container_title, cfield, "container-title")
+    _other_text(e, work.container_title, _target(e, "container-title"), "container-title")
     if work.container_title_short:
-        if dialect == "biblatex":
-            e.put("shortjournal", work.container_title_short, "container-title-short")
+        short = _target(e, "container-title-short")
+        if short:
+            e.put(short, work.container_title_short, "container-title-short")
         else:
-            e.lost("container-title-short", "BibTeX has no short journal title field")
+            e.lost("container-title-short", f"{e.fmt} has no short journal title field")
     if work.collection_title is not None:
-        _other_text(e, work.collection_title, "series", "collection-title")
+        _other_text(e, work.collection_title, _target(e, "collection-title"), "collection-title")
 
     # dates
     if work.issued is not None:
@@ -409,23 +378,22 @@ def build_entry(
         e.fields["urldate"] = _date_biblatex(work.accessed)
 
     # numbers
-    e.put("volume", work.volume or "", "volume")
-    e.put("number", work.issue or "", "issue")
+    e.put(_target(e, "volume"), work.volume or "", "volume")
+    e.put(_target(e, "issue"), work.issue or "", "issue")
     if work.pages:
         pages = tex.escape(work.pages)
         if ascii:
             # a range's en dash is TeX's "--" (the escape keeps a literal "--" as "-{}-")
             pages, missing = tex.to_ascii(pages.replace("–", "--"))
             e._missing(missing, "pages")
-        e.put("pages", pages, "pages", how="tex")
-    e.put("pagetotal", work.page_count or "", "page-count")
-    e.put("edition", work.edition or "", "edition")
+        e.put(_target(e, "pages"), pages, "pages", how="tex")
+    e.put(_target(e, "page-count"), work.page_count or "", "page-count")
+    e.put(_target(e, "edition"), work.edition or "", "edition")
 
     if work.publisher:
-        e.put(_publisher_field(e), work.publisher, "publisher")
+        e.put(_target(e, "publisher"), work.publisher, "publisher")
     if work.publisher_place:
-        e.put("location" if dialect == "biblatex" else "address", work.publisher_place,
-              "publisher-place")
+        e.put(_target(e, "publisher-place"), work.publisher_place, "publisher-place")
     if kind:
         if dialect == "biblatex":
             e.put("type", kind, "genre")
@@ -454,7 +422,7 @@ def build_entry(
             e.put("language", name or work.language, "language")
 
     # text
-    e.put("abstract", work.abstract or "", "abstract")
+    e.put(_target(e, "abstract"), work.abstract or "", "abstract")
     if work.keywords:
         if any("," in k for k in work.keywords):
             e.lost("keywords", "a keyword contains a comma (keywords are comma-separated)")
@@ -508,7 +476,7 @@ def _annotation(e: _Entry) -> None:
     if a is None or a.is_empty():
         return
     parts = [p for p in (a.summary, a.evaluation, a.relevance) if p]
-    target = "annotation" if e.dialect == "biblatex" else "annote"
+    target = _target(e, "annotation")
     if parts:
         e.put(target, "\n\n".join(parts), "annotation")
         if len(parts) > 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from annobib.exporters import langs
+from annobib.codecs import langs
 from annobib.findings import Finding, Location, Severity
 from annobib.model import crosswalk
 from annobib.model.person import parse_name

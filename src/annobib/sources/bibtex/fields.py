@@ -1,0 +1,180 @@
+"""The fields of one BibTeX/BibLaTeX entry -> model data, through the shared crosswalk
+(:mod:`annobib.codecs.bibfields`): the entry type, names, titles, then every row of the table
+in its order; what no row takes is reported as not held."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from annobib.codecs import langs
+from annobib.codecs.bibfields import BY_MODEL, TEXT_ROWS, Row
+from annobib.codecs.texdecode import normalise_space
+from annobib.findings import Severity
+from annobib.model import crosswalk
+from annobib.model.record import WorkType
+from annobib.sources.bibtex.names import SharedPersons, names
+from annobib.sources.bibtex.values import date, field_text
+from annobib.sources.interchange import UNKNOWN_TYPE, RecordBuilder, identifiers, is_lang
+
+# fields consumed by the type decision or carrying nothing for the model
+_TYPE_FIELDS = frozenset({"entrysubtype"})
+_ROLES = ("author", "editor", "translator")
+
+
+def first_value(b: RecordBuilder, fields: dict[str, str], row: Row, entry_type: str) -> None:
+    """The first of ``row``'s fields present wins; every later one is reported."""
+    model = row.model
+    for name in row.names(entry_type):
+        if name in fields:
+            value = field_text(b, name, fields.pop(name))
+            if model in b.data:
+                b.not_held(name, value, f"the record already has {row.what}")
+            else:
+                b.set(model, value)
+
+
+def map_entry(
+    b: RecordBuilder,
+    entry_type: str,
+    fields: dict[str, str],
+    shared: SharedPersons | None = None,
+) -> None:
+    _entry_type(b, entry_type, fields)
+    for role in _ROLES:
+        if role in fields:
+            b.set(role, names(b, role, fields.pop(role), shared))
+    title = _title(b, fields)
+    for row in TEXT_ROWS:
+        first_value(b, fields, row, entry_type)
+    if "howpublished" in fields:
+        b.not_held("howpublished", field_text(b, "howpublished", fields.pop("howpublished")))
+    date(b, fields)
+    if "urldate" in fields:
+        b.set("accessed", normalise_space(fields.pop("urldate")))
+    _identifiers(b, fields)
+    lang = _language(b, fields)
+    if "keywords" in fields:
+        words = field_text(b, "keywords", fields.pop("keywords")).split(",")
+        b.set("keywords", [k.strip() for k in words if k.strip()])
+    _note(b, fields, lang, title)
+    for name in BY_MODEL["annotation"].read:
+        if name in fields:
+            value = field_text(b, name, fields.pop(name))
+            if "annotation" in b.data:
+                b.not_held(name, value, "the record already has an annotation")
+            else:
+                b.set("annotation", {"summary": value})
+    if fields.get("key") == b.key:
+        fields.pop("key")
+    for name, value in fields.items():
+        if name in _TYPE_FIELDS:
+            continue
+        b.not_held(name, value)
+
+
+def _entry_type(b: RecordBuilder, entry_type: str, fields: dict[str, str]) -> None:
+    subtype = normalise_space(fields.pop("entrysubtype", "")) or None
+    kind_raw = fields.get("type")
+    kind = normalise_space(kind_raw) if kind_raw else None
+    t = crosswalk.from_bibtex(entry_type, subtype=subtype, kind=kind)
+    if t is None:
+        t = WorkType.MISC
+        b.report(
+            UNKNOWN_TYPE,
+            Severity.WARNING,
+            "type",
+            f"entry type @{entry_type} is not known: imported as misc",
+        )
+    elif subtype and t.value != subtype and crosswalk.biblatex_subtype(t) != subtype:
+        b.not_held("entrysubtype", subtype)
+    b.set("type", t.value)
+    # the `type` field: a genre, unless it only repeats the annobib type written by the export
+    if kind is not None:
+        fields.pop("type")
+        if kind not in (t.value, crosswalk.biblatex_kind(t)):
+            b.set("genre", field_text(b, "type", kind_raw or ""))
+
+
+def _title(b: RecordBuilder, fields: dict[str, str]) -> str | None:
+    title = field_text(b, "title", fields.pop("title", "")) if "title" in fields else None
+    if not title:
+        return title
+    mt: dict[str, Any] = {"text": title}
+    addon = fields.pop("titleaddon", None)
+    if addon is not None:
+        addon_text = field_text(b, "titleaddon", addon)
+        if addon_text.startswith("[") and addon_text.endswith("]"):
+            mt["translated"] = {"text": addon_text[1:-1]}
+        else:
+            b.not_held("titleaddon", addon_text)
+    orig = fields.pop("origtitle", None)
+    if orig is not None:
+        olang = fields.pop("origlanguage", None)
+        ot: dict[str, str] = {"text": field_text(b, "origtitle", orig)}
+        if olang:
+            tag = langs.from_babel(normalise_space(olang))
+            if tag:
+                ot["lang"] = tag
+            else:
+                b.not_held("origlanguage", olang, "a language biblatex/babel does not name")
+        mt["original"] = ot
+    b.set("title", mt if len(mt) > 1 else title)
+    return title
+
+
+def _identifiers(b: RecordBuilder, fields: dict[str, str]) -> None:
+    if "doi" in fields:
+        b.set("doi", normalise_space(fields.pop("doi")))
+    if "url" in fields:
+        # Beebe's files list several URLs in one field, separated by "; "
+        urls = [u for u in re.split(r";\s+", normalise_space(fields.pop("url"))) if u]
+        if urls:
+            b.set("url", urls[0])
+            for extra in urls[1:]:
+                b.not_held("url", extra, "a second URL (the model holds one)")
+    for name in ("isbn", "issn"):
+        if name in fields:
+            raw_ids = normalise_space(fields.pop(name))
+            found = identifiers(raw_ids, name)
+            if not found:
+                b.not_held(name, raw_ids, f"no {name.upper()} in the value")
+            b.set(name, found)
+
+
+def _language(b: RecordBuilder, fields: dict[str, str]) -> str | None:
+    """langid (babel) or language (a babel name or a BCP 47 tag)."""
+    lang = None
+    for name in BY_MODEL["language"].read:
+        if name in fields:
+            raw = normalise_space(fields.pop(name))
+            tag = langs.from_babel(raw) or (raw if is_lang(raw) else None)
+            if tag is None:
+                b.not_held(name, raw, "not a language biblatex/babel or BCP 47 names")
+            elif lang is None:
+                lang = tag
+            elif tag != lang:
+                b.not_held(name, raw, f"the record's language is already '{lang}'")
+    b.set("language", lang)
+    return lang
+
+
+def _note(b: RecordBuilder, fields: dict[str, str], lang: str | None, title: str | None) -> None:
+    texts = [
+        (name, field_text(b, name, fields.pop(name)))
+        for name in BY_MODEL["note"].read
+        if name in fields
+    ]
+    for name, value in texts:
+        remark_lang = langs.remark_language(value)
+        if (
+            remark_lang
+            and lang
+            and langs.primary(remark_lang) == langs.primary(lang)
+            and (isinstance(b.data.get("title"), dict) or title)
+        ):
+            continue  # "(In Russ.)": implied by the language and written back by the export
+        if "note" in b.data:
+            b.not_held(name, value, "the record already has a note")
+        else:
+            b.set("note", value)

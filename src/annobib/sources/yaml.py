@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import gc
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from annobib.errors import InputError
 from annobib.findings import Finding, Location, Severity
 from annobib.model.library import (
     Document,
@@ -28,6 +28,8 @@ from annobib.model.library import (
 )
 from annobib.model.record import Work
 from annobib.model.references import Footnote, Reference
+from annobib.reading import MAX_FILE_BYTES as MAX_FILE_BYTES
+from annobib.reading import read_input
 from annobib.sources.located import (
     Located,
     NeedsLocating,
@@ -39,8 +41,6 @@ from annobib.sources.located import (
 )
 from annobib.sources.located import Path as NodePath
 
-#: Files above this size are refused (a safety bound; override with ANNOBIB_MAX_FILE_BYTES).
-MAX_FILE_BYTES = 64 * 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -98,13 +98,6 @@ def load_paths(
     return result
 
 
-def _max_bytes() -> int:
-    try:
-        return int(os.environ.get("ANNOBIB_MAX_FILE_BYTES", MAX_FILE_BYTES))
-    except ValueError:
-        return MAX_FILE_BYTES
-
-
 def load_file(
     path: Path,
     *,
@@ -123,20 +116,9 @@ def load_file(
     """
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > _max_bytes():
-            msg = (
-                f"file is {size} bytes, over the {_max_bytes()}-byte limit (ANNOBIB_MAX_FILE_BYTES)"
-            )
-            return None, [Finding("A100", Severity.ERROR, msg, Location(name))], False
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return (
-            None,
-            [Finding("A100", Severity.ERROR, f"cannot read: {reason}", Location(name))],
-            False,
-        )
+        raw = read_input(path)
+    except InputError as exc:
+        return None, [Finding("A100", Severity.ERROR, str(exc), Location(name))], False
     if use_cache:
         from annobib.sources import cache
 
@@ -661,9 +643,8 @@ def dump_document(doc: Document) -> str:
 
 
 def write_document(path: Path, doc: Document, *, overwrite: bool = False) -> None:
-    """Write ``doc`` to ``path`` atomically; refuse to replace an existing file unless asked."""
+    """Write ``doc`` to ``path`` atomically; refuse to replace an existing file unless asked
+    (:class:`~annobib.errors.OutputExists`)."""
     from annobib.atomic import write_text_atomic
 
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists; not overwriting it")
-    write_text_atomic(path, dump_document(doc))
+    write_text_atomic(path, dump_document(doc), exclusive=not overwrite)

@@ -260,12 +260,14 @@ def _local(tag: str) -> str:
 
 
 def _read(path: Path) -> str:
+    from annobib.reading import read_input
+
     try:
-        return path.read_text(encoding="utf-8")
+        return read_input(path).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the style ({exc.strerror})") from None
+    except InputError as exc:
+        raise InputError(f"{path}: style file: {exc}") from None
 
 
 def _independent(path: Path, requested: str, via: str | None) -> Style:
@@ -326,7 +328,7 @@ def resolve_style(spec: str) -> Style:
     looks_like_path = spec.endswith(".csl") or "/" in spec or "\\" in spec
     if looks_like_path:
         path = Path(spec)
-        if not path.is_file():
+        if not path.exists():
             raise InputError(f"{spec}: no such style file")
         return _independent(path, spec, via=None)
     name = spec.strip().lower()

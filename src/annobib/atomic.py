@@ -10,12 +10,15 @@ takes that long).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
 import tempfile
 import time
 from pathlib import Path
+
+from annobib.errors import OutputExists, WriteError
 
 #: A temporary file of this age or older, beside its target, was left by a killed writer.
 STALE_SECONDS = 3600
@@ -29,29 +32,94 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_bytes_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
-    """``sync=False`` skips fsync: still atomic for a process crash or Ctrl-C; only an OS crash
-    could lose the newest file (fine for caches and re-fetchable evidence)."""
+def _write_all(fd: int, data: bytes) -> None:
+    """Every byte of ``data`` to ``fd`` (the seam a test puts a full disk behind)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"the directory is not writable ({exc.strerror})"
+    return exc.strerror or str(exc)
+
+
+def write_bytes_atomic(
+    path: Path, data: bytes, *, sync: bool = True, exclusive: bool = False
+) -> None:
+    """Replace ``path`` by a file holding ``data``, atomically.
+
+    ``sync=False`` skips fsync: still atomic for a process crash or Ctrl-C; only an OS crash
+    could lose the newest file (fine for caches and re-fetchable evidence).
+
+    A symbolic link is written through: the file it points to is replaced (atomically, in that
+    file's directory) and the link stays. ``exclusive``: the file must not exist yet, and of
+    two writers racing to create it exactly one wins; the other gets
+    :class:`~annobib.errors.OutputExists`. Any other failure (read-only directory, full disk)
+    is a :class:`~annobib.errors.WriteError` naming the path and the reason; the file that was
+    there is left as it was.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if exclusive and os.path.lexists(path):
+        raise OutputExists(f"{path} exists; not overwriting it")
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        _write(target, data, sync=sync, exclusive=exclusive)
+    except OutputExists:
+        raise
+    except OSError as exc:
+        shown = f"{path} (a link to {target})" if target != path else str(path)
+        raise WriteError(f"cannot write {shown}: {_reason(exc)}; nothing was changed") from None
+    if sync:  # a user's file; caches and evidence (many files, thousands of writes) are not swept
+        _sweep(target)
+
+
+def _write(target: Path, data: bytes, *, sync: bool, exclusive: bool) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
         mode = _default_mode()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        try:
+            _write_all(fd, data)
             if sync:
-                fh.flush()
-                os.fsync(fh.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        if exclusive:
+            _create(tmp, target)
+        else:
+            os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    if sync:  # a user's file; caches and evidence (many files, thousands of writes) are not swept
-        _sweep(path)
+
+
+def _create(tmp: str, target: Path) -> None:
+    """Rename ``tmp`` to ``target`` only if ``target`` does not exist, atomically: a hard link
+    fails if the name is taken (then the loser is told); where links are not supported, an
+    exclusively created placeholder claims the name first."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise OutputExists(f"{target} exists; not overwriting it") from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK,
+                             errno.ENOSYS, errno.EXDEV):
+            raise
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            raise OutputExists(f"{target} exists; not overwriting it") from None
+        os.replace(tmp, target)
+    else:
+        os.unlink(tmp)
 
 
 def _sweep(path: Path) -> None:
@@ -76,9 +144,10 @@ def _sweep(path: Path) -> None:
 
 
 def write_text_atomic(
-    path: Path, text: str, *, newline: str | None = None, sync: bool = True
+    path: Path, text: str, *, newline: str | None = None, sync: bool = True,
+    exclusive: bool = False
 ) -> None:
     """Write ``text`` as UTF-8. ``newline=None`` writes ``\\n`` as is (no platform translation)."""
     if newline not in (None, "", "\n"):
         text = text.replace("\n", newline)
-    write_bytes_atomic(path, text.encode("utf-8"), sync=sync)
+    write_bytes_atomic(path, text.encode("utf-8"), sync=sync, exclusive=exclusive)

@@ -25,3 +25,13 @@ class ServiceUnavailable(AnnobibError):
     """A remote service (Crossref) could not be reached after retries (exit 4)."""
 
     exit_code = 4
+
+
+class OutputExists(UsageError):
+    """The output file exists and the command may not replace it (exit 2)."""
+
+
+class WriteError(InputError, OSError):
+    """A file could not be written (read-only directory, full disk, ...): exit 3. The file
+    that was there is left as it was. Also an ``OSError``, for callers that ignore failed
+    writes of what can be made again (caches)."""

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from annobib.cli.common import PathsArg, default_paths
+from annobib.cli.common import PathsArg, default_paths, stop, write_or_stop
 from annobib.cli.exitcodes import ExitCode
+from annobib.errors import WriteError
 
 if TYPE_CHECKING:
     from annobib.checks.crossref import CheckResult
@@ -238,14 +239,16 @@ def check(
                        mailto=mailto, timeout=timeout, max_time=max_time, retries=retries)
     try:
         result = _run(library, service, suggest_dois, console)
+    except WriteError as exc:  # evidence could not be stored (read-only directory, full disk)
+        stop("check", exc)
     finally:
         service.close()
     store_problems = getattr(getattr(service, "store", None), "problems", [])
     for problem in store_problems:
         console.print(f"[yellow]evidence:[/yellow] {problem}", markup=True, highlight=False)
     code = decide_exit(result, fail_on, on_unreachable)
-    if apply:
-        _apply(result, library, console)
+    if apply and not _apply(result, library, console):
+        code = ExitCode.UNREADABLE  # a file could not be written; reported above
     text: str | None = None
     if output_format is CheckFormat.json:
         text = report.to_json(result, int(code))
@@ -263,9 +266,7 @@ def check(
             render.print_findings(doc_findings)
     if text is not None:
         if output is not None:
-            from annobib.services.evidence import atomic_write_text
-
-            atomic_write_text(output, text)
+            write_or_stop("check", output, text)
         else:
             render.write_stdout(text)
     _summary(result, code, on_unreachable, evidence_dir, offline, console)
@@ -295,8 +296,11 @@ def _run(library: Library, service: MetadataService, suggest_dois: bool,
         return check_library(library, service, suggest_dois=suggest_dois, progress=advance)
 
 
-def _apply(result: CheckResult, library: Library, console: Any) -> None:
+def _apply(result: CheckResult, library: Library, console: Any) -> bool:
+    """Write the accepted suggestions; False when a file could not be written."""
     from annobib.sources.yamledit import EditRefused, insert_field
+
+    written = True
 
     for w in result.works:
         if w.suggestion is None or not w.suggestion.accepted:
@@ -311,7 +315,12 @@ def _apply(result: CheckResult, library: Library, console: Any) -> None:
         except EditRefused as exc:
             console.print(f"apply: {loc.file}:{loc.line}: {w.key}: not written: {exc}")
             continue
+        except WriteError as exc:
+            console.print(f"apply: {w.key}: not written: {exc}", markup=False, highlight=False)
+            written = False
+            continue
         console.print(f"apply: {edit.path}:{edit.line}: {w.key}: added {edit.text.strip()}")
+    return written
 
 
 def _summary(result: CheckResult, code: ExitCode, on_unreachable: OnUnreachable,
@@ -354,6 +363,8 @@ def read_dois(run: Any, dois: list[str], *, mailto: str | None, api_url: str | N
                        api_url=api_url, mailto=mailto, timeout=20.0, max_time=300.0)
     try:
         result = import_dois(dois, service, taken_keys=run.keys.seen)
+    except WriteError as exc:  # evidence could not be stored: nothing is imported unrecorded
+        stop("import", exc)
     finally:
         service.close()
     for work in result.document.works:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -13,6 +14,7 @@ from annobib.cli.exitcodes import ExitCode
 from annobib.findings import Finding, Severity
 
 if TYPE_CHECKING:
+    from annobib.errors import AnnobibError
     from annobib.sources.yaml import LoadResult
 
 PathsArg = Annotated[
@@ -52,11 +54,34 @@ def exit_code_for(findings: list[Finding], fail_on: FailOn, unreadable: bool) ->
     return ExitCode.OK
 
 
-def write_atomic(path: Path, text: str, *, newline: str | None = None) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename."""
+def write_atomic(
+    path: Path, text: str, *, newline: str | None = None, exclusive: bool = False
+) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename
+    (``exclusive``: only if ``path`` does not exist; see :mod:`annobib.atomic`)."""
     from annobib.atomic import write_text_atomic
 
-    write_text_atomic(path, text, newline=newline)
+    write_text_atomic(path, text, newline=newline, exclusive=exclusive)
+
+
+def stop(command: str, exc: AnnobibError) -> NoReturn:
+    """End ``command`` with the message of ``exc`` on stderr and its exit code (3 for a file
+    that could not be written, 2 for an output that exists)."""
+    sys.stderr.write(f"annobib {command}: {exc}\n")
+    raise typer.Exit(exc.exit_code)
+
+
+def write_or_stop(
+    command: str, path: Path, text: str, *, newline: str | None = None, exclusive: bool = False
+) -> None:
+    """:func:`write_atomic`, or :func:`stop` with a clear message when the file cannot be
+    written (read-only directory, full disk: exit 3; ``exclusive`` and it exists: exit 2)."""
+    from annobib.errors import AnnobibError
+
+    try:
+        write_atomic(path, text, newline=newline, exclusive=exclusive)
+    except AnnobibError as exc:
+        stop(command, exc)
 
 
 def load(paths: Sequence[str | Path], **options: bool) -> LoadResult:

@@ -14,7 +14,7 @@ from annobib.cli.common import (
     PathsArg,
     default_paths,
     exit_code_for,
-    write_atomic,
+    write_or_stop,
 )
 from annobib.cli.exitcodes import ExitCode
 
@@ -112,5 +112,5 @@ def export(
         render.write_stdout(exported.text)
     else:
         newline = "" if to == "ris" else None  # RIS carries its own CRLF line ends
-        write_atomic(output, exported.text, newline=newline)
+        write_or_stop("export", output, exported.text, newline=newline)
     raise typer.Exit(int(exit_code_for(findings, fail_on, bool(result.unreadable))))

@@ -8,10 +8,11 @@ with ``--force``. Other sources (``--doi`` from Crossref) plug in by adding reco
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -57,29 +58,26 @@ def read_files(
 
     ``jobs``: processes a large BibTeX file may be read with (0: one per CPU, at most 4).
     """
+    from annobib.errors import InputError
     from annobib.findings import Finding, Location, Severity
+    from annobib.reading import read_input
     from annobib.sources.interchange import guess_format, read_text
     from annobib.sources.yamlfast import work_yaml
 
     for path in files:
         name = str(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            run.findings.append(Finding("A100", Severity.ERROR, "no such file", Location(name)))
+            raw = read_input(path)
+            text = raw.decode("utf-8")
+        except InputError as exc:
+            run.findings.append(Finding("A100", Severity.ERROR, str(exc), Location(name)))
             run.unreadable = True
             continue
         except UnicodeDecodeError as exc:
-            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            line = raw[: exc.start].count(b"\n") + 1
             run.findings.append(
                 Finding("A100", Severity.ERROR, f"not UTF-8 text (byte {exc.start})",
                         Location(name, line))
-            )
-            run.unreadable = True
-            continue
-        except OSError as exc:
-            run.findings.append(
-                Finding("A100", Severity.ERROR, f"cannot read: {exc.strerror}", Location(name))
             )
             run.unreadable = True
             continue
@@ -101,7 +99,8 @@ def read_files(
 
 def write_output(run: ImportRun, output: Path | None, force: bool) -> None:
     from annobib.cli import render
-    from annobib.cli.common import write_atomic
+    from annobib.cli.common import stop, write_atomic
+    from annobib.errors import AnnobibError, OutputExists
     from annobib.sources.yamlfast import document_yaml, work_yaml
 
     # the canonical layout of dump_document, written by the fast emitter (same data when read)
@@ -109,9 +108,24 @@ def write_output(run: ImportRun, output: Path | None, force: bool) -> None:
     if output is None:
         render.write_stdout(text)
         return
-    if output.exists() and not force:
-        raise FileExistsError(f"{output} exists; not overwriting it")
-    write_atomic(output, text)
+    # without --force the file is created only if it still does not exist: of two imports
+    # racing to the same new file, one writes it and the other is told (exit 2)
+    try:
+        write_atomic(output, text, exclusive=not force)
+    except OutputExists:
+        _exists(output)
+    except AnnobibError as exc:
+        stop("import", exc)
+
+
+def _exists(output: Path) -> NoReturn:
+    from annobib.cli import render
+
+    render.stderr_console().print(
+        f"annobib import: {output} exists; not overwriting it (use --force)",
+        markup=False, highlight=False,
+    )
+    raise typer.Exit(int(ExitCode.USAGE))
 
 
 def import_command(
@@ -159,9 +173,8 @@ def import_command(
     if not files and not doi:
         console.print("annobib import: give at least one FILE or --doi DOI")
         raise typer.Exit(int(ExitCode.USAGE))
-    if output is not None and output.exists() and not force:
-        console.print(f"annobib import: {output} exists; not overwriting it (use --force)")
-        raise typer.Exit(int(ExitCode.USAGE))
+    if output is not None and os.path.lexists(output) and not force:
+        _exists(output)
     import gc
 
     gc.disable()  # many small objects and no cycles: the cyclic GC would only cost time

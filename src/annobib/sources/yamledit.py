@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from annobib.atomic import write_bytes_atomic
+from annobib.errors import InputError
+from annobib.reading import read_input
 
 _KEY_RE = re.compile(r"([A-Za-z0-9_-]+)\s*:(\s|$)")
 
@@ -120,8 +122,10 @@ def insert_field(path: Path, line: int, col: int, key: str, name: str, value: st
     """Insert ``name: "value"`` into record ``key`` (its mapping at line/col) of ``path``."""
     from annobib.sources.yaml import document_data, parse_document
 
-    raw = path.read_bytes()
-    text = raw.decode("utf-8")
+    try:
+        text = read_input(path).decode("utf-8")
+    except (InputError, UnicodeDecodeError) as exc:
+        raise EditRefused(f"cannot read the file again: {exc}") from None
     new_text, edit = plan_insert(text, line, col, name, value)
     before, _ = parse_document(text, str(path))
     after, _ = parse_document(new_text, str(path))
@@ -133,6 +137,7 @@ def insert_field(path: Path, line: int, col: int, key: str, name: str, value: st
     got = document_data(after.document)
     if got != expected:
         raise EditRefused("the edited file would not load as the same document plus the field")
-    # atomic, and the data file keeps its permissions
+    # atomic, through a symbolic link to its target, and the data file keeps its permissions;
+    # a file that cannot be written raises WriteError (the file stays as it was)
     write_bytes_atomic(path, new_text.encode("utf-8"))
     return Edit(path, edit.line, edit.text)

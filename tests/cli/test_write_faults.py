@@ -183,9 +183,8 @@ def _assert_clean_failure(r: Any, path: Path, reason: str, before: dict[str, byt
                           root: Path) -> None:
     assert r.exit_code == 3, r.output
     assert f"cannot write {path}" in r.stderr and reason in r.stderr, r.stderr
-    assert "Traceback" not in r.output and r.exception is None or isinstance(
-        r.exception, SystemExit
-    )
+    assert "Traceback" not in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
     assert _snapshot(root) == before  # nothing changed, no temporary file left
 
 

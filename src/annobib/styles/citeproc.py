@@ -260,10 +260,67 @@ def _fmt(fmt: str) -> str:
     return fmt
 
 
+#: Address space V8 (mini-racer 0.14, its PartitionAlloc pools and sandbox) reserves when it
+#: starts, measured: it starts under ``ulimit -v 220000000`` (kB) and not under 218000000.
+V8_RESERVATION_GIB = 210
+# the verdict of the start-up probe for each address-space limit seen (one probe per process)
+_V8_FITS: dict[int, bool] = {}
+_PROBE = (
+    "import sys\n"
+    "from py_mini_racer import MiniRacer, init_mini_racer\n"
+    "init_mini_racer(flags=tuple(sys.argv[1:]), ignore_duplicate_init=True)\n"
+    "MiniRacer().eval('1')\n"
+)
+
+
+def check_address_space() -> None:
+    """Raise :class:`InputError` when V8 cannot start under this process's virtual-memory
+    limit (``ulimit -v``, RLIMIT_AS; common on shared HPC nodes).
+
+    V8 reserves far more address space than it uses (about :data:`V8_RESERVATION_GIB` GiB, not
+    memory) and, when the reservation fails, stops the whole process with SIGTRAP and no
+    message; nothing in V8's flags shrinks it. So under a finite limit a child process starts
+    V8 first (about 0.2 s, once per process): if it fails, this process never tries and the
+    command ends with a message saying what to do (exit 3). Without a limit: nothing to do.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX: no RLIMIT_AS
+        return
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return
+    fits = _V8_FITS.get(soft)
+    if fits is None:
+        import subprocess
+        import sys
+
+        try:
+            probe = subprocess.run(
+                [sys.executable, "-c", _PROBE, *_V8_FLAGS],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                timeout=60, check=False,
+            )
+            fits = probe.returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            fits = True  # no verdict: try in process, as without a limit
+        _V8_FITS[soft] = fits
+    if not fits:
+        raise InputError(
+            f"formatted output runs citeproc-js in V8, which cannot start under this "
+            f"process's virtual-memory limit (ulimit -v {soft // 1024} kB): V8 reserves about "
+            f"{V8_RESERVATION_GIB} GiB of address space (not memory) when it starts. Run "
+            f"without the limit ('ulimit -v unlimited', or a limit above "
+            f"{V8_RESERVATION_GIB + 10} GiB), or export without a style "
+            f"(--to csljson, biblatex, bibtex or ris)"
+        )
+
+
 class CiteprocJS:
     """One V8 context with citeproc-js loaded and a cache of engines."""
 
     def __init__(self) -> None:
+        check_address_space()  # before V8 is touched: under too low a limit it kills us
         from py_mini_racer import MiniRacer, init_mini_racer
 
         # V8 is set up once per process (a no-op if the embedding application did it first).

@@ -9,7 +9,7 @@ from pydantic import Field, model_serializer, model_validator
 
 from annobib.model.values import Kebab, LangTag
 
-_INITIALS_RE = re.compile(r"^(?:[^\W\d_][^\W\d_]?\.\s?-?)+$")
+INITIALS_RE = re.compile(r"^(?:[^\W\d_][^\W\d_]?\.\s?-?)+$")
 
 
 class Person(Kebab):
@@ -155,6 +155,6 @@ def parse_name(text: str) -> dict[str, str]:
         family, first = family.strip(), first.strip()
         out = {"family": family}
         if first:
-            out["initials" if _INITIALS_RE.match(first) else "given"] = first
+            out["initials" if INITIALS_RE.match(first) else "given"] = first
         return out
     return {"family": s}

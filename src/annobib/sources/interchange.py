@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from annobib.findings import Finding, Location, Severity
-from annobib.model.person import _INITIALS_RE as _INITIALS
+from annobib.model.person import INITIALS_RE as _INITIALS
 from annobib.model.record import KEY_RE, Work
 from annobib.model.values import check_lang
 

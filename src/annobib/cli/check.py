@@ -111,8 +111,11 @@ def _service(*, offline: bool, refresh: bool, evidence: Path, api_url: str | Non
 
 
 def _print_table(result: CheckResult, console: Any) -> None:
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
+
+    from annobib import chars
+    from annobib.cli import render
 
     colours = {
         "verified": "green",
@@ -136,8 +139,9 @@ def _print_table(result: CheckResult, console: Any) -> None:
         if w.reason and not w.findings:
             notes.append(w.reason)
         colour = colours.get(w.status.value, "white")
-        table.add_row(escape(w.key), escape(w.doi or "—"),
-                      f"[{colour}]{w.status.value}[/{colour}]", escape("\n".join(notes)))
+        table.add_row(render.cell(w.key), render.cell(w.doi or "—"),
+                      Text(w.status.value, style=colour),
+                      Text("\n".join(chars.one_line(n) for n in notes)))
     console.print(table)
 
 
@@ -245,7 +249,12 @@ def check(
         service.close()
     store_problems = getattr(getattr(service, "store", None), "problems", [])
     for problem in store_problems:
-        console.print(f"[yellow]evidence:[/yellow] {problem}", markup=True, highlight=False)
+        from rich.markup import escape
+
+        from annobib import chars
+
+        console.print(f"[yellow]evidence:[/yellow] {escape(chars.one_line(str(problem)))}",
+                      markup=True, highlight=False)
     code = decide_exit(result, fail_on, on_unreachable)
     if apply and not _apply(result, library, console):
         code = ExitCode.UNREADABLE  # a file could not be written; reported above

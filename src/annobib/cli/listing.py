@@ -18,6 +18,7 @@ def list_records(
     ] = False,
 ) -> None:
     """List the records: key, type, year, first author, title, language, DOI."""
+    from annobib import chars
     from annobib.cli import render
     from annobib.cli.common import load
 
@@ -38,13 +39,14 @@ def list_records(
             )
         )
     if plain:
-        render.write_stdout("\n".join("\t".join(r) for r in rows))
+        # one line per record, one column per field: tabs and line breaks in the data become
+        # spaces, other control characters are shown escaped (annobib.chars.one_line)
+        render.write_stdout("\n".join("\t".join(map(chars.one_line, r)) for r in rows))
     else:
-        from rich.console import Console
         from rich.table import Table
 
         table = Table("key", "type", "year", "first author", "title", "lang", "DOI")
         for r in rows:
-            table.add_row(*r)
-        Console().print(table)
+            table.add_row(*map(render.cell, r))  # data is never markup
+        render.stdout_console().print(table)
     raise typer.Exit(int(ExitCode.UNREADABLE if result.unreadable else ExitCode.OK))

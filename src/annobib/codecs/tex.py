@@ -6,7 +6,10 @@ Two rules hold for every value written:
    braces of the ``.bib`` file balanced (BibTeX and biber count every brace, escaped or not, so
    ``\\{`` would break the file): ``\\textbraceleft{}``, ``\\textbackslash{}`` ... So no value
    can open a TeX command, a comment, math mode or a group that the data did not ask for.
-2. Unicode is kept as is by default (biber and pdflatex's UTF-8 input read it). ``ascii=True``
+2. No control character is written (NUL aborts biber, ESC and BEL stop pdflatex): the ones that
+   separate lines or fields (VT, FF, FS, GS, RS, US, NEL) become a space, the others (NUL, BEL,
+   ESC, DEL, C1...) are left out. Loading reported each (A111).
+3. Unicode is kept as is by default (biber and pdflatex's UTF-8 input read it). ``ascii=True``
    turns every non-ASCII character into its LaTeX form (``\\'e``, ``{\\cyrchar\\CYRK}``); a
    character without one is kept and reported.
 
@@ -19,6 +22,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Any
+
+from annobib import chars
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -33,7 +38,8 @@ _SPECIALS = {
     "^": r"\textasciicircum{}",
 }
 _TABLE = str.maketrans(_SPECIALS)
-_NEEDS = re.compile(r"[\\{}&%$#_~^\n\r\t]|--|``|''")
+_NEEDS = re.compile(f"[\\\\{{}}&%$#_~^\n\r\t{chars.CONTROL_CLASS}]|--|``|''")
+_CONTROL_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85]+")
 _LIGATURE = re.compile(r"-(?=-)|`(?=`)|'(?=')")
 _PARAGRAPH = re.compile(r"[ \t]*(?:\r?\n[ \t]*){2,}")
 _LINE = re.compile(r"[ \t]*\r?\n[ \t]*")
@@ -58,6 +64,8 @@ def escape(text: str) -> str:
     if not _NEEDS.search(text):
         return text
     out = text.translate(_TABLE)
+    if chars.CONTROL.search(out):
+        out = chars.CONTROL.sub("", _CONTROL_SPACE.sub(" ", out))
     if "--" in out or "``" in out or "''" in out:
         out = _LIGATURE.sub(lambda m: m.group(0) + "{}", out)
     if "\n" in out or "\r" in out or "\t" in out:

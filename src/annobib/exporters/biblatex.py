@@ -13,7 +13,9 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
+from annobib import chars
 from annobib.codecs import bibfields, langs, tex
 from annobib.codecs.bibfields import Dialect
 from annobib.exporters.base import ExportOptions, ExportResult, selected_works
@@ -189,8 +191,10 @@ class _Entry:
 
 
 # what keeps a name part from being written as is: a TeX special or ligature, a comma, a
-# line break, or the word "and" (it would split the name list)
-_NOT_PLAIN_NAME = re.compile(r"[\\{}&%$#_~^,\n\r\t]|--|``|''|\band\b", re.IGNORECASE)
+# line break, a control character, or the word "and" (it would split the name list)
+_NOT_PLAIN_NAME = re.compile(
+    f"[\\\\{{}}&%$#_~^,\n\r\t{chars.CONTROL_CLASS}]|--|``|''|\\band\\b", re.IGNORECASE
+)
 
 
 def _plain_name(part: str) -> bool:
@@ -199,7 +203,10 @@ def _plain_name(part: str) -> bool:
 
 
 def _verbatim(text: str) -> str:
-    """A URL or DOI as written in a verbatim field: braces must stay balanced for the parser."""
+    """A URL or DOI as written in a verbatim field: braces must stay balanced for the parser,
+    and a control character (which URL and DOI syntax allow here) is percent-encoded."""
+    if chars.CONTROL.search(text):
+        text = chars.CONTROL.sub(lambda m: quote(m.group(), safe=""), text)
     depth = 0
     for c in text:
         if c == "{":

@@ -253,7 +253,7 @@ def _mark_title_lang(
         .replace("&gt;", "&#62;")
     )
     for needle in (escaped, html.escape(str(title), quote=False)):
-        idx = entry_html.find(needle)
+        idx = _in_text(entry_html, needle)
         if idx >= 0:
             return (
                 entry_html[:idx]
@@ -264,6 +264,27 @@ def _mark_title_lang(
         return entry_html
     # The style changed the title's form (case, quotes): mark the whole entry instead.
     return entry_html.replace('<div class="csl-entry"', f'<div class="csl-entry" lang="{lang}"', 1)
+
+
+_TAG = re.compile(r"<[^>]*>")
+_OPEN_ENTITY = re.compile(r"&[#A-Za-z0-9]*$")
+
+
+def _in_text(fragment: str, needle: str) -> int:
+    """Where ``needle`` first stands in a text node of ``fragment`` (never inside a tag, an
+    attribute or an entity), or -1."""
+    start = 0
+    for m in [*_TAG.finditer(fragment), None]:
+        end = m.start() if m is not None else len(fragment)
+        text = fragment[start:end]
+        at = text.find(needle)
+        while at >= 0:
+            if not _OPEN_ENTITY.search(text[:at]):  # (an escaped needle holds whole entities)
+                return start + at
+            at = text.find(needle, at + 1)
+        if m is not None:
+            start = m.end()
+    return -1
 
 
 def _anchor(key: str) -> str:

@@ -8,9 +8,11 @@ structured annotation). A CSL variable the model has no place for is a warning n
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
+from annobib import chars
 from annobib.findings import Finding, Location, Severity
 from annobib.model import crosswalk
 from annobib.model.record import WorkType
@@ -47,11 +49,64 @@ _SIMPLE = {
 }
 
 
+#: deeper than this (counting the top-level array) is no CSL-JSON: the value is not imported
+MAX_DEPTH = 100
+#: an integer with more digits than this is no bibliographic number (Python refuses 4,300)
+MAX_DIGITS = 100
+
+
+class _Refused:
+    """A JSON value parsed but not imported (NaN, Infinity, 1e999, a 5,000-digit integer)."""
+
+    __slots__ = ("why",)
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def __repr__(self) -> str:
+        return f"<{self.why}>"
+
+
+def _constant(name: str) -> _Refused:
+    return _Refused(f"{name} is not a finite JSON number")
+
+
+def _float(text: str) -> float | _Refused:
+    value = float(text)
+    return value if math.isfinite(value) else _Refused(f"{text} is not a finite JSON number")
+
+
+def _int(text: str) -> int | _Refused:
+    digits = len(text) - text.startswith("-")
+    if digits > MAX_DIGITS:
+        return _Refused(f"a number of {digits} digits")
+    return int(text)
+
+
+# what a subtree nested deeper than MAX_DEPTH is replaced by before parsing (see _scan)
+_TOO_DEEP = f"\x00annobib: nested more than {MAX_DEPTH} deep\x00"
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+
+
 def read_csljson(text: str, filename: str, keys: KeyRegistry | None = None) -> ReadResult:
     keys = keys or KeyRegistry()
     result = ReadResult()
+    lines, deep, unclosed = _scan(text)
+    if deep:
+        # cut each too-deep subtree out (keeping its line breaks, so positions hold): the
+        # rest of the file parses, and the field that held it is reported
+        parts: list[str] = []
+        last = 0
+        for start, end in deep:
+            parts += [text[last:start], json.dumps(_TOO_DEEP), "\n" * text.count("\n", start, end)]
+            last = end
+        parts.append(text[last:])
+        text = "".join(parts)
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except json.JSONDecodeError as exc:
         result.findings.append(
             Finding(
@@ -60,6 +115,13 @@ def read_csljson(text: str, filename: str, keys: KeyRegistry | None = None) -> R
                 f"not JSON: {exc.msg}",
                 Location(filename, exc.lineno, exc.colno),
             )
+        )
+        return result
+    except (RecursionError, ValueError) as exc:  # nesting never closed, or a number Python refuses
+        why = f"nested more than {MAX_DEPTH} deep" if unclosed else str(exc)
+        result.findings.append(
+            Finding(UNPARSABLE, Severity.ERROR, f"not read: {why}",
+                    Location(filename, unclosed or 1))
         )
         return result
     if isinstance(data, dict) and "items" in data and isinstance(data["items"], list):
@@ -76,56 +138,124 @@ def read_csljson(text: str, filename: str, keys: KeyRegistry | None = None) -> R
             )
         )
         return result
-    lines = _item_lines(text)
     for i, item in enumerate(data):
         result.entries_seen += 1
         loc = Location(filename, lines[i] if i < len(lines) else None)
         if not isinstance(item, dict):
+            refusal = _refusal(item)
+            what = f" ({refusal})" if refusal else ""
             result.findings.append(
                 Finding(
                     UNPARSABLE,
                     Severity.ERROR,
-                    f"item {i + 1} is not an object: not imported",
+                    f"item {i + 1} is not an object{what}: not imported",
                     loc,
-                    data={"raw": json.dumps(item, ensure_ascii=False)[:2000]},
+                    data={"raw": _raw(item)},
                 )
             )
             continue
-        _read_item(item, i, loc, keys, result)
+        item, refused = _screen(item)
+        _read_item(item, i, loc, keys, result, refused)
     return result
 
 
-def _item_lines(text: str) -> list[int]:
-    """Line of each top-level item's opening brace (for finding locations)."""
-    out: list[int] = []
+# a string literal (unterminated at the end of the text too), or a bracket
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
+
+
+def _scan(text: str) -> tuple[list[int], list[tuple[int, int]], int | None]:
+    """The line of each top-level item's opening bracket (for finding locations), the spans
+    of the subtrees nested deeper than MAX_DEPTH, and the line of one that is never closed."""
+    lines: list[int] = []
+    deep: list[tuple[int, int]] = []
     depth = 0
     line = 1
-    in_str = False
-    esc = False
-    for c in text:
-        if c == "\n":
-            line += 1
-        if in_str:
-            if esc:
-                esc = False
-            elif c == "\\":
-                esc = True
-            elif c == '"':
-                in_str = False
-            continue
+    counted = 0
+    deep_start = -1
+    for m in _TOKEN.finditer(text):
+        start = m.start()
+        c = text[start]
         if c == '"':
-            in_str = True
-        elif c in "[{":
-            if depth == 1 and c == "{":
-                out.append(line)
+            continue
+        if c in "[{":
+            if depth == 1:
+                line += text.count("\n", counted, start)
+                counted = start
+                lines.append(line)
             depth += 1
-        elif c in "]}":
+            if depth == MAX_DEPTH + 1 and deep_start < 0:
+                deep_start = start
+        else:
+            if depth == MAX_DEPTH + 1 and deep_start >= 0:
+                deep.append((deep_start, m.end()))
+                deep_start = -1
             depth -= 1
-    return out
+    unclosed = None
+    if deep_start >= 0:
+        unclosed = text.count("\n", 0, deep_start) + 1
+    return lines, deep, unclosed
+
+
+def _refusal(value: Any) -> str | None:
+    """Why ``value`` (or something inside it) is not imported, or None."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if v == _TOO_DEEP:
+                return f"nested more than {MAX_DEPTH} deep"
+            why = chars.lone_surrogates(v)
+            if why:
+                return why
+        elif isinstance(v, _Refused):
+            return v.why
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                if chars.SURROGATE.search(k):
+                    return f"a lone surrogate in the name {chars.visible(k)!r}"
+                stack.append(item)
+        elif isinstance(v, list):
+            stack.extend(v)
+    return None
+
+
+def _screen(item: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """``item`` without the fields that cannot be imported, and (field, why) for each."""
+    clean: dict[str, Any] = {}
+    refused: list[tuple[str, str]] = []
+    for name, value in item.items():
+        why = _refusal(name) or (None if isinstance(value, dict) else _refusal(value))
+        if why is None and isinstance(value, dict):
+            sub: dict[str, Any] = {}
+            for k, v in value.items():
+                sub_why = _refusal(k) or _refusal(v)
+                if sub_why is None:
+                    sub[k] = v
+                else:
+                    refused.append((f"{name}.{chars.visible(k)}", sub_why))
+            clean[name] = sub
+        elif why is None:
+            clean[name] = value
+        else:
+            refused.append((chars.visible(name), why))
+    return clean, refused
+
+
+def _raw(value: Any) -> str:
+    """A value as JSON for a finding's ``raw`` (escaped where it could not be written)."""
+    text = json.dumps(value, ensure_ascii=False, default=repr)
+    if chars.SURROGATE.search(text):
+        text = json.dumps(value, default=repr)
+    return text[:2000]
 
 
 def _read_item(
-    item: dict[str, Any], index: int, loc: Location, keys: KeyRegistry, result: ReadResult
+    item: dict[str, Any],
+    index: int,
+    loc: Location,
+    keys: KeyRegistry,
+    result: ReadResult,
+    refused: list[tuple[str, str]],
 ) -> None:
     raw_id = str_value(item.get("id"))
     if raw_id is None:
@@ -151,12 +281,14 @@ def _read_item(
                     loc,
                     key=raw_id,
                     field="id",
-                    data={"raw": json.dumps(item, ensure_ascii=False)[:2000]},
+                    data={"raw": _raw(item)},
                 )
             )
             return
         key = claimed
     b = RecordBuilder(key, loc.file or "<input>", loc.line, result.findings)
+    for name, why in refused:
+        b.report(BAD_VALUE, Severity.WARNING, name, f"not imported: {why}")
     fields = dict(item)
     fields.pop("id", None)
     custom = fields.pop("custom", None)

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from annobib import chars
 from annobib.findings import Finding, Location, Severity
 from annobib.model.person import INITIALS_RE as _INITIALS
 from annobib.model.record import KEY_RE, Work
@@ -27,6 +28,7 @@ NOT_HELD = "A415"  # a field the annobib model has no place for (value in data["
 BAD_VALUE = "A416"  # a value the model rejects (bad DOI, date, language...): not imported
 KEY_CHANGED = "A417"  # a key that is not a valid annobib key, or none: the key used is said
 TEX_UNKNOWN = "A418"  # a TeX macro the decoder does not know: kept as written
+CONTROL_CHARS = "A419"  # a value with control characters (NUL, ESC...): kept, and reported
 
 
 @dataclass(slots=True)
@@ -79,9 +81,32 @@ class RecordBuilder:
             return
         self.data[name] = value
 
+    def screen(self, data: dict[str, Any]) -> None:
+        """Report the control characters in ``data`` (kept) and drop, with a warning, a field
+        holding a lone surrogate (no UTF-8 writer could write it)."""
+        odd_search = chars.ODD.search
+        for name, value in list(data.items()):
+            if type(value) is str:
+                if not odd_search(value):
+                    continue
+            elif not isinstance(value, (dict, list)):
+                continue
+            odd = "".join(chars.odd_strings(value))
+            if not odd:
+                continue
+            why = chars.lone_surrogates(odd)
+            if why:
+                self.report(BAD_VALUE, Severity.WARNING, name, f"not imported: {why}")
+                del data[name]
+            else:
+                self.report(CONTROL_CHARS, Severity.WARNING, name,
+                            f"control character {chars.names(odd)} in the value: kept; .bib "
+                            "output leaves it out and the terminal shows it escaped")
+
     def build(self) -> Work | None:
         """Validate; a field the model rejects is dropped with a warning and the rest kept."""
         data = dict(self.data)
+        self.screen(data)
         for _ in range(len(data) + 1):
             try:
                 return Work.model_validate(data)

@@ -13,12 +13,17 @@ from typing import Any
 
 import yaml
 
+from annobib import chars
 from annobib.findings import Finding, Location, Severity
 
 try:  # the C parser is ~10x faster; fall back to the pure-Python one
     from yaml import CSafeLoader as _Loader
+
+    _BYTE_POSITIONS = True  # libyaml's reader errors count bytes of UTF-8
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    _BYTE_POSITIONS = False
 
 Path = tuple[str | int, ...]
 Pos = tuple[int, int]
@@ -225,13 +230,34 @@ def read_located(text: str, filename: str) -> Located:
         problem(pos, "A101", f"YAML syntax error: {msg}")
         out.complete = False
         out.open_paths = {frame.path for frame in stack}
-    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
+        pos = _reader_pos(text, exc)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        problem(pos, "A101", f"YAML error: {chars.name(char)} is not allowed in a YAML file "
+                f"({exc.reason})")
+        out.complete = False
+        out.open_paths = {frame.path for frame in stack}
+    except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         pos = _pos(mark) if mark is not None else (1, 1)
         problem(pos, "A101", f"YAML error: {exc}")
         out.complete = False
         out.open_paths = {frame.path for frame in stack}
     return out
+
+
+def _reader_pos(text: str, exc: yaml.reader.ReaderError) -> Pos:
+    """Line and column of the character a reader error names. libyaml (the C reader) counts
+    the bytes of the UTF-8 text, PyYAML's own reader characters."""
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    index = exc.position
+    if _BYTE_POSITIONS or not (0 <= index < len(text) and text[index] == char):
+        by_bytes = len(text.encode("utf-8", "surrogatepass")[:index].decode("utf-8", "ignore"))
+        if by_bytes < len(text) and text[by_bytes] == char:
+            index = by_bytes
+    index = max(0, min(index, len(text)))
+    line = text.count("\n", 0, index) + 1
+    return (line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
 def format_path(path: Path) -> str:

@@ -1,7 +1,9 @@
 """RIS → annobib records (Zotero, EndNote, Mendeley exports; annobib's own RIS export).
 
 Lines are ``TAG  - value``; a line without a tag continues the previous value. ``TY`` opens a
-record and ``ER`` closes it. Text outside a record, or a record cut off without ``ER``, is
+record and ``ER`` closes it. A line ends at CR, LF or CRLF only, as the writer's lines do: the
+other characters Python counts as line breaks (U+2028, U+2029, NEL, VT, FF, FS, GS, RS) are
+part of a value. Text outside a record, or a record cut off without ``ER``, is
 reported with its line. Tag mapping: ``docs/formats/ris.md``.
 """
 
@@ -10,12 +12,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from annobib import chars
 from annobib.codecs import langs
 from annobib.findings import Finding, Location, Severity
 from annobib.model import crosswalk
 from annobib.model.person import parse_name
 from annobib.model.record import WorkType
 from annobib.sources.interchange import (
+    BAD_VALUE,
     KEY_CHANGED,
     UNKNOWN_TYPE,
     UNPARSABLE,
@@ -25,6 +29,7 @@ from annobib.sources.interchange import (
     is_lang,
 )
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
 _ISSN = re.compile(r"^\d{4}-?\d{3}[\dxX]$")
 
@@ -51,7 +56,7 @@ def read_ris(text: str, filename: str, keys: KeyRegistry | None = None) -> ReadR
     result = ReadResult()
     record: list[tuple[str, str, int]] | None = None
     start = 0
-    for n, raw_line in enumerate(text.splitlines(), start=1):
+    for n, raw_line in enumerate(_LINE_END.split(text), start=1):
         line = raw_line.lstrip("\ufeff").rstrip()
         if not line:
             continue
@@ -125,8 +130,12 @@ def _finish(
     result.entries_seen += 1
     loc = Location(filename, start)
     tags: dict[str, list[str]] = {}
-    for tag, value, _ in record:
-        if value:
+    refused: list[tuple[str, int, str]] = []  # (tag, line, why)
+    for tag, value, line in record:
+        why = chars.lone_surrogates(value)
+        if why:
+            refused.append((tag, line, why))
+        elif value:
             tags.setdefault(tag, []).append(value)
     ids = tags.pop("ID", [])
     if ids:
@@ -157,6 +166,11 @@ def _finish(
             )
         )
     b = RecordBuilder(key, filename, start, result.findings)
+    for tag, line, why in refused:
+        result.findings.append(
+            Finding(BAD_VALUE, Severity.WARNING, f"not imported: {why}",
+                    Location(filename, line), key=key, field=tag)
+        )
     ty = (tags.pop("TY", [""]) or [""])[0]
     t = crosswalk.from_ris(ty)
     if t is None:

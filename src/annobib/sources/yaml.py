@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import gc
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from annobib import chars
 from annobib.errors import InputError
 from annobib.findings import Finding, Location, Severity
 from annobib.model.library import (
@@ -295,6 +297,9 @@ def parse_document(
         )
         return None, findings
 
+    if _MAY_HOLD_ODD.search(text):
+        findings.extend(_odd_values(data, loc, filename, article_key))
+
     doc_fields: dict[str, Any] = {}
     for name, value in data.items():
         if name in _TOP_LISTS:
@@ -370,6 +375,57 @@ def parse_document(
     if located is None and marks is not None:
         return LoadedDocument(filename, doc, indexer=_Marked(marks, filename)), findings
     return LoadedDocument(filename, doc, indexer=_indexer(text, filename, located)), findings
+
+
+# YAML refuses control characters written raw (a located A101), but a double-quoted string
+# can make them with an escape ("\0", "\e", "\x1b", "\u009b"); the pure-Python parser also
+# makes lone surrogates of "\ud800". Only a file with such an escape is searched for them.
+_MAY_HOLD_ODD = re.compile(
+    r"\\[0abvfeN]"
+    r"|\\x(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])"
+    r"|\\u(?:00[01][0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|[dD][89a-fA-F])"
+    r"|\\U0000(?:00[01][0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|[dD][89a-fA-F])"
+    "|\x85"
+)
+
+
+def _odd_values(
+    data: Any, loc: Callable[[], Located], filename: str, article_key: str | None
+) -> list[Finding]:
+    """A111 for each value holding control characters (kept) or a lone surrogate (removed:
+    no UTF-8 writer could write it)."""
+    found: list[tuple[NodePath, str]] = []
+    stack: list[tuple[NodePath, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if chars.ODD.search(node):
+                found.append((path, node))
+        elif isinstance(node, dict):
+            stack.extend(((*path, k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(node))
+    found.sort(key=lambda pv: [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in pv[0]])
+    out: list[Finding] = []
+    for path, value in found:
+        owner, fieldpath = _subject(data, path, article_key)
+        why = chars.lone_surrogates(value)
+        message = (
+            f"not loaded: {why}" if why else f"control character {chars.names(value)} in the "
+            "value: kept; .bib output leaves it out and the terminal shows it escaped"
+        )
+        pos = loc().where(path) or (1, 1)
+        out.append(
+            Finding("A111", Severity.ERROR if why else Severity.WARNING, message,
+                    Location(filename, *pos), key=owner, field=fieldpath or None)
+        )
+    for path, value in reversed(found):  # from the end: the indexes of a list stay right
+        if chars.SURROGATE.search(value) and path:
+            parent = data
+            for part in path[:-1]:
+                parent = parent[part]
+            del parent[path[-1]]
+    return out
 
 
 def _indexer(text: str, filename: str, located: Located | None) -> Callable[[], SourceIndex]:

@@ -81,6 +81,7 @@ _LINES: tuple[Code, ...] = (
     _("A108", "error", "missing or unsupported `annobib:` format version", "sources/yaml"),
     _("A109", "error", "unknown field (with a \"did you mean\" hint)", "sources/yaml"),
     _("A110", "error", "wrong value: type, DOI, URL, date, language tag, missing required field", "sources/yaml"),
+    _("A111", "warning/error", "a control character in a value (kept; left out of .bib output, escaped on the terminal), or a lone surrogate (not loaded)", "sources/yaml"),
     # A2xx: offline lint
     _("A201", "error", "the same record key defined twice (across or within files)", "checks/lint"),
     _("A202", "error", "`ref:` points to no record", "checks/lint"),
@@ -130,6 +131,7 @@ _LINES: tuple[Code, ...] = (
     _("A416", "warning", "a value the model rejects: that field is not imported", "sources/"),
     _("A417", "warning", "the key used differs from the input's (invalid or missing key)", "sources/"),
     _("A418", "warning", "a TeX macro the decoder does not know: kept as written", "sources/"),
+    _("A419", "warning", "a control character in a value: kept; left out of .bib output, escaped on the terminal", "sources/interchange"),
     # A42x: import --doi from Crossref
     _("A421", "info", "a part of the Crossref record that was not imported", "sources/crossref"),
     _("A422", "error", "--doi: not a valid DOI", "checks/crossref"),

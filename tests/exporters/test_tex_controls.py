@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from annobib.exporters import export
 from annobib.codecs.tex import escape, protect_title, value
+from annobib.exporters import export
 from annobib.model.library import Document, Library, LoadedDocument
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

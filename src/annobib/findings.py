@@ -125,3 +125,73 @@ class Report:
             return (loc.file or "", loc.line or 0, loc.col or 0)
 
         return sorted(self.findings, key=sort_key)
+
+
+def _prefixes(values: Iterable[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        out.extend(p.strip().upper() for p in value.split(",") if p.strip())
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeFilter:
+    """``--select``/``--ignore`` by code or prefix, as ruff does.
+
+    A code is reported when the longest prefix naming it is in ``select`` rather than in
+    ``ignore`` (equally long: ignored). A code no prefix names is reported unless ``select``
+    was given (``ALL`` selects every code). ``A4 --ignore A402``: all of A4xx but A402;
+    ``--ignore A4 --select A402``: of A4xx only A402.
+    """
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> CodeFilter:
+        return cls(_prefixes(select), _prefixes(ignore))
+
+    def allows(self, code: str) -> bool:
+        code = code.upper()
+
+        def longest(prefixes: tuple[str, ...]) -> int:
+            return max(
+                (0 if p == "ALL" else len(p) for p in prefixes if p == "ALL" or
+                 code.startswith(p)),
+                default=-1,
+            )
+
+        chosen, dropped = longest(self.select), longest(self.ignore)
+        if chosen < 0 and dropped < 0:
+            return not self.select
+        return chosen > dropped
+
+    def __bool__(self) -> bool:
+        return bool(self.select or self.ignore)
+
+
+@dataclass(slots=True)
+class Suppressions:
+    """``annobib-ignore`` as loaded: per file (the whole document) and per record key."""
+
+    by_file: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
+    by_key: dict[str, list[dict[str, str]]] = dataclasses.field(default_factory=dict)
+
+    def reason(self, finding: Finding) -> str | None:
+        """Why ``finding`` is silenced (``CODE: reason``), or None."""
+        tables: list[dict[str, str]] = []
+        if finding.key is not None:
+            tables.extend(self.by_key.get(finding.key, ()))
+        if finding.location is not None and finding.location.file is not None:
+            table = self.by_file.get(finding.location.file)
+            if table is not None:
+                tables.append(table)
+        code = finding.code.upper()
+        for table in tables:
+            for prefix, why in table.items():
+                if code.startswith(prefix.upper()):
+                    return f"annobib-ignore {prefix}: {why}"
+        return None
+
+    def __bool__(self) -> bool:
+        return bool(self.by_file or self.by_key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -11,10 +12,11 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from annobib.cli.exitcodes import ExitCode
-from annobib.findings import Finding, Severity
+from annobib.findings import CodeFilter, Finding, Severity, Suppressions
 
 if TYPE_CHECKING:
     from annobib.errors import AnnobibError
+    from annobib.model import Library
     from annobib.sources.yaml import LoadResult
 
 PathsArg = Annotated[
@@ -31,12 +33,116 @@ class FailOn(StrEnum):
 
 
 FailOnOpt = Annotated[
-    FailOn,
-    typer.Option("--fail-on", help="Exit 1 when a finding at or above this severity is reported."),
+    FailOn | None,
+    typer.Option("--fail-on", help="Exit 1 when a finding at or above this severity is reported "
+                  "(default: error).", show_default=False),
+]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Print every finding, one line each.")
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print errors only (and nothing else).")
+]
+SelectOpt = Annotated[
+    list[str] | None,
+    typer.Option("--select", help="Report only these codes or prefixes (A4, A402; "
+                 "comma-separated or repeated; ALL for every code).", show_default=False),
+]
+IgnoreOpt = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", help="Do not report these codes or prefixes; they do not count "
+                 "towards the exit code.", show_default=False),
 ]
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Do not use the cache of validated files.")
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Reporting:
+    """How a command reports: verbosity (-1 quiet, 0 summary, 1 every line), which codes, and
+    the severity that makes the exit code 1."""
+
+    verbosity: int = 0
+    codes: CodeFilter = field(default_factory=CodeFilter)
+    fail_on: FailOn = FailOn.error
+
+
+def reporting(
+    *,
+    verbose: bool = False,
+    quiet: bool = False,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    fail_on: FailOn | None = None,
+    default_fail_on: FailOn = FailOn.error,
+) -> Reporting:
+    """The command line's reporting options (a usage error when they contradict)."""
+    if verbose and quiet:
+        raise typer.BadParameter("--verbose and --quiet contradict each other",
+                                 param_hint="--quiet")
+    return Reporting(
+        verbosity=1 if verbose else -1 if quiet else 0,
+        codes=CodeFilter.of(select or (), ignore or ()),
+        fail_on=fail_on if fail_on is not None else default_fail_on,
+    )
+
+
+@dataclass(slots=True)
+class Triaged:
+    """Findings split into those reported and those silenced (with why)."""
+
+    active: list[Finding]
+    ignored: list[tuple[Finding, str]]
+
+    def all_with_reasons(self) -> list[tuple[Finding, str | None]]:
+        return [*((f, None) for f in self.active), *self.ignored]
+
+
+def suppressions_of(library: Library | None) -> Suppressions:
+    """The ``annobib-ignore`` tables of the loaded documents."""
+    out = Suppressions()
+    if library is None:
+        return out
+    for loaded in library.documents:
+        ignores = loaded.summary.ignores
+        if not ignores:
+            continue
+        whole = ignores.get("")
+        if whole:
+            out.by_file[loaded.path] = whole
+        for key, table in ignores.items():
+            if key:
+                out.by_key.setdefault(key, []).append(table)
+        if whole:
+            for key in loaded.summary.defined:
+                out.by_key.setdefault(key, []).append(whole)
+    return out
+
+
+def triage(
+    findings: Sequence[Finding], how: Reporting, library: Library | None = None
+) -> Triaged:
+    """Apply ``--select``/``--ignore`` and the files' ``annobib-ignore``."""
+    suppressed = suppressions_of(library)
+    if not how.codes and not suppressed:
+        return Triaged(list(findings), [])
+    allowed: dict[str, bool] = {}
+    active: list[Finding] = []
+    ignored: list[tuple[Finding, str]] = []
+    for f in findings:
+        ok = allowed.get(f.code)
+        if ok is None:
+            ok = allowed[f.code] = how.codes.allows(f.code)
+        if not ok:
+            ignored.append((f, f"not selected (--select/--ignore): {f.code}"))
+            continue
+        why = suppressed.reason(f) if suppressed else None
+        if why is not None:
+            ignored.append((f, why))
+        else:
+            active.append(f)
+    return Triaged(active, ignored)
 
 
 def default_paths(paths: list[Path] | None) -> list[Path]:

@@ -8,10 +8,13 @@ from typing import Annotated
 import typer
 
 from annobib.cli.common import (
-    FailOn,
     FailOnOpt,
+    IgnoreOpt,
     NoCacheOpt,
     PathsArg,
+    QuietOpt,
+    SelectOpt,
+    VerboseOpt,
     default_paths,
     exit_code_for,
     write_or_stop,
@@ -49,11 +52,22 @@ def export(
     notes: Annotated[
         bool, typer.Option("--notes", help="Regenerate an article's footnotes in a note style.")
     ] = False,
-    fail_on: FailOnOpt = FailOn.error,
+    fail_on: FailOnOpt = None,
     no_cache: NoCacheOpt = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
 ) -> None:
-    """Export records: each article, then each work its reference list cites, in list order."""
+    """Export records: each article, then each work its reference list cites, in list order.
+
+    With findings at or above --fail-on (exit 1), an -o FILE is left as it was.
+    """
     import difflib
+
+    from annobib.cli.common import reporting, triage
+
+    how = reporting(verbose=verbose, quiet=quiet, select=select, ignore=ignore, fail_on=fail_on)
 
     from annobib.styles import FORMATS as FORMATTED
     from annobib.styles import Formatter, default_style, take_early_formatter
@@ -101,16 +115,22 @@ def export(
         try:
             exported = get_exporter(to)(result.library, options)
         except AnnobibError as exc:
-            render.print_findings(result.findings)
+            render.report(triage(result.findings, how, result.library), how)
             render.stderr_console().print(f"annobib export: {exc}")
             raise typer.Exit(exc.exit_code) from None
         finally:
             workers.finish_later()  # what no worker stored
-    findings = [*result.findings, *exported.findings]
-    render.print_findings(findings)
+    triaged = triage([*result.findings, *exported.findings], how, result.library)
+    render.report(triaged, how)
+    code = exit_code_for(triaged.active, how.fail_on, bool(result.unreadable))
     if output is None:
         render.write_stdout(exported.text)
+    elif code is not ExitCode.OK:
+        # a partial file beside a failed run would look like a good export to make and CI
+        render.stderr_console().print(
+            f"annobib export: {output} not written (exit {int(code)}); fix what is reported, "
+            "or --fail-on never to write it anyway", markup=False)
     else:
         newline = "" if to == "ris" else None  # RIS carries its own CRLF line ends
         write_or_stop("export", output, exported.text, newline=newline)
-    raise typer.Exit(int(exit_code_for(findings, fail_on, bool(result.unreadable))))
+    raise typer.Exit(int(code))

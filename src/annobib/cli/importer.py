@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from annobib.cli.common import FailOn, FailOnOpt, exit_code_for
+from annobib.cli.common import (
+    FailOnOpt,
+    IgnoreOpt,
+    QuietOpt,
+    SelectOpt,
+    VerboseOpt,
+    exit_code_for,
+)
 from annobib.cli.exitcodes import ExitCode
 
 if TYPE_CHECKING:
@@ -145,7 +152,7 @@ def import_command(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
     ] = False,
-    fail_on: FailOnOpt = FailOn.info,
+    fail_on: FailOnOpt = None,
     jobs: Annotated[
         int,
         typer.Option("--jobs", "-j", min=0, envvar="ANNOBIB_JOBS",
@@ -165,10 +172,20 @@ def import_command(
         str | None, typer.Option("--api-url", envvar="ANNOBIB_CROSSREF_URL",
                                  help="Crossref API base URL (with --doi).")
     ] = None,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
 ) -> None:
-    """Import records into annobib YAML; report every problem, write every good record."""
-    from annobib.cli import render
+    """Import records into annobib YAML; report every problem, write every good record.
 
+    Exit 0 when nothing at or above --fail-on (default error) is reported; nothing imported
+    leaves no -o file behind (a retry is not blocked by an empty one).
+    """
+    from annobib.cli import render
+    from annobib.cli.common import reporting, triage
+
+    how = reporting(verbose=verbose, quiet=quiet, select=select, ignore=ignore, fail_on=fail_on)
     console = render.stderr_console()
     if not files and not doi:
         console.print("annobib import: give at least one FILE or --doi DOI")
@@ -186,16 +203,18 @@ def import_command(
 
         unavailable = read_dois(run, list(doi), mailto=mailto, api_url=api_url, evidence=None,
                                 output=output)
-    render.print_findings(run.findings)
-    write_output(run, output, force)
-    console.print(
-        f"annobib import: {len(run.items) + len(run.works)} of {run.entries_seen} records "
-        "imported"
-        + (f" to {output}" if output else "")
-    )
+    triaged = triage(run.findings, how)
+    render.report(triaged, how)
+    imported = len(run.items) + len(run.works)
+    if imported or output is None:
+        write_output(run, output, force)
+    if how.verbosity >= 0:
+        where = (f" to {output}" if imported else f"; {output} not written") if output else ""
+        console.print(f"annobib import: {imported} of {run.entries_seen} records imported{where}",
+                      markup=False)
     if unavailable and not run.unreadable:
         raise typer.Exit(int(ExitCode.UNAVAILABLE))
-    raise typer.Exit(int(exit_code_for(run.findings, fail_on, run.unreadable)))
+    raise typer.Exit(int(exit_code_for(triaged.active, how.fail_on, run.unreadable)))
 
 
 def register(app: typer.Typer) -> None:

@@ -6,8 +6,17 @@ from typing import Annotated
 
 import typer
 
-from annobib.cli.common import NoCacheOpt, PathsArg, default_paths
-from annobib.cli.exitcodes import ExitCode
+from annobib.cli.common import (
+    FailOnOpt,
+    IgnoreOpt,
+    NoCacheOpt,
+    PathsArg,
+    QuietOpt,
+    SelectOpt,
+    VerboseOpt,
+    default_paths,
+    exit_code_for,
+)
 
 
 def list_records(
@@ -16,14 +25,24 @@ def list_records(
     plain: Annotated[
         bool, typer.Option("--plain", help="Tab-separated lines instead of a table.")
     ] = False,
+    fail_on: FailOnOpt = None,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
 ) -> None:
-    """List the records: key, type, year, first author, title, language, DOI."""
+    """List the records: key, type, year, first author, title, language, DOI.
+
+    Exit 1 when a record could not be loaded (it is reported, not listed).
+    """
     from annobib import chars
     from annobib.cli import render
-    from annobib.cli.common import load
+    from annobib.cli.common import load, reporting, triage
 
+    how = reporting(verbose=verbose, quiet=quiet, select=select, ignore=ignore, fail_on=fail_on)
     result = load(default_paths(paths), use_cache=not no_cache)
-    render.print_findings(result.findings)
+    triaged = triage(result.findings, how, result.library)
+    render.report(triaged, how)
     rows = []
     for w in result.library.works():
         first = w.first_author()
@@ -49,4 +68,4 @@ def list_records(
         for r in rows:
             table.add_row(*map(render.cell, r))  # data is never markup
         render.stdout_console().print(table)
-    raise typer.Exit(int(ExitCode.UNREADABLE if result.unreadable else ExitCode.OK))
+    raise typer.Exit(int(exit_code_for(triaged.active, how.fail_on, bool(result.unreadable))))

@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annobib import chars
 from annobib.findings import Finding, Location, Severity
+
+if TYPE_CHECKING:
+    from annobib.cli.common import Reporting, Triaged
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -71,12 +74,89 @@ def print_findings(findings: Sequence[Finding]) -> None:
         )
 
 
-def findings_json(findings: Sequence[Finding], summary: dict[str, Any]) -> str:
-    payload = {
-        "version": 1,
-        "summary": summary,
-        "findings": [f.to_json() for f in sort_findings(findings)],
-    }
+#: up to this many findings are printed one per line even without --verbose
+SHOW_ALL_UP_TO = 10
+#: lines shown under an error code's summary line (warnings and info: the first one's place)
+ERROR_EXAMPLES = 3
+
+
+def report(triaged: Triaged, how: Reporting) -> None:
+    """Findings for people, on stderr: every line with ``-v`` (or when there are few), else
+    one summary line per code and severity (count, title, first examples) and how to see all;
+    ``-q``: errors only."""
+    findings = triaged.active
+    if how.verbosity < 0:
+        findings = [f for f in findings if f.severity is Severity.ERROR]
+    if how.verbosity > 0 or len(findings) <= SHOW_ALL_UP_TO:
+        print_findings(findings)
+        if how.verbosity > 0 and triaged.ignored:
+            _say(f"annobib: {len(triaged.ignored)} more findings ignored "
+                 "(--select/--ignore, annobib-ignore; --format json lists them)")
+        return
+    print_summary(findings, len(triaged.ignored))
+
+
+def print_summary(findings: Sequence[Finding], ignored: int = 0) -> None:
+    from annobib import codes
+
+    groups: dict[tuple[int, str, Severity], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((-f.severity.rank, f.code, f.severity), []).append(f)
+    lines: list[tuple[str, str | None]] = []
+    for (_rank, code, severity), members in sorted(groups.items(), key=lambda g: g[0][:2]):
+        entry = codes.get(code)
+        title = entry.title if entry else "(unregistered code)"
+        ordered = sort_findings(members)
+        first = ordered[0]
+        head = f"{len(members):>7} {severity.value:<7} {code}  {title}"
+        if severity is not Severity.ERROR:
+            head += f"; first: {first.location or '<input>'}" + (
+                f" {first.subject}" if first.subject else "")
+            lines.append((head, _STYLE[severity]))
+            continue
+        lines.append((head, _STYLE[severity]))
+        lines.extend((f"          {f}", None) for f in ordered[:ERROR_EXAMPLES])
+        if len(ordered) > ERROR_EXAMPLES:
+            lines.append((f"          ... and {len(ordered) - ERROR_EXAMPLES} more", None))
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    tally = ", ".join(f"{n} {s.value}{'s' if n != 1 and s is not Severity.INFO else ''}"
+                      for s, n in sorted(counts.items(), key=lambda kv: -kv[0].rank) if n)
+    more = f"; {ignored} ignored" if ignored else ""
+    lines.append((
+        f"annobib: {len(findings)} findings ({tally}){more}. Every one: -v; one code: "
+        "--select CODE; silence one: --ignore CODE; what a code means: annobib explain CODE",
+        None,
+    ))
+    _say_lines(lines)
+
+
+def _say(text: str) -> None:
+    _say_lines([(text, None)])
+
+
+def _say_lines(lines: Sequence[tuple[str, str | None]]) -> None:
+    if not sys.stderr.isatty():
+        sys.stderr.write("".join(f"{text}\n" for text, _ in lines))
+        sys.stderr.flush()
+        return
+    console = stderr_console()
+    for text, style in lines:
+        console.print(text, style=style, markup=False)
+
+
+def findings_json(
+    findings: Sequence[Finding], summary: dict[str, Any],
+    ignored: Sequence[tuple[Finding, str]] = (),
+) -> str:
+    """Every finding, those silenced too (with ``"ignored"``: why)."""
+    why = {id(f): reason for f, reason in ignored}
+    rows = []
+    for f in sort_findings([*findings, *(f for f, _ in ignored)]):
+        row = f.to_json()
+        if id(f) in why:
+            row["ignored"] = why[id(f)]
+        rows.append(row)
+    payload = {"version": 1, "summary": summary, "findings": rows}
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
 

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from annobib.cli.common import FailOn, FailOnOpt, NoCacheOpt, PathsArg, default_paths, exit_code_for
+from annobib.cli.common import (
+    FailOnOpt,
+    IgnoreOpt,
+    NoCacheOpt,
+    PathsArg,
+    QuietOpt,
+    SelectOpt,
+    VerboseOpt,
+    default_paths,
+    exit_code_for,
+)
 
 
 class OutputFormat(StrEnum):
@@ -17,33 +27,44 @@ class OutputFormat(StrEnum):
 
 def validate(
     paths: PathsArg = None,
-    fail_on: FailOnOpt = FailOn.error,
+    fail_on: FailOnOpt = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="text for people, json for machines.")
+        OutputFormat, typer.Option("--format", help="text for people, json for machines "
+                                   "(every finding, the ignored ones marked).")
     ] = OutputFormat.text,
     no_cache: NoCacheOpt = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
 ) -> None:
     """Load and validate YAML files; report every problem as file:line:col: key.field: message.
 
     Never touches the network and never modifies a file.
     """
     from annobib.cli import render
-    from annobib.cli.common import load
+    from annobib.cli.common import load, reporting, triage
 
+    how = reporting(verbose=verbose, quiet=quiet, select=select, ignore=ignore, fail_on=fail_on)
     result = load(default_paths(paths), use_cache=not no_cache)
+    triaged = triage(result.findings, how, result.library)
+    active = triaged.active
     summary = result.library.counts()
-    summary["errors"] = sum(1 for f in result.findings if f.severity.value == "error")
-    summary["warnings"] = sum(1 for f in result.findings if f.severity.value == "warning")
-    code = exit_code_for(result.findings, fail_on, bool(result.unreadable))
+    summary["errors"] = sum(1 for f in active if f.severity.value == "error")
+    summary["warnings"] = sum(1 for f in active if f.severity.value == "warning")
+    summary["ignored"] = len(triaged.ignored)
+    code = exit_code_for(active, how.fail_on, bool(result.unreadable))
     summary["exit_code"] = int(code)
     if output_format is OutputFormat.json:
-        render.write_stdout(render.findings_json(result.findings, summary))
+        render.write_stdout(render.findings_json(active, summary, triaged.ignored))
     else:
-        render.print_findings(result.findings)
-        render.stderr_console().print(
-            f"{summary['files']} files, {summary['articles']} articles, "
-            f"{summary['records']} records, {summary['references']} references, "
-            f"{summary['footnotes']} footnotes; "
-            f"{summary['errors']} errors, {summary['warnings']} warnings"
-        )
+        render.report(triaged, how)
+        if how.verbosity >= 0:
+            ignored = f", {summary['ignored']} ignored" if summary["ignored"] else ""
+            render.stderr_console().print(
+                f"{summary['files']} files, {summary['articles']} articles, "
+                f"{summary['records']} records, {summary['references']} references, "
+                f"{summary['footnotes']} footnotes; "
+                f"{summary['errors']} errors, {summary['warnings']} warnings{ignored}"
+            )
     raise typer.Exit(int(code))

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from annobib.findings import Location
+from annobib.model.ignore import Ignores
 from annobib.model.record import Work
 from annobib.model.references import Cite, Footnote, Reference
 from annobib.model.values import Kebab
@@ -31,6 +32,7 @@ class Document(Kebab):
     references: list[Reference] = Field(default_factory=list)
     footnotes: list[Footnote] = Field(default_factory=list)
     works: list[Work] = Field(default_factory=list)
+    annobib_ignore: Ignores | None = None
 
     def cites(self) -> Iterator[Cite]:
         for note in self.footnotes:
@@ -88,6 +90,8 @@ class DocumentSummary:
     footnote_numbers: list[int]
     # (key, accessed ISO date, accessed (y, m, d), issued ISO date, issued year, has URL)
     dates: list[tuple[str, str | None, tuple[int, int, int] | None, str | None, int | None, bool]]
+    # annobib-ignore: record key (or "" for the whole document) -> {code or prefix: reason}
+    ignores: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc: Document) -> DocumentSummary:
@@ -106,6 +110,9 @@ class DocumentSummary:
                         w.url is not None,
                     )
                 )
+        ignores = {w.key: dict(w.annobib_ignore) for w in doc.inline_works() if w.annobib_ignore}
+        if doc.annobib_ignore:
+            ignores[""] = dict(doc.annobib_ignore)
         ref_keys = [r.ref for r in doc.references if r.ref is not None]
         ref_keys.extend(c.ref for c in doc.cites() if c.ref is not None)
         return cls(
@@ -117,6 +124,7 @@ class DocumentSummary:
             reference_numbers=[r.n for r in doc.references],
             footnote_numbers=[f.n for f in doc.footnotes],
             dates=dates,
+            ignores=ignores,
         )
 
     def to_plain(self) -> tuple[Any, ...]:
@@ -129,11 +137,12 @@ class DocumentSummary:
             self.reference_numbers,
             self.footnote_numbers,
             [list(d) for d in self.dates],
+            self.ignores,
         )
 
     @classmethod
     def from_plain(cls, value: Any) -> DocumentSummary:
-        article, defined, ref_keys, cited, standalone, refs, notes, dates = value
+        article, defined, ref_keys, cited, standalone, refs, notes, dates, ignores = value
         return cls(
             article,
             list(defined),
@@ -143,6 +152,7 @@ class DocumentSummary:
             list(refs),
             list(notes),
             [(k, a, tuple(at) if at else None, i, iy, u) for k, a, at, i, iy, u in dates],
+            {k: dict(v) for k, v in ignores.items()},
         )
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 
 from annobib.model.annotation import Annotation
+from annobib.model.ignore import Ignores
 from annobib.model.person import Person
 from annobib.model.values import (
     DOI,
@@ -81,6 +82,7 @@ class Work(Kebab):
     keywords: list[str] = Field(default_factory=list)
     note: str | None = None
     annotation: Annotation | None = None
+    annobib_ignore: Ignores | None = None
 
     @field_validator("volume", "issue", "pages", "page_count", "edition", mode="before")
     @classmethod

@@ -18,7 +18,7 @@ from typing import Any
 from annobib import __version__
 from annobib.findings import Finding, Location, Severity
 
-_FORMAT = 3
+_FORMAT = 4  # 4: summaries carry annobib-ignore
 
 
 def cache_dir() -> Path:

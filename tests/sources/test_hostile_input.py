@@ -35,7 +35,8 @@ def _import(tmp_path: Path, name: str, text: str) -> tuple[int, str, list[str], 
     src = tmp_path / name
     src.write_text(text, encoding="utf-8", errors="surrogatepass")
     out = tmp_path / "out.yaml"
-    r = runner.invoke(app, ["import", str(src), "-o", str(out)])
+    # warnings count here (import exits 0 on them by default): every finding must be reported
+    r = runner.invoke(app, ["import", str(src), "-o", str(out), "--fail-on", "info"])
     assert "Traceback" not in r.output, r.output
     assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
     keys = [w.key for w in load_paths([out]).library.works()] if out.exists() else []

@@ -279,7 +279,7 @@ def compare(work: Work, record: dict[str, Any], *, location: Location | None = N
     _compare_type(c)
     _compare_publisher(c)
     theirs_doi = str(record.get("DOI") or "").lower()
-    if work.doi and theirs_doi and theirs_doi != work.doi:
+    if work.doi and theirs_doi and theirs_doi != work.doi.lower():
         c.add("A311", Severity.WARNING, "doi",
               f"Crossref answers {work.doi} with the record of {theirs_doi} (a DOI alias)",
               work.doi, theirs_doi)
@@ -703,7 +703,7 @@ def check_library(
     for work in works:
         location = Location(file_of[work.key]) if work.key in file_of else None
         if work.doi:
-            results.append(judge(work, lookups[work.doi], location, where))
+            results.append(judge(work, lookups[work.doi.lower()], location, where))
             continue
         if suggest_dois:
             location = where(work.key, None) or location
@@ -887,7 +887,7 @@ def import_dois(dois: Sequence[str], service: MetadataService, *,
     cli = Location("<command line>")
     for raw in dois:
         try:
-            normal.append(normalise_doi(raw))
+            normal.append(normalise_doi(raw).lower())
         except ValueError as exc:
             findings.append(Finding("A422", Severity.ERROR, str(exc), cli, None, "doi",
                                     {"doi": raw}))

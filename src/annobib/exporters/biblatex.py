@@ -116,7 +116,8 @@ class _Entry:
     def allowed(self, bibfield: str) -> bool:
         if self.dialect == "bibtex":
             return True
-        return bibfield in _GLOBAL or bibfield in _ALLOWED[self.entry_type]
+        # a type without its own row yet takes @misc's fields (TODO h12bib: every biblatex type)
+        return bibfield in _GLOBAL or bibfield in _ALLOWED.get(self.entry_type, _ALLOWED["misc"])
 
     def put(self, bibfield: str, text: str, model_field: str, *, how: str = "value") -> bool:
         """Write ``text`` to ``bibfield`` if the entry type allows it, else warn it is lost."""
@@ -498,7 +499,7 @@ def _check_required(e: _Entry) -> None:
     if e.dialect != "biblatex":
         _check_required_bibtex(e)
         return
-    for name in _REQUIRED[e.entry_type]:
+    for name in _REQUIRED.get(e.entry_type, _REQUIRED["misc"]):
         if name not in e.fields:
             e.warn(MISSING, _MODEL_NAME.get(name, name),
                    f"@{e.entry_type} requires '{name}' and the record has none: biber will "

@@ -15,7 +15,7 @@ from typing import Any
 
 from annobib.exporters.base import ExportOptions, ExportResult, selected_works
 from annobib.findings import Finding, Severity
-from annobib.model.crosswalk import CSL_PERSON_DETAILS, csl_type
+from annobib.model.crosswalk import CSL_PERSON_DETAILS, csl_type, is_lossy
 from annobib.model.library import Library
 from annobib.model.person import Person
 from annobib.model.record import Work
@@ -168,17 +168,23 @@ def export(library: Library, options: ExportOptions) -> ExportResult:
         works = selected_works(library, options)
         encode = _encoder()
 
-        def chunk(part: Sequence[Work]) -> tuple[list[str], list[str]]:
-            lines, untitled = [], []
+        def chunk(
+            part: Sequence[Work],
+        ) -> tuple[list[str], list[str], list[tuple[str, str, str]]]:
+            lines: list[str] = []
+            untitled: list[str] = []
+            lossy: list[tuple[str, str, str]] = []
             for w in part:
                 item = work_to_csl(w, reference_count=counts.get(w.key))
                 lines.append(encode(item))
                 if "title" not in item and "container-title" not in item:
                     untitled.append(str(item["id"]))
-            return lines, untitled
+                if is_lossy(w.type, "csl"):
+                    lossy.append((str(item["id"]), w.type.value, str(item["type"])))
+            return lines, untitled, lossy
 
         done = workers.map_chunks(works, chunk)
-    lines = [line for part, _ in done for line in part]
+    lines = [line for part, _, _ in done for line in part]
     findings = [
         Finding(
             "A401",
@@ -188,8 +194,20 @@ def export(library: Library, options: ExportOptions) -> ExportResult:
             key=key,
             field="title",
         )
-        for _, untitled in done
+        for _, untitled, _ in done
         for key in untitled
+    ]
+    findings += [
+        Finding(
+            "A402",
+            Severity.INFO,
+            f"type {ours} exported as the CSL type {theirs}, which reads back as another type",
+            library.origin(key),
+            key=key,
+            field="type",
+        )
+        for _, _, lossy in done
+        for key, ours, theirs in lossy
     ]
     return ExportResult(_array(lines), findings)
 

@@ -69,6 +69,74 @@ _ROWS: tuple[TypeRow, ...] = (
     TypeRow(WorkType.MISC, "document", "misc", "misc", None, None, "GEN", "other"),
 )
 
+
+_N = None
+W = WorkType
+# CSL 1.0.2 types and the biblatex types beyond them. A type that biblatex has no entry type
+# for is @misc with its annobib type in ``entrysubtype`` (read back by ``from_bibtex``).
+_ROWS += (
+    TypeRow(W.ARTICLE, "article", "misc", "misc", "article", _N, "GEN", "posted-content"),
+    TypeRow(W.BILL, "bill", "misc", "misc", "bill", _N, "BILL", _N),
+    TypeRow(W.BROADCAST, "broadcast", "misc", "misc", "broadcast", _N, "ADVS", _N),
+    TypeRow(W.CLASSIC, "classic", "book", "book", "classic", _N, "CLSWK", _N),
+    TypeRow(W.ARCHIVAL_COLLECTION, "collection", "misc", "misc", "archival-collection", _N,
+            "GEN", _N),
+    TypeRow(W.ENTRY, "entry", "misc", "inreference", "entry", _N, "GEN", _N),
+    TypeRow(W.DICTIONARY_ENTRY, "entry-dictionary", "misc", "inreference", "dictionary-entry",
+            _N, "DICT", _N),
+    TypeRow(W.ENCYCLOPEDIA_ENTRY, "entry-encyclopedia", "incollection", "inreference", _N, _N,
+            "ENCYC", "reference-entry"),
+    TypeRow(W.EVENT, "event", "misc", "misc", "event", _N, "GEN", _N),
+    TypeRow(W.FIGURE, "figure", "misc", "image", _N, _N, "FIGURE", _N),
+    TypeRow(W.GRAPHIC, "graphic", "misc", "artwork", _N, _N, "ART", _N),
+    TypeRow(W.HEARING, "hearing", "misc", "misc", "hearing", _N, "HEAR", _N),
+    TypeRow(W.INTERVIEW, "interview", "misc", "misc", "interview", _N, "GEN", _N),
+    TypeRow(W.LEGAL_CASE, "legal_case", "misc", "jurisdiction", _N, _N, "CASE", _N),
+    TypeRow(W.MANUSCRIPT, "manuscript", "unpublished", "unpublished", _N, _N, "MANSCPT", _N),
+    TypeRow(W.MAP, "map", "misc", "misc", "map", _N, "MAP", _N),
+    TypeRow(W.MOTION_PICTURE, "motion_picture", "misc", "movie", _N, _N, "MPCT", _N),
+    TypeRow(W.MUSICAL_SCORE, "musical_score", "misc", "misc", "musical-score", _N, "MUSIC", _N),
+    TypeRow(W.PAMPHLET, "pamphlet", "booklet", "booklet", _N, _N, "PAMP", _N),
+    TypeRow(W.PATENT, "patent", "misc", "patent", _N, _N, "PAT", _N),
+    TypeRow(W.PERFORMANCE, "performance", "misc", "performance", _N, _N, "GEN", _N),
+    TypeRow(W.PERIODICAL, "periodical", "misc", "periodical", _N, _N, "JFULL", "journal-issue"),
+    TypeRow(W.PERSONAL_COMMUNICATION, "personal_communication", "misc", "letter", _N, _N,
+            "PCOMM", _N),
+    TypeRow(W.POST, "post", "misc", "online", "post", _N, "ICOMM", _N),
+    TypeRow(W.BLOG_POST, "post-weblog", "misc", "online", "blog-post", _N, "BLOG", _N),
+    TypeRow(W.REGULATION, "regulation", "misc", "misc", "regulation", _N, "GOVDOC", _N),
+    TypeRow(W.REVIEW, "review", "article", "review", _N, _N, "GEN", _N),
+    TypeRow(W.BOOK_REVIEW, "review-book", "article", "review", "book-review", _N, "GEN", _N),
+    TypeRow(W.SOFTWARE, "software", "misc", "software", _N, _N, "COMP", _N),
+    TypeRow(W.SONG, "song", "misc", "audio", _N, _N, "SOUND", _N),
+    TypeRow(W.SPEECH, "speech", "misc", "misc", "speech", _N, "GEN", _N),
+    TypeRow(W.STANDARD, "standard", "misc", "standard", _N, _N, "STAND", "standard"),
+    TypeRow(W.MV_BOOK, "book", "book", "mvbook", _N, _N, "BOOK", "book-set"),
+    # @inbook without entrysubtype stays a chapter: the BibLaTeX export writes a chapter
+    # without editors as @inbook (TODO h12bib: decide in the BibLaTeX crosswalk)
+    TypeRow(W.IN_BOOK, "chapter", "inbook", "inbook", "inbook", _N, "CHAP", "book-part"),
+    TypeRow(W.BOOK_IN_BOOK, "chapter", "inbook", "bookinbook", _N, _N, "CHAP", "book-part"),
+    TypeRow(W.SUPP_BOOK, "chapter", "inbook", "suppbook", _N, _N, "CHAP", "book-part"),
+    TypeRow(W.COLLECTION, "book", "book", "collection", _N, _N, "EDBOOK", "edited-book"),
+    TypeRow(W.MV_COLLECTION, "book", "book", "mvcollection", _N, _N, "EDBOOK", "book-set"),
+    TypeRow(W.SUPP_COLLECTION, "chapter", "incollection", "suppcollection", _N, _N, "CHAP",
+            "book-part"),
+    TypeRow(W.MANUAL, "report", "manual", "manual", _N, _N, "GEN", _N),
+    TypeRow(W.SUPP_PERIODICAL, "article-journal", "article", "suppperiodical", _N, _N, "JOUR",
+            _N),
+    TypeRow(W.PROCEEDINGS, "book", "proceedings", "proceedings", _N, _N, "CONF", "proceedings"),
+    TypeRow(W.MV_PROCEEDINGS, "book", "proceedings", "mvproceedings", _N, _N, "CONF",
+            "proceedings"),
+    TypeRow(W.REFERENCE, "book", "book", "reference", _N, _N, "BOOK", "reference-book"),
+    TypeRow(W.MV_REFERENCE, "book", "book", "mvreference", _N, _N, "BOOK", "reference-book"),
+    TypeRow(W.SET, "document", "misc", "set", _N, _N, "GEN", _N),
+    TypeRow(W.XDATA, "document", "misc", "xdata", _N, _N, "GEN", _N),
+    TypeRow(W.MUSIC, "song", "misc", "music", _N, _N, "MUSIC", _N),
+    TypeRow(W.VIDEO, "motion_picture", "misc", "video", _N, _N, "VIDEO", _N),
+    TypeRow(W.COMMENTARY, "book", "book", "commentary", _N, _N, "BOOK", _N),
+    TypeRow(W.BIBNOTE, "document", "misc", "bibnote", _N, _N, "GEN", _N),
+)
+
 ROWS: dict[WorkType, TypeRow] = {r.work: r for r in _ROWS}
 
 
@@ -114,34 +182,27 @@ def is_lossy(t: WorkType, fmt: str) -> bool:
 
 # --- import direction -------------------------------------------------------------------------
 
-_FROM_CSL: dict[str, WorkType] = {r.csl: r.work for r in _ROWS}
-_FROM_CSL.update(
-    {
-        "article": WorkType.MISC,  # CSL 1.0.1's generic "article" (preprints, working papers)
-        "post": WorkType.WEB_PAGE,
-        "post-weblog": WorkType.WEB_PAGE,
-        "bill": WorkType.LEGISLATION,
-        "regulation": WorkType.LEGISLATION,
-        "manuscript": WorkType.MISC,
-    }
-)
+# each CSL type comes back as the one work type that is exported as it (the first row with it)
+_FROM_CSL: dict[str, WorkType] = {}
+for _r in _ROWS:
+    _FROM_CSL.setdefault(_r.csl, _r.work)
 
 _FROM_BIBTEX: dict[str, WorkType] = {
     # classic BibTeX
     "article": WorkType.JOURNAL_ARTICLE,
     "book": WorkType.BOOK,
-    "booklet": WorkType.BOOK,
+    "booklet": WorkType.PAMPHLET,
     "inbook": WorkType.CHAPTER,
     "incollection": WorkType.CHAPTER,
     "inproceedings": WorkType.CONFERENCE_PAPER,
     "conference": WorkType.CONFERENCE_PAPER,
-    "proceedings": WorkType.BOOK,
-    "manual": WorkType.REPORT,
+    "proceedings": WorkType.PROCEEDINGS,
+    "manual": WorkType.MANUAL,
     "techreport": WorkType.REPORT,
     "phdthesis": WorkType.THESIS,
     "mastersthesis": WorkType.THESIS,
     "misc": WorkType.MISC,
-    "unpublished": WorkType.MISC,
+    "unpublished": WorkType.MANUSCRIPT,
     # biblatex
     "online": WorkType.WEB_PAGE,
     "electronic": WorkType.WEB_PAGE,
@@ -149,15 +210,12 @@ _FROM_BIBTEX: dict[str, WorkType] = {
     "report": WorkType.REPORT,
     "thesis": WorkType.THESIS,
     "dataset": WorkType.DATASET,
-    "collection": WorkType.BOOK,
-    "mvbook": WorkType.BOOK,
-    "mvcollection": WorkType.BOOK,
-    "mvproceedings": WorkType.BOOK,
-    "bookinbook": WorkType.CHAPTER,
-    "inreference": WorkType.CHAPTER,
     "legislation": WorkType.LEGISLATION,
     "legal": WorkType.LEGISLATION,
 }
+for _r in _ROWS:  # every biblatex type of the rows above, by its own row
+    if _r.biblatex_subtype is None and _r.biblatex_kind is None:
+        _FROM_BIBTEX.setdefault(_r.biblatex, _r.work)
 
 _BIBLATEX_SUBTYPES: dict[str, WorkType] = {
     "magazine": WorkType.MAGAZINE_ARTICLE,
@@ -171,7 +229,10 @@ _BIBLATEX_KINDS: dict[str, WorkType] = {
 
 _WORKTYPE_VALUES = frozenset(t.value for t in WorkType)
 
-_FROM_RIS: dict[str, WorkType] = {r.ris: r.work for r in _ROWS if r.ris != "GEN"}
+_FROM_RIS: dict[str, WorkType] = {}
+for _r in _ROWS[:13]:  # the first rows' RIS types are theirs; the later rows' below
+    if _r.ris != "GEN":
+        _FROM_RIS.setdefault(_r.ris, _r.work)
 _FROM_RIS.update(
     {
         "GEN": WorkType.MISC,
@@ -190,6 +251,11 @@ _FROM_RIS.update(
         "DBASE": WorkType.DATASET,
     }
 )
+for _r in _ROWS:  # RIS types first named by the rows added for CSL 1.0.2 and biblatex
+    _FROM_RIS.setdefault(_r.ris, _r.work)
+for _code, _t in (("BILL", WorkType.BILL), ("BLOG", WorkType.BLOG_POST),
+                  ("JFULL", WorkType.PERIODICAL), ("EDBOOK", WorkType.COLLECTION)):
+    _FROM_RIS[_code] = _t
 
 _FROM_CROSSREF: dict[str, WorkType] = {
     "journal-article": WorkType.JOURNAL_ARTICLE,
@@ -210,7 +276,7 @@ _FROM_CROSSREF: dict[str, WorkType] = {
     "dataset": WorkType.DATASET,
     "other": WorkType.MISC,
     "posted-content": WorkType.MISC,
-    "standard": WorkType.MISC,
+    "standard": WorkType.STANDARD,
     "component": WorkType.MISC,
     "peer-review": WorkType.MISC,
 }
@@ -226,6 +292,8 @@ def from_bibtex(s: str, *, subtype: str | None = None, kind: str | None = None) 
     sub = subtype.strip().lower() if subtype else None
     if t is WorkType.JOURNAL_ARTICLE and sub:
         return _BIBLATEX_SUBTYPES.get(sub, t)
+    if sub in _WORKTYPE_VALUES and ROWS[WorkType(sub)].biblatex == s.strip().lower():
+        return WorkType(sub)  # a type biblatex says as entry type + entrysubtype
     if t is WorkType.MISC:
         if sub in _WORKTYPE_VALUES:
             return WorkType(sub)
@@ -241,6 +309,28 @@ def from_ris(s: str) -> WorkType | None:
 def from_crossref(s: str) -> WorkType | None:
     return _FROM_CROSSREF.get(s.strip().lower())
 
+
+def _lossy(r: TypeRow) -> frozenset[str]:
+    """The formats whose type for ``r`` reads back as another work type."""
+    out = set(r.lossy)
+    if from_csl(r.csl) is not r.work:
+        out.add("csl")
+    if from_bibtex(r.bibtex) is not r.work:
+        out.add("bibtex")
+    if from_bibtex(r.biblatex, subtype=r.biblatex_subtype, kind=r.biblatex_kind) is not r.work:
+        out.add("biblatex")
+    if from_ris(r.ris) is not r.work:
+        out.add("ris")
+    if r.crossref is None or from_crossref(r.crossref) is not r.work:
+        out.add("crossref")
+    return frozenset(out)
+
+
+_FIRST = {r.work for r in _ROWS[:13]}  # these keep the lossy sets written for them
+for _w, _row in list(ROWS.items()):
+    if _w not in _FIRST:
+        ROWS[_w] = TypeRow(**{**{f: getattr(_row, f) for f in _row.__slots__},
+                              "lossy": _lossy(_row)})
 
 #: CSL-JSON ``custom.<role>-details`` key -> the Person field's kebab-case name. CSL has no
 #: variables for these; the exporter writes them and the reader takes them back from here.

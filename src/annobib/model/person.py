@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, model_serializer, model_validator
 
-from annobib.model.values import Kebab, LangTag
+from annobib.model.values import Kebab, LangTag, Verbatim
 
 INITIALS_RE = re.compile(r"^(?:[^\W\d_][^\W\d_]?\.\s?-?)+$")
 
@@ -22,14 +22,30 @@ class Person(Kebab):
     ``affiliation``, ``degree``, ``country``, ``address``, ``orcid`` and ``email`` describe an
     article's own authors.
 
+    The parts of a name are held apart, never folded into ``family``: ``dropping-particle``
+    (``d'``, ``de`` in "Jean de La Fontaine" when sorted under L), ``non-dropping-particle``
+    (``van`` in "van Gogh", kept with the family name), ``suffix`` (``Jr.``, ``III``), with
+    ``comma-suffix`` when it is printed after a comma ("Jr., John" / "John Smith, Jr.") and
+    ``static-ordering`` for a name always printed family first (CSL). biblatex's ``prefix``
+    (the "von" part) is a ``non-dropping-particle`` when the name's own ``use-prefix`` is true
+    and a ``dropping-particle`` otherwise; ``use-prefix`` keeps the per-name option as
+    written. ``verbatim`` keeps what a format says of a name that has no field here (CSL
+    extensions such as citeproc-js's ``multi``), per format, exactly as written.
+
     Short form in YAML: ``"Family, Given"`` or ``"Family, I. R."``; ``"{Organisation}"`` braces
-    mark a literal (organisation) name, as in BibTeX.
+    mark a literal (organisation) name, as in BibTeX. A name with any other part is a mapping.
     """
 
     family: str | None = None
     given: str | None = None
     initials: str | None = None
     literal: str | None = None
+    dropping_particle: str | None = None
+    non_dropping_particle: str | None = None
+    suffix: str | None = None
+    comma_suffix: bool = False
+    static_ordering: bool = False
+    use_prefix: bool | None = None
     original_script: str | None = None
     original_lang: LangTag | None = None
     affiliation: str | None = None
@@ -40,6 +56,7 @@ class Person(Kebab):
         default=None, pattern=r"^(https?://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"
     )
     email: str | None = None
+    verbatim: Verbatim | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -52,9 +69,10 @@ class Person(Kebab):
             if data.get("literal") is not None:
                 if data.get("family") or data.get("given") or data.get("initials"):
                     raise ValueError("a literal (organisation) name has no family/given/initials")
-            elif not data.get("family"):
+            elif not data.get("family") and not data.get("given"):
                 raise ValueError(
-                    "a person needs a family name, or a literal name for an organisation"
+                    "a person needs a family name (or a given name alone), or a literal name "
+                    "for an organisation"
                 )
         return data
 
@@ -72,6 +90,13 @@ class Person(Kebab):
             and self.address is None
             and self.orcid is None
             and self.email is None
+            and self.dropping_particle is None
+            and self.non_dropping_particle is None
+            and self.suffix is None
+            and not self.comma_suffix
+            and not self.static_ordering
+            and self.use_prefix is None
+            and self.verbatim is None
         ):
             short = self.short()
             if short is not None:
@@ -138,7 +163,9 @@ class Person(Kebab):
         if self.literal is not None:
             return self.literal
         first = self.first_names()
-        return f"{self.family}, {first}" if first else str(self.family)
+        if self.family is None:
+            return first or ""
+        return f"{self.family}, {first}" if first else self.family
 
 
 _DETAIL_ATTRS = frozenset(attr for attr, _ in Person.DETAIL_FIELDS)

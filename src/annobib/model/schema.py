@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from annobib.model.library import Document
+from annobib.model.record import NAME_ROLES
 
 SCHEMA_ID = "https://annobib.invalid/schema/annobib-1.schema.json"
 
@@ -26,11 +27,17 @@ _SHORT_FORMS: dict[str, dict[str, Any]] = {
     "Locator": {"type": "string", "description": 'Short form: a page, e.g. "160" or "340-347".'},
 }
 
+_POINT = (
+    r"(Y-?\d{5,}|-?[\dX]{4})(-([\dX]{2})(-([\dX]{2})"
+    r"(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?)?)?[?~%]?"
+)
 _DATE = {
     "type": "string",
-    "pattern": r"^\d{4}(-(0[1-9]|1[0-2]|2[1-4])(-(0[1-9]|[12]\d|3[01]))?)?$",
-    "description": "YYYY, YYYY-MM, YYYY-MM-DD, or YYYY-21..24 for spring..winter (EDTF).",
-    "examples": ["2022", "2022-05", "2022-05-14", "1999-23"],
+    "pattern": rf"^({_POINT}|{_POINT}/({_POINT}|\.\.)?|(\.\.)?/{_POINT})$",
+    "description": "An EDTF level 0/1 date or interval: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-21..24 "
+    "for spring..winter, a time (THH:MM:SSZ), ? uncertain, ~ approximate, % both, X for an "
+    "unspecified digit, -YYYY before year 1, Y12345 beyond 9999, A/B, A/.., ../B.",
+    "examples": ["2022", "2022-05", "2022-05-14", "1999-23", "1984~", "2004-06/2006-08"],
 }
 
 
@@ -46,7 +53,8 @@ def build_schema() -> dict[str, Any]:
     defs["PartialDate"] = _DATE
     # one person or one keyword may be written without the list brackets
     work_props = defs["Work"]["properties"]
-    for name in ("author", "editor", "translator", "isbn", "issn", "keywords"):
+    for name in (*(r.replace("_", "-") for r in NAME_ROLES), "isbn", "issn", "keywords", "xdata",
+                 "entryset"):
         listed = work_props[name]
         work_props[name] = {
             "anyOf": [listed["items"], {k: v for k, v in listed.items() if k != "default"}],

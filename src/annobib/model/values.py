@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     model_serializer,
     model_validator,
 )
@@ -50,11 +53,16 @@ _DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
 def normalise_doi(value: str) -> str:
-    """Strip resolver prefixes and lower-case: DOIs are case-insensitive (ISO 26324)."""
+    """Strip resolver prefixes; the case is kept as written. DOIs are case-insensitive
+    (ISO 26324): compare them with :func:`same_doi`."""
     v = _DOI_PREFIXES.sub("", value.strip())
     if not _DOI_RE.match(v):
         raise ValueError(f"not a DOI: {value!r} (expected 10.NNNN/suffix)")
-    return v.lower()
+    return v
+
+
+def same_doi(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.lower() == b.lower()
 
 
 DOI = Annotated[str, AfterValidator(normalise_doi)]
@@ -109,24 +117,46 @@ def check_isbn(value: str) -> str:
 ISSN = Annotated[str, AfterValidator(check_issn)]
 ISBN = Annotated[str, AfterValidator(check_isbn)]
 
-# --- partial dates --------------------------------------------------------------------------
+# --- dates (EDTF level 0 and 1) ----------------------------------------------------------------
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+_SEASON_CODES = {v: k for k, v in _SEASONS.items()}
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_POINT_RE = re.compile(
+    r"^(?P<year>Y-?\d{5,}|-?[\dX]{4})"
+    r"(?:-(?P<month>[\dX]{2})(?:-(?P<day>[\dX]{2})"
+    r"(?:T(?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?))?)?)?"
+    r"(?P<q>[?~%])?$"
+)
+_PLAIN_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+Bound = Literal["open", "unknown"]
 
 
-class PartialDate(Strict):
-    """A date known to the year, month or day; or a year and a season (EDTF ``1999-23``).
+class PartialDate(Kebab):
+    """A date as EDTF (ISO 8601-2) levels 0 and 1 say it, written in YAML as its EDTF string.
 
-    Written in YAML as ``"2022"``, ``"2022-05"``, ``"2022-05-14"`` or ``"1999-23"``
-    (EDTF level 1 seasons, as biblatex reads them: 21 spring, 22 summer, 23 autumn, 24 winter).
+    One date known to the year, month or day (``"2022"``, ``"2022-05"``, ``"2022-05-14"``), with
+    a time (``"2022-05-14T10:10:10Z"``), or a year and a season (``"1999-21"``: 21 spring,
+    22 summer, 23 autumn, 24 winter, as biblatex reads them); ``?`` uncertain, ``~``
+    approximate (CSL's ``circa``), ``%`` both; unspecified digits (``"19XX"``, ``"1985-04-XX"``:
+    ``year``/``month`` then hold what is specified, ``unspecified`` the written form); years
+    before 1 as EDTF writes them (astronomical: ``"-0043"`` is 44 BC, ``"0000"`` 1 BC) and
+    beyond 9999 as ``"Y17000"``. An interval is the start with an ``end`` (``"2004-06/2006-08"``),
+    or with an open or unknown end (``"1985/.."``, ``"1985/"``); ``"../1985"`` and ``"/1985"``
+    are dates whose ``open-start`` is open or unknown.
     """
 
     year: int
     month: int | None = None
     day: int | None = None
     season: Literal["spring", "summer", "autumn", "winter"] | None = None
+    time: str | None = None
+    uncertain: bool = False
+    approximate: bool = False
+    unspecified: str | None = None
+    end: PartialDate | None = None
+    open_start: Bound | None = None
+    open_end: Bound | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -150,18 +180,61 @@ class PartialDate(Strict):
                 raise ValueError(f"day {self.day} does not exist in {self.year}-{self.month:02d}")
         if self.season is not None and self.month is not None:
             raise ValueError("a date has a month or a season, not both")
+        if self.time is not None and self.day is None:
+            raise ValueError("a time needs a day")
+        if self.end is not None and (
+            self.open_end is not None or self.end.end is not None or self.end.open_end
+        ):
+            raise ValueError("an interval has one end")
+        if self.open_start is not None and (self.end is not None or self.open_end is not None):
+            raise ValueError("an interval with an open start ends at this date")
         return self
 
-    def iso(self) -> str:
-        if self.season is not None:
-            code = {v: k for k, v in _SEASONS.items()}[self.season]
-            return f"{self.year:04d}-{code}"
-        out = f"{self.year:04d}"
-        if self.month is not None:
-            out += f"-{self.month:02d}"
-            if self.day is not None:
-                out += f"-{self.day:02d}"
+    def _point(self) -> str:
+        if self.unspecified is not None:
+            out = self.unspecified
+        else:
+            y = self.year
+            out = f"{y:04d}" if 0 <= y <= 9999 else (f"-{-y:04d}" if -9999 <= y < 0 else f"Y{y}")
+            if self.season is not None:
+                out += f"-{_SEASON_CODES[self.season]}"
+            elif self.month is not None:
+                out += f"-{self.month:02d}"
+                if self.day is not None:
+                    out += f"-{self.day:02d}"
+                    if self.time is not None:
+                        out += "T" + self.time
+        if self.uncertain and self.approximate:
+            out += "%"
+        elif self.uncertain:
+            out += "?"
+        elif self.approximate:
+            out += "~"
         return out
+
+    def iso(self) -> str:
+        """The EDTF string (``"2022-05"``, ``"1999-21/1999-22"``, ``"1984~"``, ``"../1985"``)."""
+        out = self._point()
+        if self.open_start is not None:
+            return ("../" if self.open_start == "open" else "/") + out
+        if self.end is not None:
+            return out + "/" + self.end._point()
+        if self.open_end is not None:
+            return out + ("/.." if self.open_end == "open" else "/")
+        return out
+
+    @property
+    def is_simple(self) -> bool:
+        """A single date with no qualifier, time, unspecified digit or interval."""
+        return (
+            self.end is None
+            and self.open_start is None
+            and self.open_end is None
+            and self.time is None
+            and self.unspecified is None
+            and not self.uncertain
+            and not self.approximate
+        )
 
     def parts(self) -> list[int]:
         out = [self.year]
@@ -182,22 +255,69 @@ class PartialDate(Strict):
         return self.iso()
 
 
-def parse_partial_date(text: str) -> dict[str, Any]:
-    m = _DATE_RE.match(text.strip())
+def _parse_point(text: str) -> dict[str, Any]:
+    m = _POINT_RE.match(text)
     if not m:
         raise ValueError(
-            f"not a date: {text!r} (expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-21..24 for a season)"
+            f"not a date: {text!r} (expected EDTF: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-21..24 for a "
+            "season, with ?, ~ or %, or an interval A/B)"
         )
-    year = int(m.group(1))
-    out: dict[str, Any] = {"year": year}
-    if m.group(2):
-        mm = int(m.group(2))
-        if mm in _SEASONS and not m.group(3):
-            out["season"] = _SEASONS[mm]
-            return out
-        out["month"] = mm
-    if m.group(3):
-        out["day"] = int(m.group(3))
+    out: dict[str, Any] = {}
+    ytext, mtext, dtext = m.group("year"), m.group("month"), m.group("day")
+    if "X" in ytext or (mtext and "X" in mtext) or (dtext and "X" in dtext):
+        if m.group("time"):
+            raise ValueError(f"not a date: {text!r} (a time needs a fully specified day)")
+        spec = text[: m.end("day") if dtext else m.end("month") if mtext else m.end("year")]
+        out["unspecified"] = spec
+        out["year"] = int(ytext.replace("X", "0"))
+        if mtext and "X" not in mtext:
+            out["month"] = int(mtext)
+            if dtext and "X" not in dtext:
+                out["day"] = int(dtext)
+        elif dtext and "X" not in dtext:
+            raise ValueError(f"not a date: {text!r} (a day needs a month)")
+    else:
+        out["year"] = int(ytext[1:]) if ytext.startswith("Y") else int(ytext)
+        if mtext:
+            mm = int(mtext)
+            if mm in _SEASONS and not dtext:
+                out["season"] = _SEASONS[mm]
+            else:
+                out["month"] = mm
+        if dtext:
+            out["day"] = int(dtext)
+        if m.group("time"):
+            out["time"] = m.group("time")
+    q = m.group("q")
+    if q in ("?", "%"):
+        out["uncertain"] = True
+    if q in ("~", "%"):
+        out["approximate"] = True
+    return out
+
+
+def parse_partial_date(text: str) -> dict[str, Any]:
+    """An EDTF level 0/1 date or interval as the fields of :class:`PartialDate`."""
+    s = text.strip()
+    m = _PLAIN_DATE_RE.match(s)
+    if m:  # the common case, quickly
+        return _parse_point(s) if m.group(2) else {"year": int(m.group(1))}
+    if "/" not in s:
+        return _parse_point(s)
+    start, _, end = s.partition("/")
+    if "/" in end:
+        raise ValueError(f"not a date: {text!r} (an interval has one '/')")
+    if start in ("", ".."):
+        if end in ("", ".."):
+            raise ValueError(f"not a date: {text!r} (an interval needs one known end)")
+        out = _parse_point(end)
+        out["open_start"] = "open" if start == ".." else "unknown"
+        return out
+    out = _parse_point(start)
+    if end in ("", ".."):
+        out["open_end"] = "open" if end == ".." else "unknown"
+    else:
+        out["end"] = _parse_point(end)
     return out
 
 
@@ -267,3 +387,52 @@ class MultiText(Kebab):
 
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
+
+
+# --- values kept verbatim, per format ---------------------------------------------------------
+
+_FORMAT_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def _decode_verbatim(data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise ValueError("verbatim: a mapping of format name -> {field: value as written}")
+    out: dict[str, dict[str, Any]] = {}
+    for fmt, fields in data.items():
+        if not isinstance(fmt, str) or not _FORMAT_NAME.match(fmt):
+            raise ValueError(f"verbatim: {fmt!r} is not a format name (csl, biblatex, ris...)")
+        if not isinstance(fields, dict):
+            raise ValueError(f"verbatim.{fmt}: a mapping of field -> value as written")
+        held: dict[str, Any] = {}
+        for name, value in fields.items():
+            if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("json"), str):
+                try:
+                    value = json.loads(value["json"])
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"verbatim.{fmt}.{name}.json: not JSON ({exc.msg})") from None
+            held[str(name)] = value
+        out[fmt] = held
+    return out
+
+
+def _encode_verbatim(data: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {
+        fmt: {
+            name: value
+            if isinstance(value, str)
+            else {"json": json.dumps(value, ensure_ascii=False)}
+            for name, value in fields.items()
+        }
+        for fmt, fields in data.items()
+    }
+
+
+Verbatim = Annotated[
+    dict[str, dict[str, Any]],
+    BeforeValidator(_decode_verbatim),
+    PlainSerializer(_encode_verbatim),
+]
+"""What a format says that has no typed field, or says in a form the typed field cannot repeat,
+kept exactly as written, per format: ``{csl: {"citation-number": ...}, biblatex: {titleaddon:
+...}}``. Written back only to the same format. In YAML a value that is not a string is written
+as ``{json: '<its JSON text>'}`` (YAML readers would retype ``true`` or ``5``)."""

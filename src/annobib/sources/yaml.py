@@ -599,7 +599,14 @@ def _errors(
             msg = (
                 f"unknown value {value!r}"
                 + (f" (did you mean '{close[0]}'?)" if close else "")
-                + (f"; expected one of: {', '.join(choices)}" if choices else "")
+                + (
+                    f"; expected one of: {', '.join(choices)}"
+                    if choices and len(choices) <= 20
+                    else f"; expected one of the {len(choices)} values listed in "
+                    "docs/file-format.md"
+                    if choices
+                    else ""
+                )
             )
             pos = located.where(path)
         elif etype == "extra_forbidden":

@@ -142,11 +142,20 @@ def work_yaml(work: Work, person_forms: dict[int, Any] | None = None) -> str:
     return "".join(out)
 
 
-_ROLES = ("author", "editor", "translator")
+def _roles() -> tuple[str, ...]:
+    from annobib.model.record import NAME_ROLES
+
+    return NAME_ROLES
+
+
+_ROLES: tuple[str, ...] = ()
 _FIELD_ALIASES: list[tuple[str, str]] = []
 
 
 def _with_person_forms(work: Work, forms: dict[int, Any]) -> dict[str, Any]:
+    global _ROLES
+    if not _ROLES:
+        _ROLES = _roles()
     roles = {role for role in _ROLES if getattr(work, role)}
     if not roles:
         return work.model_dump(mode="json", by_alias=True, exclude_defaults=True)

@@ -118,7 +118,7 @@ _LINES: tuple[Code, ...] = (
     _("A354", "info", "deposit gives a DOI for a reference", "checks/crossref", "ci.md#finding-codes"),
     # A40x: export to CSL-JSON, BibLaTeX, BibTeX, RIS
     _("A401", "info", "CSL-JSON: a record without a title", "exporters/csljson"),
-    _("A402", "warning/info", "a field the format (or entry type) cannot hold", "exporters/biblatex exporters/bibtex exporters/ris"),
+    _("A402", "warning/info", "a field the format (or entry type) cannot hold", "exporters/biblatex exporters/bibtex exporters/ris exporters/csljson"),
     _("A403", "info", "written under a looser entry type", "exporters/biblatex exporters/bibtex"),
     _("A404", "warning", "a field the entry type requires is absent (nothing is invented)", "exporters/biblatex exporters/bibtex"),
     _("A405", "warning", "--ascii: a character without a LaTeX form, kept as is", "exporters/biblatex exporters/bibtex"),

@@ -18,6 +18,10 @@ def _isolated_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ANNOBIB_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    # no annobib.toml / [tool.annobib] of the machine's (or the developer's) changes a result;
+    # tests of the configuration unset this (tests/test_config.py)
+    monkeypatch.setenv("ANNOBIB_CONFIG", "none")
+    monkeypatch.delenv("ANNOBIB_MAILTO", raising=False)
 
 
 @pytest.fixture(autouse=True)

@@ -98,11 +98,12 @@ def _service(*, offline: bool, refresh: bool, evidence: Path, api_url: str | Non
     store = EvidenceStore(evidence)
     if offline:
         return EvidenceService(store)
+    from annobib.cli.common import settings
     from annobib.services.crossref import CrossrefService, RetryPolicy
 
     return CrossrefService(
         api_url=api_url,
-        mailto=mailto,
+        mailto=mailto or settings().get("mailto"),  # --mailto, ANNOBIB_MAILTO, configuration
         store=store,
         refresh=refresh,
         retry=RetryPolicy(attempts=retries, connect_attempts=min(2, retries), timeout=timeout,

@@ -64,8 +64,9 @@ def cite(
         typer.Argument(help="Record keys, each optionally with a locator: KEY, KEY:291, KEY:ch. 3"),
     ],
     style: Annotated[
-        str, typer.Option("--style", "-s", help="CSL style name or .csl file.")
-    ] = "apa",
+        str | None, typer.Option("--style", "-s", help="CSL style name or .csl file (default: "
+                                 "the configuration's style, else apa).", show_default=False)
+    ] = None,
     locale: Annotated[str | None, typer.Option("--locale", help="CSL locale, e.g. ru-RU.")] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="text, html, markdown or rtf.")
@@ -83,10 +84,14 @@ def cite(
     Numeric styles number the works in library order (as `annobib export` lists them).
     """
     from annobib.cli import render
-    from annobib.cli.common import default_paths, load
+    from annobib.cli.common import default_paths, load, settings
     from annobib.errors import AnnobibError
     from annobib.exporters.formatted import csl_items
-    from annobib.styles import FORMATS, Formatter
+    from annobib.styles import FORMATS, Formatter, default_style
+
+    config = settings()
+    style = style or config.get("style") or default_style()
+    locale = locale or config.get("locale")
 
     if fmt not in FORMATS:
         render.stderr_console().print(

@@ -15,6 +15,7 @@ from annobib.cli.exitcodes import ExitCode
 from annobib.findings import CodeFilter, Finding, Severity, Suppressions
 
 if TYPE_CHECKING:
+    from annobib.config import Config
     from annobib.errors import AnnobibError
     from annobib.model import Library
     from annobib.sources.yaml import LoadResult
@@ -81,11 +82,28 @@ def reporting(
     if verbose and quiet:
         raise typer.BadParameter("--verbose and --quiet contradict each other",
                                  param_hint="--quiet")
+    config = settings()
+    if fail_on is None and config.source("fail-on") != "default":
+        fail_on = FailOn(config.get("fail-on"))
     return Reporting(
         verbosity=1 if verbose else -1 if quiet else 0,
-        codes=CodeFilter.of(select or (), ignore or ()),
+        # the command line wins: its --select/--ignore replace the configuration's
+        codes=CodeFilter.of(select if select is not None else config.get("select"),
+                            ignore if ignore is not None else config.get("ignore")),
         fail_on=fail_on if fail_on is not None else default_fail_on,
     )
+
+
+def settings() -> Config:
+    """The configuration in force (annobib.config); one that cannot be used is a usage error
+    (exit 2). Read afresh on each call: a walk up the directories, well under a millisecond."""
+    from annobib.config import ConfigError, load
+
+    try:
+        return load()
+    except ConfigError as exc:
+        sys.stderr.write(f"annobib: configuration: {exc}\n")
+        raise typer.Exit(int(ExitCode.USAGE)) from None
 
 
 @dataclass(slots=True)
@@ -146,7 +164,8 @@ def triage(
 
 
 def default_paths(paths: list[Path] | None) -> list[Path]:
-    return list(paths) if paths else [Path("data")]
+    """The paths given, else the configuration's ``paths`` (default ``data/``)."""
+    return list(paths) if paths else settings().paths()
 
 
 def exit_code_for(findings: list[Finding], fail_on: FailOn, unreadable: bool) -> ExitCode:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import NoReturn
 
 _FORMATTED = frozenset({"text", "html", "markdown", "rtf"})
@@ -30,18 +31,41 @@ def _option(args: list[str], *names: str) -> str | None:
     return found
 
 
-def early_engine(args: list[str]) -> tuple[str | None, str | None] | None:
+def early_engine(
+    args: list[str], defaults: Callable[[], dict[str, str | None]] | None = None
+) -> tuple[str | None, str | None] | None:
     """``(style, locale)`` when ``args`` (without the program name) ask for a formatted export,
-    the style None meaning the default; else None."""
+    the style None meaning the default; else None. ``defaults`` gives the configuration's
+    ``to``/``style``/``locale`` for what the command line leaves out."""
     if not args or args[0] != "export" or "--help" in args:
         return None
-    if _option(args, "--to", "-t") not in _FORMATTED:
+    to, style, locale = _option(args, "--to", "-t"), _option(args, "--style", "-s"), \
+        _option(args, "--locale")
+    if defaults is not None and None in (to, style, locale):
+        config = defaults()
+        to = to or config.get("to")
+        if "--notes" not in args:
+            style = style or config.get("style")
+        locale = locale or config.get("locale")
+    if to not in _FORMATTED:
         return None
-    return _option(args, "--style", "-s"), _option(args, "--locale")
+    return style, locale
+
+
+def _configured() -> dict[str, str | None]:
+    """The configuration's export defaults; nothing if it cannot be read (the command will
+    say why)."""
+    from annobib.config import ConfigError, load
+
+    try:
+        config = load()
+    except ConfigError:
+        return {}
+    return {name: config.get(name) for name in ("to", "style", "locale")}
 
 
 def main() -> None:
-    wanted = early_engine(sys.argv[1:])
+    wanted = early_engine(sys.argv[1:], _configured)
     if wanted is not None:
         from annobib.styles import default_style, prepare_early
 

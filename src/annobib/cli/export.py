@@ -25,14 +25,15 @@ from annobib.cli.exitcodes import ExitCode
 def export(
     paths: PathsArg = None,
     to: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--to",
             "-t",
             help="Output format: csljson, bibtex, biblatex, ris, or text/html/markdown/rtf "
-            "(formatted with --style).",
+            "(formatted with --style). Default: the configuration's 'to', else csljson.",
+            show_default=False,
         ),
-    ] = "csljson",
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically).")
     ] = None,
@@ -65,9 +66,14 @@ def export(
     """
     import difflib
 
-    from annobib.cli.common import reporting, triage
+    from annobib.cli.common import reporting, settings, triage
 
     how = reporting(verbose=verbose, quiet=quiet, select=select, ignore=ignore, fail_on=fail_on)
+    config = settings()
+    to = to or config.get("to")
+    if not notes:  # the configuration's style is for bibliographies; --notes needs a note style
+        style = style or config.get("style")
+    locale = locale or config.get("locale")
 
     from annobib.styles import FORMATS as FORMATTED
     from annobib.styles import Formatter, default_style, take_early_formatter

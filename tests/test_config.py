@@ -84,7 +84,7 @@ def test_environment_wins_over_the_file(project: Path) -> None:
 def test_a_bad_file_is_a_usage_error_that_names_it(project: Path, text: str,
                                                    message: str) -> None:
     (project / "annobib.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match="annobib.toml"):
+    with pytest.raises(ConfigError, match=r"annobib\.toml"):
         load()
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 2

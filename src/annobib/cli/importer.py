@@ -1,4 +1,5 @@
-"""``annobib import``: BibTeX/BibLaTeX, CSL-JSON and RIS files → one annobib YAML document.
+"""``annobib import``: BibTeX/BibLaTeX, CSL-JSON, RIS files and printed reference lists
+(``--from text``) → one annobib YAML document.
 
 Every good record is written; every problem is reported (``file:line``) and makes the exit code
 1. Output goes to a temporary file renamed into place, and an existing file is replaced only
@@ -30,12 +31,14 @@ if TYPE_CHECKING:
     from annobib.findings import Finding
     from annobib.model.record import Work
     from annobib.sources.interchange import KeyRegistry
+    from annobib.sources.text.records import TextImport
 
 
 class ImportFormat(StrEnum):
     bibtex = "bibtex"
     csljson = "csljson"
     ris = "ris"
+    text = "text"
 
 
 @dataclass
@@ -50,6 +53,8 @@ class ImportRun:
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False
     entries_seen: int = 0
+    # printed reference lists and footnotes read --from text (sources.text)
+    text: TextImport | None = None
 
 
 def new_run() -> ImportRun:
@@ -89,6 +94,11 @@ def read_files(
             run.unreadable = True
             continue
         chosen = fmt.value if fmt is not None else guess_format(name, text)
+        if chosen is None and name.lower().endswith(".txt"):
+            chosen = ImportFormat.text.value
+        if chosen == ImportFormat.text.value:
+            read_text_list(run, text, "<stdin>" if name == "-" else name)
+            continue
         if chosen is None:
             run.findings.append(
                 Finding("A100", Severity.ERROR,
@@ -104,6 +114,22 @@ def read_files(
         run.entries_seen += result.entries_seen
 
 
+def read_text_list(run: ImportRun, text: str, name: str) -> None:
+    """A printed reference list or footnotes (``--from text``): see :mod:`annobib.sources.text`."""
+    from annobib.sources.text import read_list
+    from annobib.sources.text.records import to_model
+
+    imp = to_model(read_list(text, name), run.keys, name)
+    run.findings.extend(imp.findings)
+    run.entries_seen += imp.entries_seen
+    if run.text is None:
+        run.text = imp
+    else:
+        run.text.references.extend(imp.references)
+        run.text.footnotes.extend(imp.footnotes)
+        run.text.comments.extend(imp.comments)
+
+
 def write_output(run: ImportRun, output: Path | None, force: bool) -> None:
     from annobib.cli import render
     from annobib.cli.common import stop, write_atomic
@@ -112,6 +138,10 @@ def write_output(run: ImportRun, output: Path | None, force: bool) -> None:
 
     # the canonical layout of dump_document, written by the fast emitter (same data when read)
     text = document_yaml([*run.items, *(work_yaml(w) for w in run.works)])
+    if run.text is not None:
+        from annobib.sources.text.records import yaml_blocks
+
+        text += yaml_blocks(run.text)
     if output is None:
         render.write_stdout(text)
         return
@@ -138,7 +168,8 @@ def _exists(output: Path) -> NoReturn:
 def import_command(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="BibTeX/BibLaTeX (.bib), CSL-JSON (.json) or RIS (.ris) files.",
+        typer.Argument(help="BibTeX/BibLaTeX (.bib), CSL-JSON (.json), RIS (.ris) or printed "
+                       "reference lists (.txt, --from text; '-' reads standard input).",
                        show_default=False),
     ] = None,
     from_: Annotated[
@@ -206,6 +237,8 @@ def import_command(
     triaged = triage(run.findings, how)
     render.report(triaged, how)
     imported = len(run.items) + len(run.works)
+    if run.text is not None:
+        imported += len(run.text.references) + len(run.text.footnotes)
     if imported or output is None:
         write_output(run, output, force)
     if how.verbosity >= 0:

@@ -17,7 +17,8 @@ for a code already taken: take a new one). The table in ``docs/cli.md`` is gener
 registry (``python -m annobib.codes --write-docs``), and a test keeps them equal.
 
 Blocks: ``A1xx`` loading YAML, ``A2xx`` offline lint, ``A3xx`` Crossref, ``A40x`` export to the
-interchange formats, ``A41x`` import from files, ``A42x`` import from Crossref, ``A5xx``
+interchange formats, ``A41x`` import from files, ``A42x`` import from Crossref, ``A43x`` import
+of printed reference lists (text), ``A5xx``
 formatted output. A code that was renumbered keeps its old meaning in ``CHANGELOG.md``.
 """
 
@@ -132,6 +133,8 @@ _LINES: tuple[Code, ...] = (
     _("A417", "warning", "the key used differs from the input's (invalid or missing key)", "sources/"),
     _("A418", "warning", "a TeX macro the decoder does not know: kept as written", "sources/"),
     _("A419", "warning", "a control character in a value: kept; left out of .bib output, escaped on the terminal", "sources/interchange"),
+    # A43x: import of printed reference lists and footnotes (--from text)
+    _("A430", "warning", "a parsed field the model is unsure of (confidence below the threshold): check it", "sources/text", "text-parser.md"),
     # A42x: import --doi from Crossref
     _("A421", "info", "a part of the Crossref record that was not imported", "sources/crossref"),
     _("A422", "error", "--doi: not a valid DOI", "checks/crossref"),

@@ -58,8 +58,11 @@ def test_low_confidence_fields_are_findings_at_their_line(
                    "2. qqq zzz ### 17 ,,, ;;; xx\n   yy 1999 (((\n", encoding="utf-8")
     r = runner.invoke(app, ["import", str(src), "--from", "text", "-o", str(tmp_path / "o.yaml")])
     assert "2 of 2 records imported" in r.output
-    lines = [ln for ln in r.output.splitlines() if "A470" in ln]
+    lines = [ln for ln in r.output.splitlines() if "A430" in ln]
     assert lines, r.output
     assert all(ln.startswith(f"{src}:") for ln in lines)
     assert any(f"{src}:2:" in ln or f"{src}:3:" in ln for ln in lines)
+    assert r.exit_code == 0  # warnings do not fail an import by default
+    r = runner.invoke(app, ["import", str(src), "--from", "text", "--fail-on", "warning",
+                            "-o", str(tmp_path / "o2.yaml")])
     assert r.exit_code == 1

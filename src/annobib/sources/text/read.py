@@ -29,8 +29,9 @@ from annobib.sources.text.tokens import features, tokenize
 #: a field whose least sure token has a lower marginal probability than this is reported
 THRESHOLD = 0.6
 
-LOW_CONFIDENCE = "A470"  # a parsed field the model is unsure of
-UNPARSED = "A471"  # an entry that gave no valid record
+LOW_CONFIDENCE = "A430"  # a parsed field the model is unsure of
+UNPARSED = "A411"  # an entry that gave no valid record (as for the other readers)
+REJECTED = "A416"  # a parsed value the model rejects: that field is left out
 
 WORDS_PATH = Path(__file__).with_name("words.txt.gz")
 

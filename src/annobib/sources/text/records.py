@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from annobib.findings import Finding, Location, Severity
 from annobib.model.record import Work
 from annobib.model.references import Cite, Footnote, FootnoteKind, Locator, Reference
-from annobib.sources.text.read import UNPARSED, ListResult, ParsedWork
+from annobib.sources.text.read import REJECTED, UNPARSED, ListResult, ParsedWork
 
 if TYPE_CHECKING:
     from annobib.sources.interchange import KeyRegistry
@@ -78,7 +78,7 @@ def _make_work(pw: ParsedWork, keys: KeyRegistry, filename: str | None,
                 break
             for name in bad:
                 findings.append(Finding(
-                    UNPARSED, Severity.WARNING,
+                    REJECTED, Severity.WARNING,
                     f"parsed value {data[name]!r} is not valid here; left out",
                     Location(filename, pw.lines.get(name, pw.line)), key=key, field=name))
                 del data[name]

@@ -688,15 +688,45 @@ def document_data(doc: Document) -> dict[str, Any]:
     return out
 
 
+_DUMPER: list[Any] = []
+_STR = "tag:yaml.org,2002:str"
+
+
+def _dumper() -> Any:
+    """PyYAML's safe dumper, quoting every string a YAML 1.1 or 1.2 reader would retype
+    (:func:`annobib.sources.yamlfast.retyped`: PyYAML alone knows only its YAML 1.1 subset and
+    writes ``011801`` or ``0o17`` plain, which YAML 1.2 reads as numbers)."""
+    if _DUMPER:
+        return _DUMPER[0]
+    from annobib.sources.yamlfast import retyped
+
+    try:
+        from yaml import CSafeDumper as Base
+    except ImportError:  # pragma: no cover
+        from yaml import SafeDumper as Base  # type: ignore[assignment]
+
+    class Dumper(Base):
+        pass
+
+    def represent_str(dumper: Any, value: str) -> yaml.ScalarNode:
+        # what PyYAML resolves itself it quotes itself (as before); the rest of the
+        # look-alikes it would write plain are double-quoted here
+        style = None
+        if retyped(value) and dumper.resolve(yaml.ScalarNode, value, (True, False)) == _STR:
+            style = '"'
+        node: yaml.ScalarNode = dumper.represent_scalar(_STR, value, style=style)
+        return node
+
+    Dumper.add_representer(str, represent_str)
+    _DUMPER.append(Dumper)
+    return Dumper
+
+
 def dump_document(doc: Document) -> str:
     """Canonical YAML text for ``doc``: Unicode as is, fields in model order, short forms."""
-    try:
-        from yaml import CSafeDumper as Dumper
-    except ImportError:  # pragma: no cover
-        from yaml import SafeDumper as Dumper  # type: ignore[assignment]
     text: str = yaml.dump(
         document_data(doc),
-        Dumper=Dumper,
+        Dumper=_dumper(),
         allow_unicode=True,
         sort_keys=False,
         width=100,

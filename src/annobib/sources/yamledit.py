@@ -18,6 +18,7 @@ from typing import Any
 from annobib.atomic import write_bytes_atomic
 from annobib.errors import InputError
 from annobib.reading import read_input
+from annobib.sources.yamlfast import quoted
 
 _KEY_RE = re.compile(r"([A-Za-z0-9_-]+)\s*:(\s|$)")
 
@@ -101,8 +102,7 @@ def plan_insert(text: str, line: int, col: int, name: str, value: str) -> tuple[
         at = last_content + 1
         if at > 0 and at <= len(lines) and not lines[at - 1].endswith(("\n", "\r")):
             lines[at - 1] = lines[at - 1] + newline
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    new_line = " " * indent + f'{name}: "{escaped}"'
+    new_line = " " * indent + f"{name}: {quoted(value)}"
     lines.insert(at, new_line + newline)
     return "".join(lines), Edit(Path(), at + 1, new_line)
 

@@ -29,8 +29,39 @@ _NOT_PLAIN = re.compile(r": |:$| #|\s$")
 _ESCAPE = re.compile("[\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ufffe\\uffff]")
 
 
+# Plain scalars that some YAML reader takes for something else than a string: the implicit
+# types of YAML 1.1 (yaml.org/type: bool with y/n and on/off, int in base 2/8/10/16/60, float,
+# null, timestamp, merge, value) and of YAML 1.2's core and JSON schemas (`011801` and `09`
+# are decimal ints there, `0o17` octal, `1e3` a float), each with the underscores and signs
+# that lenient readers accept (ruamel.yaml reads `-_0` as 0). Strings that match are quoted
+# by every writer of annobib YAML.
+_RETYPED = re.compile(
+    r"""(?x)^(?:
+      ~ | null | Null | NULL
+    | y | Y | yes | Yes | YES | n | N | no | No | NO
+    | true | True | TRUE | false | False | FALSE | on | On | ON | off | Off | OFF
+    | [-+]? 0[bB] [01_]+
+    | [-+]? 0[oO] [0-7_]+
+    | [-+]? 0[xX] [0-9a-fA-F_]+
+    | [-+]? [0-9_]+ (?: :[0-5]?[0-9] )* (?: \.[0-9_]* )? (?: [eE][-+]?[0-9]+ )?
+    | [-+]? (?: [0-9][0-9_]* )? \.[0-9._]* (?: [eE][-+]?[0-9]+ )?
+    | [-+]? \. (?: inf | Inf | INF | nan | NaN | NAN )
+    | [0-9]{4} -[0-9]{1,2} -[0-9]{1,2}
+      (?: (?: [Tt] | [ \t]+ ) [0-9]{1,2} :[0-9]{2} :[0-9]{2} (?: \.[0-9]* )?
+          (?: [ \t]* Z | [ \t]* [-+][0-9]{1,2} (?: :[0-9]{2} )? )? )?
+    | << | =
+    )$"""
+)
+
+
+def retyped(s: str) -> bool:
+    """True when a YAML 1.1 or 1.2 reader would read plain ``s`` as something else than this
+    string (a number, bool, null, date...), so ``s`` must be quoted."""
+    return _RETYPED.match(s) is not None
+
+
 def _plain_ok(s: str) -> bool:
-    if not _PRINTABLE_PLAIN.match(s) or _NOT_PLAIN.search(s):
+    if not _PRINTABLE_PLAIN.match(s) or _NOT_PLAIN.search(s) or _RETYPED.match(s):
         return False
     return all(not rx.match(s) for _tag, rx in _RESOLVERS.get(s[0], ()))
 
@@ -39,6 +70,15 @@ def _plain_ok(s: str) -> bool:
 # written for 4,000 PRL/NeurIPS records), and deciding how to write one is the costly part.
 _WRITTEN: dict[str, str] = {}
 _WRITTEN_MAX = 500_000
+
+
+def quoted(s: str) -> str:
+    """``s`` double-quoted: JSON escapes, plus the characters YAML takes for line breaks or
+    refuses raw (every YAML 1.1 and 1.2 reader reads it back as this string)."""
+    out = json.dumps(s, ensure_ascii=False)
+    if _ESCAPE.search(out):
+        out = _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", out)
+    return out
 
 
 def scalar(value: Any) -> str:
@@ -54,12 +94,7 @@ def scalar(value: Any) -> str:
     done = _WRITTEN.get(s)
     if done is not None:
         return done
-    if s and _plain_ok(s):
-        out = s
-    else:
-        out = json.dumps(s, ensure_ascii=False)
-        if _ESCAPE.search(out):
-            out = _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", out)
+    out = s if s and _plain_ok(s) else quoted(s)
     if len(_WRITTEN) >= _WRITTEN_MAX:
         _WRITTEN.clear()
     _WRITTEN[s] = out

@@ -19,6 +19,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from annobib import progress
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -31,7 +33,10 @@ def cpus() -> int:
 
 
 def other_threads() -> bool:
-    return threading.active_count() > 1
+    """Whether a thread other than this one runs (the progress bar's does not count: it is
+    held still while workers are forked, annobib.progress.forking)."""
+    return any(t is not threading.current_thread() and t.name != progress.THREAD_NAME
+               for t in threading.enumerate())
 
 
 def fork_allowed() -> bool:
@@ -126,7 +131,11 @@ def map_chunks(
         if first is not None:
             first()
         LAST.update(own_chunks=len(pieces), worker_chunks=0)
-        return [work(p) for p in pieces]
+        out = []
+        for done, p in enumerate(pieces, 1):
+            out.append(work(p))
+            progress.update(done, len(pieces))
+        return out
 
     import multiprocessing
 
@@ -159,13 +168,14 @@ def map_chunks(
     for stream in (sys.stdout, sys.stderr):  # nothing buffered may be written twice
         stream.flush()
     started: list[tuple[Any, Any]] = []
-    for n in range(helpers):
-        receiver, sender = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=worker, args=(sender, n == 0 and bool(tasks)),
-                           name=f"annobib-worker-{n + 1}", daemon=True)
-        proc.start()
-        sender.close()
-        started.append((proc, receiver))
+    with progress.forking():
+        for n in range(helpers):
+            receiver, sender = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=worker, args=(sender, n == 0 and bool(tasks)),
+                               name=f"annobib-worker-{n + 1}", daemon=True)
+            proc.start()
+            sender.close()
+            started.append((proc, receiver))
     results: dict[int, R] = {}
     finished = False
     try:
@@ -173,6 +183,9 @@ def map_chunks(
             first()
         while (i := take()) < len(pieces):
             results[i] = work(pieces[i])
+            # pieces taken, less those the helpers may still be working on
+            progress.update(max(len(results), min(counter.value, len(pieces)) - helpers),
+                            len(pieces))
         own = len(results)
         for _proc, receiver in started:
             try:
@@ -187,6 +200,7 @@ def map_chunks(
             for i, r in done:
                 results[i] = r
         LAST.update(own_chunks=own, worker_chunks=len(results) - own)
+        progress.update(len(pieces), len(pieces))
         finished = True
     finally:
         for proc, receiver in started:

@@ -19,7 +19,7 @@ app = typer.Typer(
     name="annobib",
     help="Annotated bibliographies that stay faithful: validate, check against Crossref, export.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

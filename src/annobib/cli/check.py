@@ -128,7 +128,7 @@ def _print_table(result: CheckResult, console: Any) -> None:
         "no-doi": "dim",
     }
     table = Table(title="annobib check", show_lines=False)
-    table.add_column("key", overflow="fold")
+    render.key_column(table, (w.key for w in result.works))
     table.add_column("DOI", overflow="fold")
     table.add_column("status")
     table.add_column("notes", overflow="fold")

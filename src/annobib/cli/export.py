@@ -75,11 +75,13 @@ def export(
         style = style or config.get("style")
     locale = locale or config.get("locale")
 
+    # the executable may have started the engine already (annobib.cli.entry)
+    from annobib import progress
+    from annobib.cli.progress import shown as shown_progress
     from annobib.styles import FORMATS as FORMATTED
     from annobib.styles import Formatter, default_style, take_early_formatter
 
-    # the executable may have started the engine already (annobib.cli.entry)
-    with take_early_formatter() or Formatter() as formatter:
+    with take_early_formatter() or Formatter() as formatter, shown_progress():
         if to in FORMATTED:
             # The style's engine needs nothing from the records (about 1 s for APA): build it
             # on a background thread while the records are imported and loaded.
@@ -102,13 +104,14 @@ def export(
         # These share their work with a forked worker, which can store a cold load's records
         # in the cache (annobib.workers.later) while this process starts on the export.
         shared = to in ("biblatex", "bibtex", "csljson")
-        result = load(
-            default_paths(paths),
-            use_cache=not no_cache,
-            # BibLaTeX, BibTeX and RIS name what a large library loses, record by record
-            positions=to in ("biblatex", "bibtex", "ris"),
-            defer_cache=shared,
-        )
+        with progress.phase("loading"):
+            result = load(
+                default_paths(paths),
+                use_cache=not no_cache,
+                # BibLaTeX, BibTeX and RIS name what a large library loses, record by record
+                positions=to in ("biblatex", "bibtex", "ris"),
+                defer_cache=shared,
+            )
         options = ExportOptions(
             ascii=ascii_only,
             style=style,
@@ -119,7 +122,8 @@ def export(
             formatter=formatter,
         )
         try:
-            exported = get_exporter(to)(result.library, options)
+            with progress.phase(f"exporting to {to}"):
+                exported = get_exporter(to)(result.library, options)
         except AnnobibError as exc:
             render.report(triage(result.findings, how, result.library), how)
             render.stderr_console().print(f"annobib export: {exc}")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from annobib import progress
 from annobib.cli.common import (
     FailOnOpt,
     IgnoreOpt,
@@ -26,6 +27,7 @@ from annobib.cli.common import (
     exit_code_for,
 )
 from annobib.cli.exitcodes import ExitCode
+from annobib.cli.progress import shown as shown_progress
 
 if TYPE_CHECKING:
     from annobib.findings import Finding
@@ -107,7 +109,8 @@ def read_files(
             )
             run.unreadable = True
             continue
-        result = read_text(text, name, chosen, run.keys, jobs=jobs)
+        with progress.phase(f"reading {name}"):
+            result = read_text(text, name, chosen, run.keys, jobs=jobs)
         run.items.extend(result.yaml_items)
         run.items.extend(work_yaml(w) for w in result.works)
         run.findings.extend(result.findings)
@@ -227,20 +230,25 @@ def import_command(
 
     gc.disable()  # many small objects and no cycles: the cyclic GC would only cost time
     run = new_run()
-    read_files(run, list(files or []), from_, jobs)
-    unavailable = False
-    if doi:
-        from annobib.cli.check import read_dois
+    with shown_progress():
+        read_files(run, list(files or []), from_, jobs)
+        unavailable = False
+        if doi:
+            from annobib.cli.check import read_dois
 
-        unavailable = read_dois(run, list(doi), mailto=mailto, api_url=api_url, evidence=None,
-                                output=output)
+            with progress.phase(f"asking Crossref for {len(doi)} DOI(s)"):
+                unavailable = read_dois(run, list(doi), mailto=mailto, api_url=api_url,
+                                        evidence=None, output=output)
+        imported = len(run.items) + len(run.works)
+        if run.text is not None:
+            imported += len(run.text.references) + len(run.text.footnotes)
+        if imported and output is not None:
+            with progress.phase(f"writing {output}"):
+                write_output(run, output, force)
+    if output is None:
+        write_output(run, output, force)
     triaged = triage(run.findings, how)
     render.report(triaged, how)
-    imported = len(run.items) + len(run.works)
-    if run.text is not None:
-        imported += len(run.text.references) + len(run.text.footnotes)
-    if imported or output is None:
-        write_output(run, output, force)
     if how.verbosity >= 0:
         where = (f" to {output}" if imported else f"; {output} not written") if output else ""
         console.print(f"annobib import: {imported} of {run.entries_seen} records imported{where}",

@@ -64,8 +64,15 @@ def list_records(
     else:
         from rich.table import Table
 
-        table = Table("key", "type", "year", "first author", "title", "lang", "DOI")
+        table = Table()
+        render.key_column(table, (r[0] for r in rows))
+        table.add_column("type", no_wrap=True)
+        table.add_column("year", no_wrap=True)
+        table.add_column("first author", ratio=1)
+        table.add_column("title", ratio=3)
+        table.add_column("lang", no_wrap=True)
+        table.add_column("DOI", ratio=1, overflow="fold")
         for r in rows:
             table.add_row(*map(render.cell, r))  # data is never markup
-        render.stdout_console().print(table)
+        render.table_console().print(table)
     raise typer.Exit(int(exit_code_for(triaged.active, how.fail_on, bool(result.unreadable))))

@@ -33,6 +33,22 @@ def stdout_console() -> Any:
     return Console(highlight=False, markup=False)
 
 
+def table_console(*, stderr: bool = False) -> Any:
+    """A console for a table: the terminal's width on a terminal; in a pipe or a file no
+    width limit, so that a table's rows are never wrapped at 80 columns."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    wide = None if stream.isatty() else 100_000
+    return Console(stderr=stderr, highlight=False, markup=False, width=wide)
+
+
+def key_column(table: Any, keys: Iterable[str], header: str = "key") -> None:
+    """Add the column of record keys: never wrapped or cut, as wide as the longest key."""
+    longest = max((len(chars.one_line(k)) for k in keys), default=len(header))
+    table.add_column(header, no_wrap=True, min_width=max(longest, len(header)))
+
+
 def cell(value: str) -> Any:
     """A table cell for a value from the data: no markup, one line, nothing raw."""
     from rich.text import Text

@@ -46,7 +46,11 @@ def validate(
     from annobib.cli.common import load, reporting, triage
 
     how = reporting(verbose=verbose, quiet=quiet, select=select, ignore=ignore, fail_on=fail_on)
-    result = load(default_paths(paths), use_cache=not no_cache)
+    from annobib import progress
+    from annobib.cli.progress import shown as shown_progress
+
+    with shown_progress(output_format is not OutputFormat.json), progress.phase("validating"):
+        result = load(default_paths(paths), use_cache=not no_cache)
     triaged = triage(result.findings, how, result.library)
     active = triaged.active
     summary = result.library.counts()

@@ -14,7 +14,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "annobib"
 # Lower ranks may be imported by higher ones, never the reverse. Units are the first component
 # below ``annobib`` (a package or a top-level module).
 RANK: dict[str, int] = {
-    "__init__": 0, "__main__": 7, "findings": 0, "errors": 0, "registry": 0, "codes": 0, "chars": 0, "config": 0,
+    "__init__": 0, "__main__": 7, "findings": 0, "errors": 0, "registry": 0, "codes": 0, "chars": 0, "config": 0, "progress": 0,
     "model": 1,
     "atomic": 2, "workers": 2, "reading": 2, "runtime": 2, "textmatch": 2, "codecs": 2, "schemas": 2,
     "sources": 3, "services": 3, "styles": 3, "exporters": 3,

@@ -71,7 +71,8 @@ def print_findings(findings: Sequence[Finding]) -> None:
     if not sys.stderr.isatty():
         # Same text without colour: rich costs ~0.25 ms a line, which is seconds for the
         # tens of thousands of findings a large import reports.
-        sys.stderr.write(chars.visible("".join(f"{f}\n" for f in sort_findings(findings))))
+        one_line = chars.one_line
+        sys.stderr.write("".join(f"{one_line(str(f))}\n" for f in sort_findings(findings)))
         sys.stderr.flush()
         return
     from rich.markup import escape

@@ -119,6 +119,12 @@ def record(work: Work, location: Location | None = None) -> tuple[list[str], lis
         sp, ep = split_pages(work.pages)
         r.tag("SP", sp, "pages")
         r.tag("EP", ep, "pages")
+        if ep is not None and f"{sp}-{ep}" != work.pages:
+            r.findings.append(
+                Finding(LOST, Severity.INFO, f"RIS pages are a start (SP) and an end (EP): "
+                        f"{work.pages!r} reads back as {sp + '-' + ep!r}", r.location,
+                        key=work.key, field="pages")
+            )
     r.tag("ET", work.edition, "edition")
     r.tag("PB", work.publisher, "publisher")
     r.tag("CY", work.publisher_place, "publisher-place")

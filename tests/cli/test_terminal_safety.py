@@ -99,3 +99,12 @@ def test_import_messages_show_paths_with_brackets_as_text(tmp_path: Path) -> Non
     assert r.exit_code == 0, r.output
     assert "Traceback" not in r.output
     assert f"to {out}" in r.stderr
+
+
+def test_summarised_findings_never_write_control_characters(tmp_path: Path) -> None:
+    # more findings than are printed one by one: the summary quotes the first errors
+    works = "".join(f'  - key: k{i}\n    type: "bok\\e[2J{i}\\nrow"\n' for i in range(30))
+    f = _file(tmp_path, "annobib: 1\nworks:\n" + works)
+    r = runner.invoke(app, ["validate", str(f)])
+    assert r.exit_code == 1
+    assert not _RAW.search(r.stderr.replace("\n", "")), repr(r.stderr)

@@ -152,13 +152,14 @@ def _say(text: str) -> None:
 
 
 def _say_lines(lines: Sequence[tuple[str, str | None]]) -> None:
+    one_line = chars.one_line  # the lines quote findings: data, never raw on the terminal
     if not sys.stderr.isatty():
-        sys.stderr.write("".join(f"{text}\n" for text, _ in lines))
+        sys.stderr.write("".join(f"{one_line(text)}\n" for text, _ in lines))
         sys.stderr.flush()
         return
     console = stderr_console()
     for text, style in lines:
-        console.print(text, style=style, markup=False)
+        console.print(one_line(text), style=style, markup=False)
 
 
 def findings_json(

@@ -150,7 +150,7 @@ def _without_controls(value: Any) -> Any:
     if isinstance(value, str):  # the TeX writer's rule: line-like ones a space, others out
         return " ".join(CONTROL.sub("", _LINE_LIKE_CONTROL.sub(" ", value)).split())
     if isinstance(value, list):
-        return [_without_controls(v) for v in value]
+        return [v for v in map(_without_controls, value) if v not in ("", [], {})]
     if isinstance(value, dict):
         out = {k: _without_controls(v) for k, v in value.items()}
         return {k: v for k, v in out.items() if v not in ("", [], {})}
@@ -350,9 +350,10 @@ def yaml_file(draw: Any) -> tuple[str, int]:
                 value = text  # anything: a syntax error is a finding too
             lines.append(f"    {name}: {value}")
     text = "\n".join(lines) + "\n"
-    if draw(st.integers(0, 9)) == 0:
+    if draw(st.integers(0, 9)) == 0:  # anything anywhere: then no count of records holds
         cut = draw(st.integers(0, len(text)))
         text = text[:cut] + draw(_TEXT) + text[cut:]
+        works = -1
     return text, works
 
 
@@ -367,7 +368,8 @@ def test_yaml_reader(case: tuple[str, int]) -> None:
             assert f.location.line is not None, str(f)
         errors = [f for f in findings if f.severity is Severity.ERROR]
         got = len(loaded.document.works) if loaded is not None else 0
-        if not any(f.code == "A101" for f in errors):  # a syntax error stands for what it cut
+        # a syntax error stands for what it cut, a bad document head for the whole file
+        if works >= 0 and not any(f.code in ("A101", "A107", "A108") for f in errors):
             assert works - got <= len(errors), (works, got, [str(f) for f in findings])
         if loaded is None:
             return

@@ -160,7 +160,7 @@ def read_csljson(text: str, filename: str, keys: KeyRegistry | None = None) -> R
 
 
 # a string literal (unterminated at the end of the text too), or a bracket
-_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
 
 
 def _scan(text: str) -> tuple[list[int], list[tuple[int, int]], int | None]:

@@ -32,7 +32,6 @@ from hypothesis import strategies as st
 from annobib.chars import CONTROL
 from annobib.exporters import FORMATS, export
 from annobib.findings import Severity
-from annobib.model import crosswalk
 from annobib.model.library import Document, Library, LoadedDocument
 from annobib.model.record import Work, WorkType
 from annobib.sources.interchange import ReadResult, read_text
@@ -421,16 +420,19 @@ def test_interchange_exporters(ws: list[Work]) -> None:
     lib = Library([LoadedDocument("fuzz.yaml", Document(works=ws))])
     with time_limit():
         for fmt in _FAST:
-            text = export(lib, fmt).text
+            result = export(lib, fmt)
+            text = result.text
             text.encode("utf-8")
             if fmt in ("biblatex", "bibtex"):
                 assert not CONTROL.search(text), repr(text)
             reader = {"biblatex": "bibtex", "bibtex": "bibtex"}.get(fmt, fmt)
             back = read_text(text, f"out.{fmt}", reader)
             assert [w.key for w in back.works] == [w.key for w in ws]
+            # a type that does not come back is one the export said it could not write
+            retyped = {f.key for f in result.findings
+                       if f.code in ("A402", "A403") and _top(f.field) == "type"}
             for w, b in zip(ws, back.works, strict=True):
-                if not crosswalk.is_lossy(w.type, reader):
-                    assert b.type == w.type or fmt == "bibtex"
+                assert b.type == w.type or w.key in retyped, (fmt, w.type, b.type)
 
 
 @pytest.fixture(scope="module")

@@ -220,3 +220,23 @@ def test_raw_control_character_reported_at_its_line_and_column() -> None:
     assert str(f.location) == "big.yaml:301:13"
     assert "U+0007" in f.message
     assert "position" not in f.message
+
+
+# --- found by tests/test_fuzz.py -----------------------------------------------------------------
+
+
+def test_bibtex_commentary_is_an_entry_not_a_comment() -> None:
+    # bibtexparser takes "@commentary" (a biblatex type, annobib's own export of a commentary)
+    # for an "@comment": the record vanished without a finding
+    text = "@string{x = {y}}\n@commentary{c1,\n  title = {T}, note = x\n}\n@comment{a comment}\n@book{b, title = {B}}\n"
+    r = read_text(text, "in.bib", "bibtex")
+    assert [(w.key, w.type.value) for w in r.works] == [("c1", "commentary"), ("b", "book")]
+    assert r.works[0].note == "y"
+    assert r.entries_seen == 2 and r.findings == []
+
+
+def test_bibtex_export_of_a_chapter_without_a_book_says_it_is_misc() -> None:
+    lib = _library([{"key": "c", "type": "chapter", "title": "T"}])
+    result = export(lib, "bibtex")
+    assert result.text.startswith("@misc{c,")
+    assert [(f.code, f.field) for f in result.findings if f.code == "A403"] == [("A403", "type")]

@@ -353,6 +353,9 @@ def build_entry(
         subtype, kind = None, work.genre
         if crosswalk.is_lossy(work.type, "bibtex"):
             e.lost("type", f"BibTeX has no '{work.type.value}' type: written as @{e.entry_type}")
+        elif e.entry_type == "misc" and crosswalk.bibtex_type(work.type) == "incollection":
+            e.warn(TYPE_FALLBACK, "type", "exported as @misc: no container-title (booktitle "
+                   "is mandatory for @incollection)", Severity.INFO)
 
     e.put_names("author", work.author, "author")
     e.put_names("editor", work.editor, "editor")

@@ -151,7 +151,36 @@ def prepare_blocks(
         if isinstance(block, Entry):
             seen += 1
             items.append(_prepare(block, loc, strings, set(), as_yaml))
+            continue
+        entry_type = _comment_like_type(block)
+        if entry_type is not None:
+            # bibtexparser takes any "@comment..." for a comment, "@commentary" (a biblatex
+            # type) too: read it again as the entry it is
+            seen += 1
+            raw = block.raw or ""
+            again = parse("@annobibentry" + raw.lstrip()[1 + len(entry_type):]).blocks
+            if len(again) == 1 and isinstance(again[0], Entry):
+                again[0].entry_type = entry_type
+                items.append(_prepare(again[0], loc, strings, set(), as_yaml))
+            else:
+                items.append(Finding(UNPARSABLE, Severity.ERROR,
+                                     f"@{entry_type} block not imported: not an entry",
+                                     loc, key=_guess_key(raw), data={"raw": raw[:RAW_LIMIT]}))
     return items, seen, strings
+
+
+_COMMENT_LIKE = re.compile(r"\s*@(comment[A-Za-z][\w-]*)\s*[{(]", re.IGNORECASE)
+
+
+def _comment_like_type(block: Any) -> str | None:
+    """The entry type of a block bibtexparser took for a comment only because its type
+    begins with "comment" (``@commentary{key, ...}``), else None."""
+    from bibtexparser.model import ExplicitComment
+
+    if not isinstance(block, ExplicitComment):
+        return None
+    m = _COMMENT_LIKE.match(block.raw or "")
+    return m.group(1) if m else None
 
 
 def block_lines(text: str, blocks: list[Any]) -> list[int | None]:

@@ -27,12 +27,6 @@ def stderr_console() -> Any:
     return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
-def stdout_console() -> Any:
-    from rich.console import Console
-
-    return Console(highlight=False, markup=False)
-
-
 def table_console(*, stderr: bool = False) -> Any:
     """A console for a table: the terminal's width on a terminal; in a pipe or a file no
     width limit, so that a table's rows are never wrapped at 80 columns."""

@@ -14,6 +14,21 @@ here:
 - Fault injection: "invalid JSON" sends the first half of the recorded body with a correct
   Content-Length; "truncate" announces the full length and stops half-way; 429 and 503
   answers carry no body (none is recorded); 500 sends the recorded 500 body.
+- Faults of a misbehaving service or of something that is not Crossref (issue #13), each
+  done to the real answer the request would have had:
+  "relabel" sends it with the content type of the recorded doi.org HTML page;
+  "html-404" answers with the recorded doi.org HTML 404 page (status, headers, body), as a
+  proxy or another server would; "other-record" answers with the recorded response of
+  ``Fault.doi`` (another DOI's real record); "swap-doi" sets the ``DOI`` field of the real
+  body to ``Fault.doi``; "redirect" answers with the recorded 301's headers and ``Location``
+  set to ``Fault.location``; "pad" appends ``Fault.size`` bytes of JSON whitespace (still
+  valid JSON) with a correct Content-Length; "endless" appends whitespace without a
+  Content-Length (chunked) until ``Fault.size`` bytes or the client hangs up; "drip" sends
+  the whole answer, status line and headers included, one byte every ``Fault.seconds``
+  after the first ``Fault.size`` bytes; "deep-nest" wraps the real body in ``Fault.size``
+  JSON arrays. Bytes actually sent per request are kept in :attr:`StandIn.sent`.
+- A path that is not an API route (``/works...``) gets the recorded doi.org HTML 404, as a
+  wrong ``--api-url`` path would.
 
 Routing is by path and query. Rate limits are enforced per route class (single-record vs list
 queries) over a sliding one-second window, and concurrency over requests in flight; a request
@@ -88,6 +103,8 @@ class Recorded:
     list_headers: dict[str, str] = field(default_factory=dict)
     search: dict[str, Any] = field(default_factory=dict)
     search_empty: dict[str, Any] = field(default_factory=dict)
+    html_404: dict[str, Any] = field(default_factory=dict)
+    redirect: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Recorded:
@@ -112,6 +129,8 @@ class Recorded:
             "response"
         ]
         rec.search_empty = load_recording("search_zero_results_adfaaf.json")["response"]
+        rec.html_404 = load_recording("cn_doi.org_404_10.1126-foo.json")["response"]
+        rec.redirect = load_recording("redirect_301_10.26434-chemrxiv.5406907.json")["response"]
         return rec
 
     def found_dois(self) -> list[str]:
@@ -128,11 +147,15 @@ class Fault:
     """An injected fault: ``kind`` on requests of ``route`` (any, single, list, agency, search),
     ``times`` times (None: every time)."""
 
-    kind: str  # 500, 503, 429, slow, drop, truncate, invalid-json
+    kind: str  # 500, 503, 429, slow, drop, truncate, invalid-json, relabel, html-404,
+    # other-record, swap-doi, redirect, pad, endless, drip, deep-nest (see the module doc)
     route: str = "any"
     times: int | None = None
-    seconds: float = 0.0  # for "slow"
+    seconds: float = 0.0  # for "slow" and "drip"
     retry_after: str | None = None  # for 429/503
+    doi: str | None = None  # for "other-record" and "swap-doi"
+    location: str | None = None  # for "redirect"
+    size: int = 0  # for "pad", "endless", "drip", "deep-nest"
 
 
 @dataclass
@@ -172,6 +195,7 @@ class StandIn:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._list_cache: dict[str, bytes] = {}
+        self.sent: list[int] = []  # body bytes sent, per answer with a body fault
 
     # --- controls -----------------------------------------------------------------------
 
@@ -196,6 +220,17 @@ class StandIn:
                 for e in self.log
                 if (status is None or e.status == status) and (route is None or e.route == route)
             )
+
+    def bytes_sent(self, timeout: float = 10.0) -> int:
+        """The most body bytes one streamed answer sent, once its handler has finished
+        (the client may have hung up before the server noticed)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with self._lock:
+                if self.sent and self._in_flight == 0:
+                    return max(self.sent)
+            time.sleep(0.02)
+        raise AssertionError("no streamed answer finished")
 
     def message_for(self, doi: str) -> dict[str, Any] | None:
         doi = doi.lower()
@@ -297,6 +332,14 @@ class StandIn:
         return body
 
 
+_BODY_FAULTS = {"relabel", "html-404", "other-record", "swap-doi", "redirect", "pad", "endless",
+                "drip", "deep-nest"}
+
+
+def _without_type(headers: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k.lower() != "content-type"}
+
+
 class _Handler(BaseHTTPRequestHandler):
     standin: StandIn
     protocol_version = "HTTP/1.1"
@@ -314,7 +357,9 @@ class _Handler(BaseHTTPRequestHandler):
             return "list", path, query
         if path.startswith("/works/") and path.endswith("/agency"):
             return "agency", path, query
-        return "single", path, query
+        if path.startswith("/works/"):
+            return "single", path, query
+        return "other", path, query
 
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)
@@ -327,9 +372,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _recorded(self, response: dict[str, Any]) -> tuple[int, bytes, dict[str, str]]:
         body = response["body"]
-        headers = {k: v for k, v in response["headers"].items() if k.lower() not in _DROP_HEADERS}
+        headers = {k: ", ".join(v) if isinstance(v, list) else v
+                   for k, v in response["headers"].items() if k.lower() not in _DROP_HEADERS}
         if isinstance(body, (dict, list)):
-            raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            try:
+                raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:  # a derived body with a lone surrogate: escape it
+                raw = json.dumps(body).encode("ascii")
             if not any(k.lower() == "content-type" for k in headers):
                 headers["Content-Type"] = "application/json"
         else:
@@ -380,6 +429,12 @@ class _Handler(BaseHTTPRequestHandler):
                     {k.lower(): v for k, v in headers.items()}.get("content-type", "")
                 ):
                     body = body[: len(body) // 2]  # only JSON bodies; text 404s stay whole
+                elif fault.kind in _BODY_FAULTS:
+                    status, body, headers = self._alter(fault, status, body, headers)
+                    if fault.kind in ("pad", "endless", "drip"):
+                        s._record(route, path, status)
+                        self._stream(fault, status, body, headers)
+                        return
             s._record(route, path, status)
             self._send(status, body, headers)
         except (BrokenPipeError, ConnectionResetError):
@@ -387,11 +442,86 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             s._done()
 
+    def _alter(self, fault: Fault, status: int, body: bytes, headers: dict[str, str]) -> (
+        tuple[int, bytes, dict[str, str]]
+    ):
+        """What a body fault does to the real answer (status, body, headers)."""
+        rec = self.standin.recorded
+        if fault.kind == "relabel":
+            html_type = rec.html_404["headers"]["content-type"]
+            return status, body, {**_without_type(headers), "Content-Type": html_type}
+        if fault.kind == "html-404":
+            return self._recorded(rec.html_404)
+        if fault.kind == "other-record":
+            assert fault.doi is not None
+            return self._recorded(rec.works[fault.doi.lower()])
+        if fault.kind == "swap-doi":
+            data = json.loads(body)
+            data["message"]["DOI"] = fault.doi
+            return status, json.dumps(data, ensure_ascii=False).encode("utf-8"), headers
+        if fault.kind == "redirect":
+            assert fault.location is not None
+            st, _, h = self._recorded(rec.redirect)
+            h = {k: v for k, v in h.items() if k.lower() != "location"}
+            return st, b"", {**h, "Location": fault.location}
+        if fault.kind == "deep-nest":
+            return status, b"[" * fault.size + body + b"]" * fault.size, headers
+        return status, body, headers  # pad, endless, drip: done while sending
+
+    def _stream(self, fault: Fault, status: int, body: bytes, headers: dict[str, str]) -> None:
+        """Send an answer whose size or pace is the fault; count the body bytes sent."""
+        s = self.standin
+        head = [f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}"]
+        head += [f"{k}: {v}" for k, v in headers.items() if k.lower() not in _HOP_HEADERS]
+        if fault.kind == "pad":
+            head.append(f"Content-Length: {len(body) + fault.size}")
+        elif fault.kind == "endless":
+            head.append("Transfer-Encoding: chunked")
+        else:
+            head.append(f"Content-Length: {len(body)}")
+        raw_head = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+        sent = 0
+        self.close_connection = True
+        try:
+            if fault.kind == "drip":
+                raw = raw_head + body
+                self.wfile.write(raw[: fault.size])
+                for i in range(fault.size, len(raw)):
+                    time.sleep(fault.seconds)
+                    self.wfile.write(raw[i : i + 1])
+                    sent += 1
+                return
+            self.wfile.write(raw_head)
+            chunk = b" " * 65536
+            if fault.kind == "pad":
+                self.wfile.write(body)
+                sent = len(body)
+                left = fault.size
+                while left > 0:
+                    n = min(left, len(chunk))
+                    self.wfile.write(chunk[:n])
+                    sent += n
+                    left -= n
+                return
+            piece = body
+            while sent < fault.size or fault.size == 0:
+                self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                sent += len(piece)
+                piece = chunk
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass  # the client hung up: what it did is the point of the test
+        finally:
+            with s._lock:
+                s.sent.append(sent)
+
     def _answer(
         self, route: str, path: str, query: dict[str, list[str]]
     ) -> tuple[int, bytes, dict[str, str]]:
         s = self.standin
         rec = s.recorded
+        if route == "other":
+            return self._recorded(rec.html_404)
         if route == "search":
             text = " ".join(query.get("query.bibliographic", []))
             response = rec.search_empty if "adfaaf" in text else rec.search

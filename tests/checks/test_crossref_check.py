@@ -373,3 +373,97 @@ def test_name_keys_and_similarity() -> None:
     assert name_key("Stel'makh") == name_key("Стельмах")
     assert similarity("China’s Military", "CHINA'S MILITARY") == 1.0
     assert similarity("Fish recognition", "Soil carbon") < 0.5
+
+
+# --- issue #13 item 1: "verified" needs the title or the authors compared ---------------------
+
+
+COMPONENT = """annobib: 1
+works:
+  - key: fig1
+    type: misc
+    title: "A figure of an article about malaria treatment"
+    author: ["Smith, Jane", "Doe, John"]
+    issued: "2006"
+    doi: 10.1371/journal.pmed.0030277.g001
+"""
+
+
+def test_sparse_real_record_is_not_verified(server: StandIn, tmp_path: Path) -> None:
+    # The recorded 10.1371/journal.pmed.0030277.g001 is a figure component: empty title, no
+    # author, a null year. Nothing in it can confirm our record.
+    res = check_library(library(tmp_path, COMPONENT), svc(server, tmp_path))
+    w = one(res, "fig1")
+    assert w.status is Status.UNCHECKED
+    assert [f.code for f in w.findings] == ["A331"]
+    assert "neither a title nor authors" in (w.reason or "")
+    # the answer itself was true: it is evidence, and replaying it gives the same verdict
+    offline = check_library(library(tmp_path, COMPONENT),
+                            EvidenceService(EvidenceStore(tmp_path / ".crossref")))
+    assert one(offline, "fig1").status is Status.UNCHECKED
+
+
+def _doi_only(msg: dict) -> dict:  # type: ignore[type-arg]
+    return {"DOI": msg["DOI"]}
+
+
+def _empty(msg: dict) -> dict:  # type: ignore[type-arg]
+    return {}
+
+
+def _title_number(msg: dict) -> dict:  # type: ignore[type-arg]
+    return {**msg, "title": 5}
+
+
+def _author_string(msg: dict) -> dict:  # type: ignore[type-arg]
+    return {**msg, "author": "x"}
+
+
+@pytest.mark.parametrize(("derive", "code"), [
+    (_doi_only, "A331"), (_empty, "A332"), (_title_number, "A332"), (_author_string, "A332"),
+], ids=["doi-only", "empty-message", "title-5", "author-x"])
+def test_record_without_comparable_fields_is_never_verified(server: StandIn, tmp_path: Path,
+                                                            derive, code: str) -> None:  # type: ignore[no-untyped-def]
+    # Derived body: the recorded srep16696 message reduced to its DOI, emptied, or with
+    # "title" / "author" replaced by a value of the wrong type (named in the ids).
+    server.add_work("10.1038/srep16696",
+                    derive(recorded_message("work_journal-article_10.1038-srep16696.json")))
+    res = check_library(library(tmp_path, SREP), svc(server, tmp_path))
+    w = one(res, "tosatto2015")
+    assert w.status is Status.UNCHECKED, w.findings
+    assert [f.code for f in w.findings] == [code]
+    stored = (tmp_path / ".crossref" / "works").exists()
+    assert stored is (code == "A331"), "a malformed answer is never evidence"
+    offline = check_library(library(tmp_path, SREP),
+                            EvidenceService(EvidenceStore(tmp_path / ".crossref")))
+    assert one(offline, "tosatto2015").status is Status.UNCHECKED
+
+
+def test_every_recorded_work_record_is_well_formed() -> None:
+    # the type rules must not turn a real Crossref record into "unchecked"
+    from annobib.services.answers import record_problem
+    from crossref_standin import FIXTURES, load_recording
+
+    checked = 0
+    for path in sorted(FIXTURES.glob("*.json")):
+        body = load_recording(path.name)["response"]["body"]
+        if isinstance(body, dict) and body.get("message-type") in ("work", "work-list"):
+            message = body["message"]
+            for record in message.get("items", [message]) if isinstance(message, dict) else []:
+                assert record_problem(record) is None, (path.name, record.get("DOI"))
+                checked += 1
+    assert checked > 60
+
+
+def test_alias_is_reported_with_the_alias(server: StandIn, tmp_path: Path) -> None:
+    text = """annobib: 1
+works:
+  - key: chem
+    type: journal-article
+    title: "Binding Modes of Ligands Using Enhanced Sampling (BLUES): Rapid Decorrelation of Ligand Binding Modes Using Nonequilibrium Candidate Monte Carlo"
+    author: ["Gill, Samuel", "Lim, Nathan M."]
+    doi: 10.26434/chemrxiv.5406907
+"""
+    res = check_library(library(tmp_path, text), svc(server, tmp_path))
+    a311 = [f for f in one(res, "chem").findings if f.code == "A311"]
+    assert a311 and a311[0].data["theirs"] == "10.26434/chemrxiv.5406907.v5"

@@ -239,3 +239,180 @@ def test_import_by_doi_unreachable_exits_4(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "--doi", "10.1038/srep16696", "-o", str(out),
                                  "--api-url", f"http://127.0.0.1:{closed_port()}"])
     assert result.exit_code == 4, result.output
+
+
+# --- issue #13: against a misbehaving service --------------------------------------------------
+
+ONE = """annobib: 1
+works:
+  - key: tosatto2015
+    type: journal-article
+    title: "Single-molecule FRET studies on alpha-synuclein oligomerization of Parkinson’s disease genetically related mutants"
+    author: ["Tosatto, Laura", "Horrocks, Mathew H."]
+    container-title: Scientific Reports
+    issued: "2015"
+    volume: "5"
+    doi: 10.1038/srep16696
+"""
+PW = "pw-8d1e6c"  # a password that no recorded body contains
+
+
+@pytest.fixture
+def one(tmp_path: Path) -> Path:
+    d = tmp_path / "one"
+    d.mkdir()
+    (d / "lib.yaml").write_text(ONE, encoding="utf-8")
+    return d
+
+
+def statuses(result: object) -> set[str]:
+    works = json.loads(result.stdout)["works"]  # type: ignore[attr-defined]
+    return {w["status"] for w in works if w["doi"]}
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "ftp://example.org", "file:///etc/passwd",
+                                 "api.crossref.org", f"http://user:{PW}@[::1"])
+def test_bad_api_url_is_a_usage_error(lib: Path, tmp_path: Path, url: str) -> None:
+    for args in (["check", str(lib), "--api-url", url],
+                 ["import", "--doi", "10.1038/srep16696", "-o", str(tmp_path / "o.yaml"),
+                  "--api-url", url]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert "--api-url" in result.output and PW not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    env = runner.invoke(app, ["check", str(lib)], env={"ANNOBIB_CROSSREF_URL": url})
+    assert env.exit_code == 2 and PW not in env.output
+
+
+def test_credentials_in_api_url_are_never_echoed(server: StandIn, one: Path) -> None:
+    closed = run(str(one), "--format", "json", "--retries", "1",
+                 "--api-url", f"http://user:{PW}@127.0.0.1:{closed_port()}")
+    assert closed.exit_code == 4 and PW not in closed.output  # type: ignore[attr-defined]
+    server.inject(Fault("html-404", route="any"))
+    url = server.url.replace("http://", f"http://user:{PW}@")
+    proxy = run(str(one), "--format", "json", "--api-url", url)
+    assert proxy.exit_code == 4 and PW not in proxy.output  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("how", ["proxy-html-404", "wrong-path"])
+def test_a_404_that_is_not_crossrefs_is_unchecked_exit_4(server: StandIn, lib: Path,
+                                                         how: str) -> None:
+    url = server.url
+    if how == "proxy-html-404":
+        server.inject(Fault("html-404", route="any"))
+    else:
+        url += "/api/v2"
+    result = run(str(lib), "--format", "json", "--api-url", url)
+    assert result.exit_code == 4, result.output  # type: ignore[attr-defined]
+    assert statuses(result) == {"unchecked"}
+    assert not (lib / ".crossref").exists(), "nothing is stored"
+    assert run(str(lib), "--offline").exit_code == 4  # type: ignore[attr-defined]
+
+
+def test_json_labelled_html_is_unchecked_exit_4(server: StandIn, lib: Path) -> None:
+    server.inject(Fault("relabel", route="any"))
+    result = run(str(lib), "--format", "json", "--api-url", server.url)
+    assert result.exit_code == 4 and statuses(result) == {"unchecked"}  # type: ignore[attr-defined]
+    assert not (lib / ".crossref").exists()
+
+
+def test_another_dois_record_with_refresh_keeps_the_evidence(server: StandIn, one: Path) -> None:
+    first = run(str(one), "--format", "json", "--api-url", server.url)
+    assert first.exit_code == 0 and statuses(first) == {"verified"}  # type: ignore[attr-defined]
+    stored = {p.name: p.read_bytes() for p in (one / ".crossref" / "works").iterdir()}
+    server.inject(Fault("swap-doi", route="single", doi="10.3892/ijo_00000353"))
+    again = run(str(one), "--format", "json", "--api-url", server.url, "--refresh")
+    assert again.exit_code == 4 and statuses(again) == {"unchecked"}  # type: ignore[attr-defined]
+    work = json.loads(again.stdout)["works"][0]  # type: ignore[attr-defined]
+    assert [f["code"] for f in work["findings"]] == ["A333"]
+    assert {p.name: p.read_bytes() for p in (one / ".crossref" / "works").iterdir()} == stored
+    replay = run(str(one), "--format", "json", "--offline")
+    assert replay.exit_code == 0 and statuses(replay) == {"verified"}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("fault", [
+    Fault("swap-doi", route="single", doi="10.3892/ijo_00000353"),
+    Fault("other-record", route="single", doi="10.3892/ijo_00000353"),
+], ids=["swap-doi", "other-record"])
+def test_import_by_doi_of_another_record_imports_nothing(server: StandIn, tmp_path: Path,
+                                                         fault: Fault) -> None:
+    server.inject(fault)
+    out = tmp_path / "lib.yaml"
+    result = runner.invoke(app, ["import", "--doi", "10.1038/srep16696", "-o", str(out),
+                                 "--api-url", server.url])
+    assert result.exit_code == 4, result.output
+    assert "A333" in result.output and "Traceback" not in result.output
+    assert not out.exists() or "ijo_00000353" not in out.read_text(encoding="utf-8")
+    assert not (tmp_path / ".crossref" / "works").exists()
+
+
+def test_sparse_record_is_not_verified_exit_4(server: StandIn, tmp_path: Path) -> None:
+    d = tmp_path / "fig"
+    d.mkdir()
+    (d / "lib.yaml").write_text("""annobib: 1
+works:
+  - {key: fig1, type: misc, title: "A figure", author: ["Smith, Jane"], issued: "2006",
+     doi: 10.1371/journal.pmed.0030277.g001}
+""", encoding="utf-8")
+    result = run(str(d), "--format", "json", "--api-url", server.url)
+    assert result.exit_code == 4 and statuses(result) == {"unchecked"}  # type: ignore[attr-defined]
+    offline = run(str(d), "--format", "json", "--offline")
+    assert offline.exit_code == 4 and statuses(offline) == {"unchecked"}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("derived", ["lone-surrogate", "deep-nest"])
+def test_hostile_bodies_are_unchecked_without_traceback(server: StandIn, one: Path,
+                                                        derived: str) -> None:
+    if derived == "lone-surrogate":
+        # Derived body: the recorded srep16696 message with a lone surrogate in its title.
+        from crossref_standin import recorded_message
+
+        msg = recorded_message("work_journal-article_10.1038-srep16696.json")
+        msg["title"] = ["Single-molecule \ud800 FRET"]
+        server.add_work("10.1038/srep16696", msg)
+    else:
+        server.inject(Fault("deep-nest", route="any", size=100_000))
+    for fmt in ("json", "table", "sarif", "junit", "github"):
+        result = run(str(one), "--format", fmt, "--api-url", server.url)
+        assert result.exit_code == 4, result.output  # type: ignore[attr-defined]
+        assert result.exception is None or isinstance(result.exception, SystemExit)  # type: ignore[attr-defined]
+    imp = runner.invoke(app, ["import", "--doi", "10.1038/srep16696", "--api-url", server.url])
+    assert imp.exit_code == 4 and (imp.exception is None or isinstance(imp.exception, SystemExit))
+
+
+def test_evidence_nested_100000_deep_offline_is_unchecked(server: StandIn, one: Path) -> None:
+    assert run(str(one), "--api-url", server.url).exit_code == 0  # type: ignore[attr-defined]
+    (path,) = (one / ".crossref" / "works").iterdir()
+    path.write_text("[" * 100_000 + path.read_text(encoding="utf-8") + "]" * 100_000,
+                    encoding="utf-8")
+    result = run(str(one), "--format", "json", "--offline")
+    assert result.exit_code == 4 and statuses(result) == {"unchecked"}  # type: ignore[attr-defined]
+    assert "nested too deep" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_timeout_and_max_time_hold_against_a_dripping_server(lib: Path) -> None:
+    # A whole process, as CI runs it: every answer comes one byte every half second.
+    import subprocess
+    import time
+
+    s = running(None)
+    try:
+        s.inject(Fault("drip", route="any", seconds=0.5))
+        t0 = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, "-m", "annobib", "check", str(lib), "--format", "json",
+             "--api-url", s.url, "--timeout", "1", "--max-time", "4"],
+            capture_output=True, text=True, timeout=60, check=False)
+        took = time.monotonic() - t0
+    finally:
+        s.stop()
+    assert proc.returncode == 4, proc.stderr
+    assert statuses(proc) == {"unchecked"}
+    assert took < 4 + 2 + 2, f"{took:.1f} s for --max-time 4 (start-up allowed 2 s)"
+
+
+def test_the_answer_cap_is_in_the_docs() -> None:
+    from annobib.services.answers import MAX_ANSWER_BYTES
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert f"{MAX_ANSWER_BYTES // 2**20} MiB" in text

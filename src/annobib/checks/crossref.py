@@ -57,6 +57,9 @@ class Status(StrEnum):
 # Stable finding codes of the check (A3xx), as registered in annobib.codes; docs/ci.md lists them.
 CODES: dict[str, str] = {c.code: c.title for c in matching("A3")}
 
+# Findings that come with an "unchecked" work: --on-unreachable alone decides about them.
+UNCHECKED_CODES = frozenset({"A330", "A331", "A332", "A333"})
+
 TITLE_SAME = 0.95
 TITLE_CLOSE = 0.80
 SUGGEST_THRESHOLD = 0.90
@@ -250,6 +253,8 @@ class _Cmp:
         self.location = location
         self.where = where
         self.findings: list[Finding] = []
+        self.compared: set[str] = set()  # "title", "author": what a verdict can rest on
+        self.matched: str | None = None
 
     def loc(self, fieldname: str) -> Location | None:
         if self.where is not None:
@@ -268,6 +273,12 @@ def compare(work: Work, record: dict[str, Any], *, location: Location | None = N
             where: Where | None = None) -> tuple[list[Finding], str | None]:
     """Findings for every field where ``work`` and the Crossref ``record`` disagree, and which
     title variants matched (``None`` when no title could be compared)."""
+    c = _compare(work, record, location, where)
+    return c.findings, c.matched
+
+
+def _compare(work: Work, record: dict[str, Any], location: Location | None,
+             where: Where | None) -> _Cmp:
     c = _Cmp(work, record, location, where)
     matched = _compare_title(c)
     _compare_authors(c)
@@ -283,12 +294,14 @@ def compare(work: Work, record: dict[str, Any], *, location: Location | None = N
         c.add("A311", Severity.WARNING, "doi",
               f"Crossref answers {work.doi} with the record of {theirs_doi} (a DOI alias)",
               work.doi, theirs_doi)
-    return c.findings, matched
+    c.matched = matched
+    return c
 
 
 def _compare_title(c: _Cmp) -> str | None:
     if c.work.title is None or not crossref_titles(c.record):
         return None
+    c.compared.add("title")
     score, ours_name, ours, theirs_name, theirs = best_title_match(c.work, c.record)
     matched = f"ours:{ours_name} ~ crossref:{theirs_name} ({score:.2f})"
     if score >= TITLE_SAME:
@@ -338,6 +351,7 @@ def _compare_authors(c: _Cmp) -> None:
     theirs = _their_people(c.record)
     if not ours or not theirs:
         return
+    c.compared.add("author")
     for i, (o, t) in enumerate(zip(ours, theirs, strict=False)):
         fieldname = f"author[{i}]"
         if o.literal is not None:
@@ -549,7 +563,7 @@ def judge(work: Work, lookup: Lookup, location: Location | None,
     res = WorkResult(work.key, work.doi, Status.UNCHECKED, location)
     if isinstance(lookup, Unavailable):
         res.reason = lookup.reason
-        res.findings.append(Finding("A330", Severity.WARNING,
+        res.findings.append(Finding(lookup.code, Severity.WARNING,
                                     f"not checked: {lookup.reason}", location, work.key, "doi",
                                     {"doi": work.doi}))
         return res
@@ -570,7 +584,8 @@ def judge(work: Work, lookup: Lookup, location: Location | None,
                                     {"doi": work.doi, "agency": lookup.agency_id}))
         return res
     assert isinstance(lookup, Found)
-    findings, matched = compare(work, lookup.record, location=location, where=where)
+    cmp = _compare(work, lookup.record, location, where)
+    findings, matched = cmp.findings, cmp.matched
     upd: list[Finding] = []
     flagged = False
     if lookup.record.get("updated-by") or lookup.record.get("update-to"):
@@ -582,6 +597,16 @@ def judge(work: Work, lookup: Lookup, location: Location | None,
     res.findings = findings + upd
     res.matched_title = matched
     res.status = Status.RETRACTED_CORRECTED if flagged else _status_from_findings(res.findings)
+    if res.status is Status.VERIFIED and not cmp.compared:
+        # "verified" rests on the title or the authors; nothing else identifies a work
+        res.status = Status.UNCHECKED
+        res.reason = ("nothing to verify against: "
+                      + ("Crossref's record has neither a title nor authors"
+                         if not crossref_titles(lookup.record) and not _their_people(lookup.record)
+                         else "our record and Crossref's share neither a title nor authors"))
+        res.location = where(work.key, None) or location if where is not None else location
+        res.findings.append(Finding("A331", Severity.WARNING, f"not verified: {res.reason}",
+                                    res.location, work.key, "doi", {"doi": work.doi}))
     return res
 
 
@@ -905,7 +930,7 @@ def import_dois(dois: Sequence[str], service: MetadataService, *,
             findings.extend(notes)
         elif isinstance(lk, Unavailable):
             unavailable.append(doi)
-            findings.append(Finding("A330", Severity.WARNING, f"{doi} not imported: {lk.reason}",
+            findings.append(Finding(lk.code, Severity.WARNING, f"{doi} not imported: {lk.reason}",
                                     cli, None, "doi", {"doi": doi}))
         elif isinstance(lk, OtherAgency):
             findings.append(Finding("A321", Severity.WARNING,

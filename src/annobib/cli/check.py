@@ -63,6 +63,7 @@ def decide_exit(result: CheckResult, fail_on: str, on_unreachable: OnUnreachable
                 unreadable: bool = False) -> ExitCode:
     """3 unreadable input; 4 unchecked works under ``--on-unreachable fail``; 1 findings
     matching ``--fail-on``; else 0. Unchecked works never count as findings here."""
+    from annobib.checks.crossref import UNCHECKED_CODES
     from annobib.findings import Severity
 
     if unreadable:
@@ -77,7 +78,7 @@ def decide_exit(result: CheckResult, fail_on: str, on_unreachable: OnUnreachable
         if w.status.value in statuses:
             return ExitCode.FINDINGS
     for f in result.all_findings():
-        if f.code == "A330":
+        if f.code in UNCHECKED_CODES:
             continue
         if threshold is not None and f.severity.rank >= threshold:
             return ExitCode.FINDINGS
@@ -88,6 +89,22 @@ def default_evidence_dir(paths: list[Path]) -> Path:
     first = paths[0]
     base = first if first.is_dir() else first.parent
     return base / ".crossref"
+
+
+def checked_api_url(api_url: str | None) -> str | None:
+    """``--api-url`` (or ANNOBIB_CROSSREF_URL) checked before any work: a usage error (exit
+    2) for a URL that is not http(s) or cannot be parsed; credentials are never echoed."""
+    import os
+
+    from annobib.services.crossref import ENV_API_URL, check_api_url
+
+    value = api_url or os.environ.get(ENV_API_URL)
+    if value is None:
+        return None
+    try:
+        return check_api_url(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--api-url") from None
 
 
 def _service(*, offline: bool, refresh: bool, evidence: Path, api_url: str | None,
@@ -202,10 +219,12 @@ def check(
         Path | None, typer.Option("-o", "--output", help="Write the report to FILE.")
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds to wait for one answer.")
+        float, typer.Option("--timeout", min=0.1,
+                            help="Seconds for one answer, from the request to its last byte.")
     ] = 20.0,
     max_time: Annotated[
-        float, typer.Option("--max-time", help="Seconds for all Crossref requests of the run.")
+        float, typer.Option("--max-time", min=0.1,
+                            help="Seconds for all Crossref requests of the run.")
     ] = 300.0,
     retries: Annotated[
         int, typer.Option("--retries", min=1, help="Attempts per request (429, 5xx, timeouts).")
@@ -224,6 +243,8 @@ def check(
     from annobib.cli.common import load
 
     parse_fail_on(fail_on)  # a usage error before any work is done
+    if not offline:
+        api_url = checked_api_url(api_url)
     if offline and refresh:
         raise typer.BadParameter("--offline and --refresh contradict each other",
                                  param_hint="--refresh")
@@ -361,7 +382,8 @@ def register(app: typer.Typer) -> None:
 
 
 def read_dois(run: Any, dois: list[str], *, mailto: str | None, api_url: str | None,
-              evidence: Path | None, output: Path | None) -> bool:
+              evidence: Path | None, output: Path | None, timeout: float = 20.0,
+              max_time: float = 300.0) -> bool:
     """``annobib import --doi``: add Crossref records for ``dois`` to an import run (the
     ``ImportRun`` of ``cli/importer.py``). Evidence goes to ``--evidence`` or ``.crossref/``
     beside the output file. Returns True when Crossref was unavailable for some DOI."""
@@ -370,7 +392,7 @@ def read_dois(run: Any, dois: list[str], *, mailto: str | None, api_url: str | N
 
     base = output.parent if output is not None else Path()
     service = _service(offline=False, refresh=False, evidence=evidence or base / ".crossref",
-                       api_url=api_url, mailto=mailto, timeout=20.0, max_time=300.0)
+                       api_url=api_url, mailto=mailto, timeout=timeout, max_time=max_time)
     try:
         result = import_dois(dois, service, taken_keys=run.keys.seen)
     except WriteError as exc:  # evidence could not be stored: nothing is imported unrecorded

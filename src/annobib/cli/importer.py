@@ -206,6 +206,14 @@ def import_command(
         str | None, typer.Option("--api-url", envvar="ANNOBIB_CROSSREF_URL",
                                  help="Crossref API base URL (with --doi).")
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1,
+                            help="Seconds for one Crossref answer (with --doi).")
+    ] = 20.0,
+    max_time: Annotated[
+        float, typer.Option("--max-time", min=0.1,
+                            help="Seconds for all Crossref requests (with --doi).")
+    ] = 300.0,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
     select: SelectOpt = None,
@@ -224,6 +232,10 @@ def import_command(
     if not files and not doi:
         console.print("annobib import: give at least one FILE or --doi DOI")
         raise typer.Exit(int(ExitCode.USAGE))
+    if doi:
+        from annobib.cli.check import checked_api_url
+
+        api_url = checked_api_url(api_url)
     if output is not None and os.path.lexists(output) and not force:
         _exists(output)
     import gc
@@ -238,7 +250,8 @@ def import_command(
 
             with progress.phase(f"asking Crossref for {len(doi)} DOI(s)"):
                 unavailable = read_dois(run, list(doi), mailto=mailto, api_url=api_url,
-                                        evidence=None, output=output)
+                                        evidence=None, output=output,
+                                        timeout=timeout, max_time=max_time)
         imported = len(run.items) + len(run.works)
         if run.text is not None:
             imported += len(run.text.references) + len(run.text.footnotes)

@@ -29,6 +29,7 @@ class Exchange:
     body: Any
     part: str | None = None
     redirected_from: str | None = None
+    content_type: str | None = None  # as received; None in evidence from before it was kept
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -42,6 +43,8 @@ class Exchange:
             out["part"] = self.part
         if self.redirected_from is not None:
             out["redirected-from"] = self.redirected_from
+        if self.content_type is not None:
+            out["content-type"] = self.content_type
         out["body"] = self.body
         return out
 
@@ -54,9 +57,14 @@ class Exchange:
             status=int(data["status"]),
             sha256=str(data["sha256"]),
             body=data.get("body"),
-            part=data.get("part"),
-            redirected_from=data.get("redirected-from"),
+            part=_opt_str(data.get("part")),
+            redirected_from=_opt_str(data.get("redirected-from")),
+            content_type=_opt_str(data.get("content-type")),
         )
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +99,16 @@ class OtherAgency:
 
 @dataclass(frozen=True, slots=True)
 class Unavailable:
-    """The service could not be asked or did not answer usefully: the work is unchecked."""
+    """The service could not be asked or did not answer usefully: the work is unchecked.
+
+    ``code`` says which kind (the finding code a check reports): ``A330`` no usable answer
+    (outage, timeout, an answer that is not Crossref's), ``A332`` an answer whose record is
+    malformed or too large, ``A333`` the record of another DOI, or a redirect off the API host.
+    """
 
     doi: str
     reason: str
+    code: str = "A330"
 
 
 Lookup = Found | NotFound | OtherAgency | Unavailable

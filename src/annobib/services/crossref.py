@@ -36,14 +36,25 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
+import httpcore2
 import httpx2
 from habanero.field_queries import validate_field_queries
 from habanero.filterhandler import filter_handler
 from habanero.habanero_utils import make_ua
 
 from annobib import __version__
+from annobib.services.answers import (
+    MAX_ANSWER_BYTES,
+    describe_answer,
+    is_crossref_not_found,
+    is_json_type,
+    lone_surrogate_in,
+    media_type,
+    origin,
+    redact_url,
+)
 from annobib.services.base import (
     Exchange,
     Found,
@@ -55,12 +66,15 @@ from annobib.services.base import (
     Unavailable,
 )
 from annobib.services.evidence import (
+    NOT_CROSSREFS_404,
     EvidenceStore,
     lookup_from_exchanges,
     search_from_exchanges,
     search_key,
     verdict_name,
 )
+
+__all__ = ["MAX_ANSWER_BYTES", "CrossrefService", "check_api_url"]
 
 DEFAULT_API_URL = "https://api.crossref.org"
 ENV_API_URL = "ANNOBIB_CROSSREF_URL"
@@ -106,11 +120,21 @@ class _Answer:
     content: bytes
     data: Any  # parsed JSON, or the text when the body is not JSON
     redirected_from: str | None
+    content_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class _Failure:
     reason: str
+    code: str = "A330"  # the finding code of the Unavailable it becomes
+
+
+class _Refused(Exception):
+    """An answer that is not worth a retry (not Crossref's, malformed, too large)."""
+
+    def __init__(self, reason: str, code: str = "A330") -> None:
+        super().__init__(reason)
+        self.failure = _Failure(reason, code)
 
 
 def _now() -> str:
@@ -118,11 +142,110 @@ def _now() -> str:
 
 
 def _parse_body(content: bytes) -> tuple[Any, bool]:
-    """(value, is_json): parsed JSON, or the decoded text."""
+    """(value, is_json): parsed JSON, or the decoded text. Raises :class:`_Refused` for JSON
+    nested too deep for the parser or escaping a lone surrogate."""
+    if lone_surrogate_in(content):
+        raise _Refused("Crossref's answer holds a lone surrogate (not Unicode text)", "A332")
     try:
         return json.loads(content), True
+    except RecursionError:
+        raise _Refused("Crossref's answer is nested too deep to read", "A332") from None
     except ValueError:
         return content.decode("utf-8", errors="replace"), False
+
+
+def check_api_url(url: str) -> str:
+    """``url`` as a Crossref API base URL, or ValueError saying why not (never echoing
+    credentials): an http(s) URL with a host, parsable as a whole."""
+    shown = redact_url(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a bad port or IPv6 literal
+    except ValueError as exc:
+        raise ValueError(f"not a valid URL ({exc}): {shown}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError(f"not an http:// or https:// URL: {shown}")
+    if not parts.hostname:
+        raise ValueError(f"no host in the URL: {shown}")
+    try:
+        httpx2.URL(url)
+    except (httpx2.InvalidURL, ValueError, TypeError) as exc:
+        raise ValueError(f"not a valid URL ({exc}): {shown}") from None
+    return url
+
+
+_deadline = threading.local()
+
+
+class _DeadlineStream(httpcore2.NetworkStream):
+    """A connection whose every read and write ends by the deadline of the request the
+    calling thread is making: so a server that sends one byte at a time cannot keep a
+    request alive past ``--timeout``, headers included (httpx's own timeouts are per read)."""
+
+    def __init__(self, inner: httpcore2.NetworkStream) -> None:
+        self._inner = inner
+
+    @staticmethod
+    def _left(timeout: float | None, exc: type[Exception]) -> float | None:
+        at: float | None = getattr(_deadline, "at", None)
+        if at is None:
+            return timeout
+        left = at - time.monotonic()
+        if left <= 0:
+            raise exc("the deadline of the request has passed")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._left(timeout, httpcore2.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._left(timeout, httpcore2.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore2.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(
+            ssl_context, server_hostname, self._left(timeout, httpcore2.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore2.NetworkBackend):
+    def __init__(self, inner: httpcore2.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: Any = None) -> httpcore2.NetworkStream:
+        timeout = _DeadlineStream._left(timeout, httpcore2.ConnectTimeout)
+        return _DeadlineStream(self._inner.connect_tcp(host, port, timeout, local_address,
+                                                       socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Any = None) -> httpcore2.NetworkStream:
+        return _DeadlineStream(self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _install_deadlines(client: httpx2.Client) -> bool:
+    """Wrap the network backend of every transport of ``client`` (the direct one and those
+    for proxies from the environment). False if httpx2's layout is not the expected one:
+    the body is still bounded by the clock, only a dripping header would not be."""
+    transports = [getattr(client, "_transport", None),
+                  *getattr(client, "_mounts", {}).values()]
+    done = False
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if backend is not None and not isinstance(backend, _DeadlineBackend):
+            pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+            done = True
+    return done
 
 
 def _retry_after(value: str | None, now: float) -> float | None:
@@ -242,8 +365,12 @@ class CrossrefService:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        max_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
-        self.base_url = (api_url or os.environ.get(ENV_API_URL) or DEFAULT_API_URL).rstrip("/")
+        self.base_url = check_api_url(
+            api_url or os.environ.get(ENV_API_URL) or DEFAULT_API_URL).rstrip("/")
+        self.shown_url = redact_url(self.base_url)  # for messages: no credentials
+        self.max_bytes = max_bytes
         self.mailto = mailto or os.environ.get(ENV_MAILTO) or None
         self.limits = limits or (POLITE_POOL if self.mailto else PUBLIC_POOL)
         self.retry = retry or RetryPolicy()
@@ -273,6 +400,7 @@ class CrossrefService:
             limits=httpx2.Limits(max_connections=self.limits.concurrency),
             trust_env=True,
         )
+        _install_deadlines(self._client)
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -357,36 +485,43 @@ class CrossrefService:
                         f"time budget of {self.retry.max_time:g} s for the run used up"
                     )
                 self._count(kind)
-                remaining = max(0.1, self._deadline - self._clock())
+                wait = max(0.1, min(self.retry.timeout, self._deadline - self._clock()))
                 try:
-                    response = self._client.get(
-                        url,
-                        params=params,
-                        headers=self._headers,
-                        timeout=httpx2.Timeout(min(self.retry.timeout, remaining)),
-                    )
+                    got = self._fetch(url, params, wait)
+                except _Refused as refused:
+                    with self._lock:
+                        self.stats.transport_errors += 1
+                    return refused.failure
                 except httpx2.TimeoutException:
-                    response = None
-                    reason = f"no answer within {min(self.retry.timeout, remaining):g} s"
+                    got = None
+                    reason = f"no answer within {wait:g} s"
                 except httpx2.ConnectError as exc:
-                    response = None
-                    reason = f"cannot connect to {self.base_url}: {exc}"
+                    got = None
+                    reason = f"cannot connect to {self.shown_url}: {self._shown(exc)}"
                     limit = self.retry.connect_attempts
                 except httpx2.HTTPError as exc:  # dropped connection, truncated body, ...
-                    response = None
-                    reason = f"broken exchange with {self.base_url}: {exc or type(exc).__name__}"
-            if response is None:
+                    got = None
+                    reason = (f"broken exchange with {self.shown_url}: "
+                              f"{self._shown(exc) or type(exc).__name__}")
+            if got is None:
                 with self._lock:
                     self.stats.transport_errors += 1
             else:
+                response, content = got
                 self._observe("list" if kind in ("list", "search") else "single", response.headers)
                 status = response.status_code
                 if status in (301, 302, 303, 307, 308) and "location" in response.headers:
                     redirects += 1
                     if redirects > 3:
-                        return _Failure(f"too many redirects from {url}")
+                        return _Failure(f"too many redirects from {redact_url(url)}")
+                    target = urljoin(str(response.url), response.headers["location"])
+                    if origin(target) != origin(self.base_url):
+                        return _Failure(
+                            f"{self.shown_url} redirected the request to another host "
+                            f"({redact_url(target)}); only the API's own redirects are "
+                            "followed", "A333")
                     redirected_from = redirected_from or str(response.url)
-                    url = urljoin(str(response.url), response.headers["location"])
+                    url = target
                     params = None
                     continue
                 if status == 429:
@@ -401,14 +536,18 @@ class CrossrefService:
                     reason = f"Crossref answered HTTP {status}"
                     retry_after = _retry_after(response.headers.get("retry-after"), time.time())
                 else:
-                    content = response.content
-                    data, is_json = _parse_body(content)
-                    if status == 200 and not is_json:
+                    ctype = response.headers.get("content-type")
+                    try:
+                        answer = self._answer(status, response, content, ctype, redirected_from)
+                    except _Refused as refused:
                         with self._lock:
                             self.stats.transport_errors += 1
-                        reason = "Crossref answered 200 with a body that is not valid JSON"
-                    else:
-                        return _Answer(status, str(response.url), content, data, redirected_from)
+                        return refused.failure
+                    if answer is not None:
+                        return answer
+                    with self._lock:
+                        self.stats.transport_errors += 1
+                    reason = "Crossref answered 200 with a body that is not valid JSON"
             attempt += 1
             if attempt >= limit:
                 return _Failure(f"{reason} (gave up after {attempt} attempts)")
@@ -420,6 +559,62 @@ class CrossrefService:
             with self._lock:
                 self.stats.retries += 1
             self._sleep(delay)
+
+    def _shown(self, exc: Exception) -> str:
+        """An exception's text without the credentials of the base URL, if it has any."""
+        text = str(exc)
+        userinfo = urlsplit(self.base_url).netloc.rpartition("@")[0]
+        return text.replace(userinfo, "***") if userinfo else text
+
+    def _fetch(self, url: str, params: dict[str, str] | None, wait: float) -> (
+        tuple[httpx2.Response, bytes]
+    ):
+        """One GET, the whole exchange within ``wait`` seconds and the body within
+        ``max_bytes`` (not read further: :class:`_Refused`)."""
+        cap = self.max_bytes
+        end = time.monotonic() + wait
+        _deadline.at = end
+        try:
+            with self._client.stream("GET", url, params=params, headers=self._headers,
+                                     timeout=httpx2.Timeout(wait)) as response:
+                if response.status_code in (301, 302, 303, 307, 308):
+                    return response, b""
+                length = response.headers.get("content-length", "")
+                if length.strip().isdigit() and int(length) > cap:
+                    raise _Refused(f"Crossref's answer would be {int(length)} bytes, over the "
+                                   f"cap of {cap / 2**20:g} MiB; not read", "A332")
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > cap:
+                        raise _Refused(f"Crossref's answer is over the cap of "
+                                       f"{cap / 2**20:g} MiB; not read further", "A332")
+                    if time.monotonic() > end:
+                        raise httpx2.ReadTimeout("the deadline of the request has passed")
+                    chunks.append(chunk)
+                return response, b"".join(chunks)
+        finally:
+            _deadline.at = None
+
+    def _answer(self, status: int, response: httpx2.Response, content: bytes,
+                ctype: str | None, redirected_from: str | None) -> _Answer | None:
+        """A usable answer (200 JSON, Crossref's 404, another 4xx), None for a broken body
+        worth a retry; :class:`_Refused` for an answer that is not Crossref's."""
+        url = redact_url(str(response.url))
+        if status == 404:
+            text = content.decode("utf-8", errors="replace")
+            if not is_crossref_not_found(text, ctype):
+                raise _Refused(f"{NOT_CROSSREFS_404}: {describe_answer(ctype, len(content))}")
+            return _Answer(status, url, content, text, redirected_from, ctype)
+        if status == 200 and not is_json_type(ctype):
+            raise _Refused(f"{self.shown_url} answered 200 with the content type "
+                           f"{media_type(ctype) or '(none)'}, not Crossref's JSON")
+        data, is_json = _parse_body(content)
+        if status == 200 and not is_json:
+            return None
+        return _Answer(status, url, content, data,
+                       redact_url(redirected_from) if redirected_from else None, ctype)
 
     def _exchange(self, kind: str, answer: _Answer, body: Any = None, part: str | None = None) -> (
         Exchange
@@ -433,6 +628,7 @@ class CrossrefService:
             body=answer.data if body is None else body,
             part=part,
             redirected_from=answer.redirected_from,
+            content_type=answer.content_type,
         )
 
     # --- lookups ------------------------------------------------------------------------
@@ -483,7 +679,7 @@ class CrossrefService:
     def _single(self, doi: str) -> Lookup:
         answer = self._request("work", "/works/" + encode_doi_path(doi))
         if isinstance(answer, _Failure):
-            return Unavailable(doi, answer.reason)
+            return Unavailable(doi, answer.reason, answer.code)
         if answer.status == 200:
             return self._finish(doi, [self._exchange("work", answer)])
         if answer.status != 404:
@@ -491,7 +687,8 @@ class CrossrefService:
         work = self._exchange("work", answer)
         agency = self._request("agency", "/works/" + encode_doi_path(doi) + "/agency")
         if isinstance(agency, _Failure):
-            return Unavailable(doi, f"no record; registration agency unknown: {agency.reason}")
+            return Unavailable(doi, f"no record; registration agency unknown: {agency.reason}",
+                               agency.code)
         if agency.status not in (200, 404):
             return Unavailable(doi, f"agency lookup answered HTTP {agency.status}")
         return self._finish(doi, [work, self._exchange("agency", agency)])

@@ -28,6 +28,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from annobib.services.answers import (
+    MAX_ANSWER_BYTES,
+    documented_alias,
+    is_crossref_not_found,
+    is_json_type,
+    lone_surrogate_in,
+    media_type,
+    record_problem,
+)
 from annobib.services.base import (
     Exchange,
     Found,
@@ -45,6 +54,7 @@ from annobib.services.base import (
 
 FORMAT = 1
 _MAX_NAME = 180
+_MAX_FILE = 2 * MAX_ANSWER_BYTES + 2**20  # a work file holds one capped answer, plus an agency's
 
 
 def doi_filename(doi: str) -> str:
@@ -117,26 +127,45 @@ def work_record(exchange: Exchange) -> dict[str, Any] | None:
 
 
 def lookup_from_exchanges(doi: str, exchanges: Sequence[Exchange]) -> Lookup:
-    """The verdict for ``doi`` from the answers stored for it. Pure; no I/O."""
+    """The verdict for ``doi`` from the answers stored for it. Pure; no I/O.
+
+    The rules of :mod:`annobib.services.answers` apply: a record must be well formed and be
+    this DOI's (or a documented alias's); "not found" must be Crossref's own 404.
+    """
     evidence = tuple(exchanges)
     work_answers = [e for e in evidence if e.kind in ("work", "list")]
     if not work_answers:
         return Unavailable(doi, "no Crossref answer stored for this DOI")
     last = work_answers[-1]
     if last.status == 200:
+        if last.content_type is not None and not is_json_type(last.content_type):
+            return Unavailable(doi, f"Crossref's answer is labelled "
+                               f"{media_type(last.content_type)}, not JSON")
         record = work_record(last)
-        if record is None:
-            return Unavailable(doi, "stored Crossref answer holds no work record")
+        problem = record_problem(record) if record is not None else "it holds no work record"
+        if record is None or problem is not None:
+            return Unavailable(doi, f"Crossref's record for this DOI is malformed: {problem}",
+                               "A332")
+        theirs = str(record["DOI"]).lower()
+        if theirs != doi.lower() and not (
+            last.kind == "work" and documented_alias(doi, theirs, last.url, last.redirected_from)
+        ):
+            return Unavailable(doi, f"the answer for {doi} is the record of another DOI, "
+                               f"{theirs}, and the API documents no alias between them", "A333")
         return Found(doi, record, evidence)
     if last.status != 404:
         return Unavailable(doi, f"stored Crossref answer has HTTP status {last.status}")
+    if not is_crossref_not_found(last.body, last.content_type):
+        return Unavailable(doi, NOT_CROSSREFS_404)
     agency = [e for e in evidence if e.kind == "agency"]
     if not agency:
         return Unavailable(doi, "Crossref has no record and the agency was not asked")
     ans = agency[-1]
-    if ans.status == 404:
+    if ans.status == 404 and is_crossref_not_found(ans.body, ans.content_type):
         return NotFound(doi, evidence)
-    if ans.status == 200 and isinstance(ans.body, dict):
+    if ans.status == 200 and isinstance(ans.body, dict) and (
+        ans.content_type is None or is_json_type(ans.content_type)
+    ):
         message = ans.body.get("message")
         ag = message.get("agency") if isinstance(message, dict) else None
         if isinstance(ag, dict) and ag.get("id"):
@@ -145,6 +174,12 @@ def lookup_from_exchanges(doi: str, exchanges: Sequence[Exchange]) -> Lookup:
                 return NotFound(doi, evidence)
             return OtherAgency(doi, agency_id, str(ag.get("label") or agency_id), evidence)
     return Unavailable(doi, f"stored agency answer is not usable (HTTP {ans.status})")
+
+
+NOT_CROSSREFS_404 = (
+    "a 404 that is not Crossref's not-found answer (an error page of a proxy, or a wrong "
+    "--api-url path?)"
+)
 
 
 def verdict_name(lookup: Lookup) -> str:
@@ -167,7 +202,9 @@ def search_from_exchanges(query: str, exchanges: Sequence[Exchange]) -> Search:
     if not isinstance(items, list):
         return SearchUnavailable(query, "stored search answer holds no items")
     hits = tuple(
-        SearchHit(float(it.get("score") or 0.0), it) for it in items if isinstance(it, dict)
+        SearchHit(float(score), it) for it in items
+        if isinstance(it, dict) and record_problem(it) is None
+        and isinstance(score := it.get("score") or 0.0, int | float)
     )
     return SearchResult(query, hits, tuple(exchanges))
 
@@ -194,14 +231,25 @@ class EvidenceStore:
 
     def _read(self, path: Path) -> dict[str, Any] | None:
         try:
-            text = path.read_text(encoding="utf-8")
+            with path.open("rb") as fh:
+                raw = fh.read(_MAX_FILE + 1)
         except FileNotFoundError:
             return None
         except OSError as exc:
-            self.problems.append(f"{path}: cannot read evidence: {exc}")
+            self.problems.append(f"{path}: cannot read evidence: {exc.strerror or exc}")
+            return None
+        if len(raw) > _MAX_FILE:
+            self.problems.append(f"{path}: evidence larger than {_MAX_FILE // 2**20} MiB; ignored")
+            return None
+        if lone_surrogate_in(raw):
+            self.problems.append(f"{path}: evidence holds a lone surrogate (not Unicode "
+                                 "text); ignored")
             return None
         try:
-            data = json.loads(text)
+            data = json.loads(raw.decode("utf-8"))
+        except RecursionError:
+            self.problems.append(f"{path}: evidence is nested too deep to read; ignored")
+            return None
         except ValueError as exc:
             self.problems.append(f"{path}: evidence is not valid JSON ({exc}); ignored")
             return None

@@ -243,17 +243,7 @@ def test_import_by_doi_unreachable_exits_4(tmp_path: Path) -> None:
 
 # --- issue #13: against a misbehaving service --------------------------------------------------
 
-ONE = """annobib: 1
-works:
-  - key: tosatto2015
-    type: journal-article
-    title: "Single-molecule FRET studies on alpha-synuclein oligomerization of Parkinson’s disease genetically related mutants"
-    author: ["Tosatto, Laura", "Horrocks, Mathew H."]
-    container-title: Scientific Reports
-    issued: "2015"
-    volume: "5"
-    doi: 10.1038/srep16696
-"""
+ONE = LIB.split("  - key: ijo")[0]  # the one verified work of LIB
 PW = "pw-8d1e6c"  # a password that no recorded body contains
 
 

@@ -32,6 +32,9 @@ def load(
     )
     if lint:
         from annobib.checks import lint as lint_rules
+        from annobib.findings import Severity
 
-        result.findings.extend(lint_rules.run(result.library))
+        failed = frozenset(f.key for f in result.findings
+                           if f.key and f.severity is Severity.ERROR and f.code.startswith("A1"))
+        result.findings.extend(lint_rules.run(result.library, failed=failed))
     return result

@@ -9,11 +9,15 @@ from annobib.findings import Finding, Location, Severity
 from annobib.model.library import Library, LoadedDocument
 
 
-def run(library: Library, *, today: _dt.date | None = None) -> list[Finding]:
-    """All lint findings for ``library``, in file order."""
+def run(
+    library: Library, *, today: _dt.date | None = None, failed: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """All lint findings for ``library``, in file order. ``failed``: keys of records that did
+    not load (their definitions still count: a key defined again after a bad record is a
+    duplicate, not a silent replacement)."""
     today = today or _dt.date.today()
     out: list[Finding] = []
-    out.extend(_duplicate_keys(library))
+    out.extend(_duplicate_keys(library, failed))
     out.extend(_dangling_refs(library))
     for loaded in library.documents:
         out.extend(_numbering(loaded))
@@ -21,12 +25,13 @@ def run(library: Library, *, today: _dt.date | None = None) -> list[Finding]:
     return out
 
 
-def _duplicate_keys(library: Library) -> Iterator[Finding]:
+def _duplicate_keys(library: Library, failed: frozenset[str]) -> Iterator[Finding]:
     seen: set[str] = set()
     dups: set[str] = set()
     for loaded in library.documents:
         for key in loaded.defined_keys():
             (dups if key in seen else seen).add(key)
+    dups |= failed & seen  # a bad record and a good one of the same key
     if not dups:
         return  # the common case: no positions needed
     first: dict[str, Location] = {}

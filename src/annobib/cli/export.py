@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,11 @@ from annobib.cli.common import (
     write_or_stop,
 )
 from annobib.cli.exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from annobib.cli.common import Reporting
+    from annobib.findings import Finding
+    from annobib.model import Library
 
 
 def export(
@@ -112,6 +117,8 @@ def export(
                 positions=to in ("biblatex", "bibtex", "ris"),
                 defer_cache=shared,
             )
+        if keys:
+            _refuse_unknown_keys(list(keys), result.library, result.findings, how)
         options = ExportOptions(
             ascii=ascii_only,
             style=style,
@@ -144,3 +151,24 @@ def export(
         newline = "" if to == "ris" else None  # RIS carries its own CRLF line ends
         write_or_stop("export", output, exported.text, newline=newline)
     raise typer.Exit(int(code))
+
+
+def _refuse_unknown_keys(keys: list[str], library: Library, findings: list[Finding],
+                         how: Reporting) -> None:
+    """``--key`` naming no record: say so with the closest keys (as ``cite`` does), exit 3."""
+    import difflib
+
+    from annobib.cli import render
+    from annobib.cli.common import triage
+
+    known = library.by_key()
+    unknown = [k for k in keys if k not in known]
+    if not unknown:
+        return
+    render.report(triage(findings, how, library), how)
+    for key in unknown:
+        close = difflib.get_close_matches(key, sorted(known), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        render.stderr_console().print(f"annobib export: no record with key {key!r}{hint}",
+                                      markup=False)
+    raise typer.Exit(int(ExitCode.UNREADABLE))

@@ -425,7 +425,8 @@ def _notes(
                     for c, cite in zip(cites, note.cites, strict=True)
                 ]
             out.append(
-                (note.n, _note_text(note.kind, note.text, cites, fmt, note.cite_positions()))
+                (note.n, _note_text(note.kind, note.text, cites, fmt, note.cite_positions(),
+                                    bracketed=not style.is_note_style))
             )
         title = doc.article.title_text() if doc.article is not None else loaded.path
         sections.append((title, out))
@@ -458,11 +459,15 @@ def _note_text(
     cites: list[str],
     fmt: str,
     positions: list[int | None] | None = None,
+    *,
+    bracketed: bool = False,
 ) -> str:
     """A note from its parts. Citation notes: the cites, each a sentence. Mixed notes: the
     commentary with each cite in parentheses where it was printed (``positions``: offsets in
     ``text`` from the cites' ``after``; cites standing together share one parenthesis), and
-    the cites without a position in parentheses before the commentary's last full stop."""
+    the cites without a position in parentheses before the commentary's last full stop.
+    ``bracketed``: the cites come in the brackets of an in-text style ("(Miasnikov, 1997)"),
+    which stand for those parentheses (no double brackets)."""
     if fmt == "markdown":
         from annobib.styles.markup import html_to_markdown
 
@@ -476,10 +481,16 @@ def _note_text(
     closing: list[str] = []
     for cite, at in zip(cites, positions or [None] * len(cites), strict=True):
         (closing if at is None else inline.setdefault(at, [])).append(cite)
-    commentary = _with_inline_cites(text or "", inline, fmt)
+    commentary = _with_inline_cites(text or "", inline, fmt, bracketed=bracketed)
     if not closing:
         return commentary
     inner = _cite_group(closing)
+    if bracketed:
+        if not commentary:
+            return f"{inner}."
+        if commentary.endswith("."):
+            return f"{commentary[:-1]} {inner}."
+        return f"{commentary} {inner}"
     if not commentary:
         return f"({inner})."
     # The parenthesis goes before the commentary's closing full stop, as the notes print it
@@ -489,12 +500,19 @@ def _note_text(
     return f"{commentary} ({inner})"
 
 
+def _inserted(cites: list[str], bracketed: bool) -> str:
+    """`` (A; B)``, or `` (A); (B)`` when the cites carry their own brackets."""
+    return f" {'; '.join(cites)}" if bracketed else f" ({_cite_group(cites)})"
+
+
 def _cite_group(cites: list[str]) -> str:
     """Citations that stand together, as one parenthesis holds them: ``A; B``."""
     return "; ".join(c.rstrip(".") for c in cites)
 
 
-def _with_inline_cites(text: str, inline: dict[int, list[str]], fmt: str) -> str:
+def _with_inline_cites(
+    text: str, inline: dict[int, list[str]], fmt: str, *, bracketed: bool = False
+) -> str:
     """``text`` escaped for ``fmt`` with `` (cite; cite)`` inserted at the given offsets.
 
     Markdown escaping depends on what starts a line, so there the text is escaped as one
@@ -508,7 +526,7 @@ def _with_inline_cites(text: str, inline: dict[int, list[str]], fmt: str) -> str
         prev = 0
         for at in sorted(inline):
             parts.append(_escape_for(text[prev:at], fmt))
-            parts.append(f" ({_cite_group(inline[at])})")
+            parts.append(_inserted(inline[at], bracketed))
             prev = at
         parts.append(_escape_for(text[prev:], fmt))
         return "".join(parts)
@@ -520,7 +538,7 @@ def _with_inline_cites(text: str, inline: dict[int, list[str]], fmt: str) -> str
             code += 1
         mark = chr(code)
         code += 1
-        marks[mark] = f" ({_cite_group(inline[at])})"
+        marks[mark] = _inserted(inline[at], bracketed)
         pieces.extend((text[prev:at], mark))
         prev = at
     pieces.append(text[prev:])

@@ -18,6 +18,7 @@ from annobib.findings import Finding, Location, Severity
 from annobib.model.person import INITIALS_RE as _INITIALS
 from annobib.model.record import KEY_RE, Work
 from annobib.model.values import check_lang
+from annobib.sources.messages import plain as plain_message
 
 # Finding codes of the import direction (A41x)
 UNPARSABLE = "A411"  # a block/record the parser could not read (raw text in data["raw"])
@@ -124,7 +125,7 @@ class RecordBuilder:
                         BAD_VALUE,
                         Severity.WARNING,
                         name,
-                        f"not imported: {err.get('msg', 'invalid value')} "
+                        f"not imported: {plain_message(err)} "
                         f"(value: {str(data[name])[:80]!r})",
                         value=data[name],
                     )
@@ -133,7 +134,7 @@ class RecordBuilder:
                         UNPARSABLE,
                         Severity.ERROR,
                         None,
-                        f"record not imported: {exc.errors()[0].get('msg')}",
+                        f"record not imported: {plain_message(exc.errors()[0])}",
                     )
                     return None
                 for name in bad:

@@ -42,6 +42,7 @@ from annobib.sources.located import (
     read_plain,
 )
 from annobib.sources.located import Path as NodePath
+from annobib.sources.messages import plain as plain_message
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -572,9 +573,6 @@ def _all_field_names() -> list[str]:
     )
 
 
-_MESSAGE_PREFIXES = ("Value error, ", "Assertion failed, ")
-
-
 def _errors(
     exc: ValidationError,
     base: NodePath,
@@ -588,10 +586,7 @@ def _errors(
         loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
         path: NodePath = (*base, *loc)
         etype = err["type"]
-        msg = str(err["msg"])
-        for prefix in _MESSAGE_PREFIXES:
-            if msg.startswith(prefix):
-                msg = msg[len(prefix) :]
+        msg = plain_message(err)
         if etype == "enum":
             value = str(err.get("input"))
             choices = _enum_choices(exc, loc)

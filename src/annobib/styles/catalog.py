@@ -25,11 +25,11 @@ from annobib.errors import InputError
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 
 # Short names people type for the styles annobib documents (docs/formatting.md).
+# Short names for styles; none may be the name of an installed style (tests/styles).
 ALIASES: dict[str, str] = {
     "apa7": "apa",
     "apa-7": "apa",
     "chicago": "chicago-notes-bibliography",
-    "chicago-notes": "chicago-notes-bibliography",
     "chicago-ad": "chicago-author-date",
     "mla": "modern-language-association",
     "mla9": "modern-language-association",
@@ -333,10 +333,11 @@ def resolve_style(spec: str) -> Style:
         return _independent(path, spec, via=None)
     name = spec.strip().lower()
     via = None
-    if name in ALIASES:
+    found = find_style_file(name)
+    if found is None and name in ALIASES:  # an alias never hides a style of that name
         via = name
         name = ALIASES[name]
-    found = find_style_file(name)
+        found = find_style_file(name)
     if found is None:
         close = closest_names(spec)
         hint = f"; closest: {', '.join(close)}" if close else ""

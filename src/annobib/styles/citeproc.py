@@ -97,10 +97,16 @@ function __annobib_bib(n, ids, format, only) {
   if (!b) { return (null); }
   var meta = {};
   for (var k in b[0]) {
-    if (k !== "entry_ids" && k !== "bibstart" && k !== "bibend") meta[k] = b[0][k];
+    if (k !== "entry_ids" && k !== "bibstart" && k !== "bibend" &&
+        k !== "bibliography_errors") meta[k] = b[0][k];
   }
+  // an entry the style renders empty is left out of the entries but not of entry_ids;
+  // citeproc-js lists it in bibliography_errors (annobib then reports A502 for it)
+  var empty = {};
+  (b[0].bibliography_errors || []).forEach(function (err) { empty[String(err.itemID)] = true; });
   return ({
-    ids: b[0].entry_ids.map(function (x) { return String(x[0]); }),
+    ids: b[0].entry_ids.map(function (x) { return String(x[0]); })
+      .filter(function (i) { return !empty[i]; }),
     entries: b[1], meta: meta, bibstart: b[0].bibstart, bibend: b[0].bibend
   });
 }

@@ -198,6 +198,8 @@ def test_import_export_import_stable(fixture: str, src: str, via: str) -> None:
         for name in set(a) | set(b):
             if (a["key"], name) in lost:
                 continue
+            if name == "verbatim" and via != "csljson":
+                continue  # what a record keeps as written for CSL goes to CSL-JSON alone
             va, vb = a.get(name), b.get(name)
             if via in ("biblatex", "bibtex") and isinstance(va, str):
                 # TeX keeps no runs of spaces or spaces around line breaks

@@ -36,6 +36,33 @@ class ExportResult:
     findings: list[Finding] = field(default_factory=list)
 
 
+#: the record fields every exporter has written (or reported) since before the model took in
+#: all of CSL 1.0.2 and biblatex; ``wider_fields`` names the others a record has
+_FIELDS_BEFORE_WIDENING = frozenset((
+    "key", "type", "title", "author", "editor", "translator", "container_title",
+    "container_title_short", "collection_title", "language", "issued", "accessed", "volume",
+    "issue", "pages", "page_count", "edition", "publisher", "publisher_place", "genre", "doi",
+    "url", "isbn", "issn", "abstract", "license", "rights", "keywords", "note", "annotation",
+    "annobib_ignore",
+))
+
+
+def wider_fields(work: Work, handled: frozenset[str] = frozenset()) -> list[str]:
+    """The kebab-case names of ``work``'s fields that an exporter handling the older fields
+    and ``handled`` does not write: it reports them as lost, never drops them silently."""
+    out = []
+    for name in work.model_fields_set:
+        if name in _FIELDS_BEFORE_WIDENING or name in handled:
+            continue
+        value = getattr(work, name)
+        if value is None or value == [] or value == "" or value == {}:
+            continue
+        if name == "verbatim" and not (set(value) - {"csl"}):
+            continue  # what is kept for CSL is CSL-JSON's alone
+        out.append(name.replace("_", "-"))
+    return sorted(out)
+
+
 def selected_works(library: Library, options: ExportOptions) -> list[Work]:
     """The works to export, in library order, optionally restricted to ``options.keys``."""
     works = library.works()

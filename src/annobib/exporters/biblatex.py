@@ -18,7 +18,7 @@ from urllib.parse import quote
 from annobib import chars
 from annobib.codecs import bibfields, langs, tex
 from annobib.codecs.bibfields import Dialect
-from annobib.exporters.base import ExportOptions, ExportResult, selected_works
+from annobib.exporters.base import ExportOptions, ExportResult, selected_works, wider_fields
 from annobib.findings import Finding, Location, Severity
 from annobib.model import crosswalk
 from annobib.model.library import Library
@@ -448,6 +448,8 @@ def build_entry(
     if work.rights:
         e.lost("rights", f"{e.fmt} has no field for a copyright statement")
     _annotation(e)
+    for name in wider_fields(work):  # TODO h12bib: the biblatex fields of the wider model
+        e.lost(name, f"not written to {e.fmt} yet")
     _check_required(e)
     return e
 

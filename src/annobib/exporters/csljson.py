@@ -15,127 +15,31 @@ from typing import Any
 
 from annobib.exporters.base import ExportOptions, ExportResult, selected_works
 from annobib.findings import Finding, Severity
-from annobib.model.crosswalk import CSL_PERSON_DETAILS, csl_type, is_lossy
+from annobib.model import csl
+from annobib.model.crosswalk import is_lossy
 from annobib.model.library import Library
 from annobib.model.person import Person
 from annobib.model.record import Work
-from annobib.model.values import MultiText, PartialDate
-
-_SEASON = {"spring": 1, "summer": 2, "autumn": 3, "winter": 4}
+from annobib.model.values import PartialDate
 
 
 def csl_date(d: PartialDate) -> dict[str, Any]:
-    out: dict[str, Any] = {"date-parts": [d.parts()]}
-    if d.season is not None:
-        out["season"] = _SEASON[d.season]
-    return out
+    return csl.date_to_csl(d)
 
 
-def csl_name(p: Person) -> dict[str, str]:
-    if p.literal is not None:
-        return {"literal": p.literal}
-    out = {"family": str(p.family)}
-    first = p.first_names()
-    if first:
-        out["given"] = first
-    return out
-
-
-def _text_custom(text: MultiText) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if text.lang:
-        out["lang"] = text.lang
-    if text.printed:
-        out["printed"] = text.printed
-    for name in ("original", "translated", "transliterated"):
-        v = getattr(text, name)
-        if v is not None:
-            out[name] = {"text": v.text, **({"lang": v.lang} if v.lang else {})}
-    return out
+def csl_name(p: Person) -> dict[str, Any]:
+    return csl.name_to_csl(p)
 
 
 def work_to_csl(work: Work, *, reference_count: int | None = None) -> dict[str, Any]:
-    """One CSL-JSON item for ``work``."""
-    item: dict[str, Any] = {"id": work.key, "type": csl_type(work.type)}
-    custom: dict[str, Any] = {}
-    if work.title is not None:
-        item["title"] = work.title.text
-        if work.title.original is not None:
-            item["original-title"] = work.title.original.text
-        extra = _text_custom(work.title)
-        if extra:
-            custom["title"] = extra
-    for role in ("author", "editor", "translator"):
-        people: list[Person] = getattr(work, role)
-        if people:
-            item[role] = [csl_name(p) for p in people]
-            details = [_person_custom(p) for p in people]
-            if any(details):
-                custom[f"{role}-details"] = details
-    if work.container_title is not None:
-        item["container-title"] = work.container_title.text
-        extra = _text_custom(work.container_title)
-        if extra:
-            custom["container-title"] = extra
-    if work.container_title_short:
-        item["container-title-short"] = work.container_title_short
-    if work.collection_title is not None:
-        item["collection-title"] = work.collection_title.text
-    if work.language:
-        item["language"] = work.language
-    if work.issued is not None:
-        item["issued"] = csl_date(work.issued)
-    if work.accessed is not None:
-        item["accessed"] = csl_date(work.accessed)
-    simple = (
-        ("volume", "volume"),
-        ("issue", "issue"),
-        ("pages", "page"),
-        ("page_count", "number-of-pages"),
-        ("edition", "edition"),
-        ("publisher", "publisher"),
-        ("publisher_place", "publisher-place"),
-        ("genre", "genre"),
-        ("doi", "DOI"),
-        ("url", "URL"),
-        ("abstract", "abstract"),
-        ("note", "note"),
-    )
-    for attr, var in simple:
-        value = getattr(work, attr)
-        if value:
-            item[var] = value
-    if work.isbn:
-        item["ISBN"] = " ".join(work.isbn)
-    if work.issn:
-        item["ISSN"] = " ".join(work.issn)
-    if work.keywords:
-        item["keyword"] = ", ".join(work.keywords)
-    if work.license:
-        custom["license"] = work.license
-    if work.rights:
-        custom["rights"] = work.rights
-    if work.annotation is not None and not work.annotation.is_empty():
-        parts = [work.annotation.summary, work.annotation.evaluation, work.annotation.relevance]
-        text = "\n\n".join(p for p in parts if p)
-        if text:
-            item["annote"] = text
-        custom["annotation"] = work.annotation.model_dump(
-            mode="json", by_alias=True, exclude_defaults=True
-        )
+    """One CSL-JSON item for ``work`` (the crosswalk of ``model/csl.py``, with what the record
+    keeps verbatim for CSL written back)."""
+    item = csl.work_item(work)
     if reference_count is not None:
-        custom["reference-count"] = reference_count
-    if custom:
-        item["custom"] = custom
+        custom = item.get("custom")
+        item["custom"] = {**(custom if isinstance(custom, dict) else {}),
+                          "reference-count": reference_count}
     return item
-
-
-def _person_custom(p: Person) -> dict[str, str]:
-    out: dict[str, str] = {"initials": p.initials} if p.initials else {}
-    csl_key = {label: key for key, label in CSL_PERSON_DETAILS.items()}
-    for label, value in p.details().items():
-        out[csl_key[label]] = value
-    return out
 
 
 def _reference_counts(library: Library) -> dict[str, int]:

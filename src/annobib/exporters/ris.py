@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from annobib.exporters.base import ExportOptions, ExportResult, selected_works
+from annobib.exporters.base import ExportOptions, ExportResult, selected_works, wider_fields
 from annobib.findings import Finding, Location, Severity
 from annobib.model import crosswalk
 from annobib.model.library import Library
@@ -155,6 +155,8 @@ def record(work: Work, location: Location | None = None) -> tuple[list[str], lis
         r.lost("license", "RIS has no licence tag")
     if work.rights:
         r.lost("rights", "RIS has no tag for a copyright statement")
+    for name in wider_fields(work):  # TODO h12bib: the RIS tags of the wider model
+        r.lost(name, "not written to RIS yet")
     r.lines.append("ER  - ")
     return r.lines, r.findings
 

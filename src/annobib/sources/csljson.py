@@ -7,6 +7,7 @@ structured annotation). A CSL variable the model has no place for is a warning n
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -14,40 +15,21 @@ from typing import Any
 
 from annobib import chars
 from annobib.findings import Finding, Location, Severity
-from annobib.model import crosswalk
+from annobib.model import crosswalk, csl
 from annobib.model.record import WorkType
 from annobib.sources.interchange import (
     BAD_VALUE,
+    DUPLICATE_KEY,
     KEY_CHANGED,
+    NOT_HELD,
     UNKNOWN_TYPE,
     UNPARSABLE,
     KeyRegistry,
     ReadResult,
     RecordBuilder,
     identifiers,
-    person_data,
     str_value,
 )
-
-_SEASONS = {1: "21", 2: "22", 3: "23", 4: "24"}
-_SIMPLE = {
-    "volume": "volume",
-    "issue": "issue",
-    "page": "pages",
-    "number-of-pages": "page-count",
-    "edition": "edition",
-    "publisher": "publisher",
-    "publisher-place": "publisher-place",
-    "genre": "genre",
-    "DOI": "doi",
-    "URL": "url",
-    "abstract": "abstract",
-    "note": "note",
-    "container-title-short": "container-title-short",
-    "journalAbbreviation": "container-title-short",
-    "language": "language",
-}
-
 
 #: deeper than this (counting the top-level array) is no CSL-JSON: the value is not imported
 MAX_DEPTH = 100
@@ -271,117 +253,178 @@ def _read_item(
             )
         )
     else:
+        content = json.dumps(item, sort_keys=True, ensure_ascii=False, default=repr)
         claimed = keys.claim(raw_id, loc, result.findings)
         if claimed is None:
-            result.findings.append(
-                Finding(
-                    "A412",
-                    Severity.ERROR,
-                    f"duplicate id '{raw_id}': this item is not imported",
-                    loc,
-                    key=raw_id,
-                    field="id",
-                    data={"raw": _raw(item)},
+            first = keys.seen.get(raw_id)
+            where = f" (first at line {first.line})" if first and first.line else ""
+            if keys.contents.get(raw_id) == content:
+                result.findings.append(
+                    Finding(DUPLICATE_KEY, Severity.WARNING,
+                            f"duplicate id '{raw_id}'{where}: the same item again, not imported "
+                            "twice", loc, key=raw_id, field="id")
                 )
+                return
+            claimed = keys.new(raw_id, loc)
+            result.findings.append(
+                Finding(DUPLICATE_KEY, Severity.ERROR,
+                        f"duplicate id '{raw_id}'{where} on a different item: imported as "
+                        f"'{claimed}'; raw text in the finding's data",
+                        loc, key=claimed, field="id",
+                        data={"original": raw_id, "raw": _raw(item)})
             )
-            return
+        keys.contents.setdefault(claimed, content)
         key = claimed
     b = RecordBuilder(key, loc.file or "<input>", loc.line, result.findings)
     for name, why in refused:
         b.report(BAD_VALUE, Severity.WARNING, name, f"not imported: {why}")
     fields = dict(item)
     fields.pop("id", None)
-    custom = fields.pop("custom", None)
-    if not isinstance(custom, dict):
-        if custom is not None:
-            b.not_held("custom", custom)
-        custom = {}
-    custom = dict(custom)
+    source = dict(fields)  # what the item says, to compare the record's export with
+    kept: dict[str, Any] = {}  # verbatim.csl: values kept as written
+    origin: dict[str, str] = {}  # record field -> the CSL key it was read from
 
-    ctype = str_value(fields.pop("type", None)) or ""
+    custom = fields.pop("custom", None)
+    if custom is not None and not isinstance(custom, dict):
+        kept["custom"] = custom
+    custom = dict(custom) if isinstance(custom, dict) else {}
+
+    raw_type = fields.pop("type", None)
+    ctype = str_value(raw_type) or ""
     t = crosswalk.from_csl(ctype)
     if t is None:
         t = WorkType.MISC
+        if raw_type is not None:
+            kept["type"] = raw_type
         b.report(
             UNKNOWN_TYPE,
             Severity.WARNING,
             "type",
-            f"CSL type '{ctype}' is not known: imported as misc",
+            (f"CSL type '{ctype}' is not known" if raw_type is not None else "the item has no type")
+            + ": imported as misc (CSL's document); the type is kept as written for CSL",
         )
     b.set("type", t.value)
 
-    title = str_value(fields.pop("title", None))
-    if title is not None:
-        b.set(
-            "title",
-            _multitext(
-                title,
-                custom.pop("title", None),
-                b,
-                "title",
-                original=str_value(fields.pop("original-title", None)),
-            ),
-        )
-    elif "original-title" in fields:
-        b.not_held("original-title", fields.pop("original-title"), "a record without a title")
-    container = str_value(fields.pop("container-title", None))
-    if container is not None:
-        b.set(
-            "container-title",
-            _multitext(container, custom.pop("container-title", None), b, "container-title"),
-        )
-    coll = str_value(fields.pop("collection-title", None))
-    b.set("collection-title", coll)
-
-    for role in ("author", "editor", "translator"):
-        if role in fields:
-            details = custom.pop(f"{role}-details", None)
-            b.set(role, _names(fields.pop(role), details, b, role))
-
-    for var in ("issued", "accessed"):
-        if var in fields:
-            b.set(var, _date(fields.pop(var), b, var))
-
-    for var, model in _SIMPLE.items():
-        if var in fields:
-            value = str_value(fields.pop(var))
-            if value is None:
-                continue
-            if model in b.data:
-                b.not_held(var, value, f"the record already has {model}")
+    original = fields.get("original-title")
+    if "title" in fields and isinstance(original, str) and original.strip():
+        fields.pop("original-title")
+    else:
+        original = None
+    for name, raw in fields.items():
+        var = csl.variable_of(name)
+        spec = csl.VARIABLES.get(var)
+        if spec is None:
+            if name == "annote" and isinstance(raw, str) and raw.strip():
+                annotation = custom.pop("annotation", None)
+                b.set("annotation", annotation if isinstance(annotation, dict)
+                      else {"summary": raw.strip()})
+                origin["annotation"] = name
             else:
-                b.set(model, value)
-    for var, model in (("ISBN", "isbn"), ("ISSN", "issn")):
-        if var in fields:
-            value = fields.pop(var)
-            text = " ; ".join(map(str, value)) if isinstance(value, list) else str(value)
-            found = identifiers(text, model)
+                kept[name] = raw  # no field of its own (a CSL extension): as written
+                b.report(NOT_HELD, Severity.INFO, name,
+                         "not a CSL 1.0.2 variable: kept as written, for CSL-JSON only "
+                         "(verbatim.csl)", value=raw)
+            continue
+        field, kind = spec
+        if field in b.data:
+            kept[name] = raw  # a second spelling of a variable already read
+            continue
+        if kind in ("isbn", "issn"):
+            text = " ; ".join(map(str, raw)) if isinstance(raw, list) else str(raw)
+            found = identifiers(text, kind)
             if not found:
-                b.not_held(var, value, f"no {var} in the value")
-            b.set(model, found)
-    if "keyword" in fields:
-        value = str_value(fields.pop("keyword")) or ""
-        b.set("keywords", [k.strip() for k in re.split(r"[,;]", value) if k.strip()])
-    annote = str_value(fields.pop("annote", None))
-    annotation = custom.pop("annotation", None)
-    if isinstance(annotation, dict):
-        b.set("annotation", annotation)
-    elif annote is not None:
-        b.set("annotation", {"summary": annote})
-    license_ = custom.pop("license", None)
-    if isinstance(license_, str):
-        b.set("license", license_)
-    rights = custom.pop("rights", None)
-    if isinstance(rights, str):
-        b.set("rights", rights)
+                kept[name] = raw
+                b.report(BAD_VALUE, Severity.WARNING, name,
+                         f"no {name} in the value: kept as written (verbatim.csl)", value=raw)
+                continue
+            value: Any = found
+        else:
+            try:
+                value = csl.value_from_csl(kind, raw)
+            except csl.Doubt as exc:
+                kept[name] = raw
+                if raw not in ("", [], None):
+                    b.report(BAD_VALUE, Severity.WARNING, name,
+                             f"kept as written (verbatim.csl): {exc}", value=raw)
+                continue
+        if kind == "date":
+            _report_bc(b, name, value, raw)
+        elif kind == "names":
+            value = _with_details(value, custom.pop(f"{var}-details", None))
+        elif kind == "title":
+            value = _multitext(value, custom.pop(var, None) if var in ("title", "container-title")
+                               else None, b, var, original if var == "title" else None)
+        b.data[field] = value
+        origin[field] = name
+    if "annotation" not in b.data and isinstance(custom.get("annotation"), dict):
+        b.set("annotation", custom.pop("annotation"))
+    for name in ("license", "rights"):
+        if isinstance(custom.get(name), str):
+            b.set(name, custom.pop(name))
     custom.pop("reference-count", None)  # derived from the article's list; not a record field
-    for name, value in fields.items():
-        b.not_held(name, value)
-    for name, value in custom.items():
-        b.not_held(f"custom.{name}", value)
+    if custom:
+        kept["custom"] = custom
+
+    first_finding = len(result.findings)
     work = b.build()
-    if work is not None:
-        result.works.append(work)
+    if work is None:
+        return
+    # a value the model rejects (a language tag that is not BCP 47, a date it cannot hold) is
+    # kept as written for CSL, and its finding says so
+    for i in range(first_finding, len(result.findings)):
+        f = result.findings[i]
+        read_from = origin.get(f.field or "")
+        if f.code == BAD_VALUE and f.key == key and read_from is not None:
+            kept[read_from] = source[read_from]
+            result.findings[i] = dataclasses.replace(
+                f, field=read_from,
+                message=f.message.replace("not imported:", "kept as written (verbatim.csl):", 1),
+            )
+    # what the record's export would not give back exactly is kept as written too
+    written = csl.typed_item(work)
+    written.pop("id", None)
+    for name, raw in source.items():
+        if name not in kept and csl.normal(written.get(name)) != csl.normal(raw):
+            kept[name] = raw
+    omit = [name for name in written if name not in source]
+    if omit:
+        kept["@omit"] = omit
+    if kept:
+        work = work.model_copy(update={"verbatim": {**(work.verbatim or {}), "csl": kept}})
+    result.works.append(work)
+
+
+def _report_bc(b: RecordBuilder, name: str, value: Any, raw: Any) -> None:
+    """A year before 1 is held as EDTF counts it (CSL's -44, 44 BC, is EDTF's -0043): said."""
+    if not isinstance(value, dict):
+        return
+    years = [value.get("year"), (value.get("end") or {}).get("year")]
+    bc = [y for y in years if isinstance(y, int) and y <= 0]
+    if bc:
+        b.report(BAD_VALUE, Severity.INFO, name,
+                 f"a year before 1 (BC): held as EDTF year {bc[0]:05d} (year 0 is 1 BC), "
+                 f"written back to CSL as {csl.csl_year(bc[0])}", value=raw)
+
+
+def _with_details(names: list[dict[str, Any]], details: Any) -> list[dict[str, Any]]:
+    """Names with what annobib's own export wrote of them under ``custom.<role>-details``."""
+    if not isinstance(details, list):
+        return names
+    for person, d in zip(names, details, strict=False):
+        if not isinstance(d, dict) or not d:
+            continue
+        initials = d.get("initials")
+        if isinstance(initials, str):
+            if "given" not in person and "initials" not in person:
+                person["initials"] = initials
+            elif person.get("given") == initials:
+                person["initials"] = person.pop("given")
+            else:
+                person["initials"] = initials
+        for k, model in crosswalk.CSL_PERSON_DETAILS.items():
+            if k in d:
+                person[model] = d[k]
+    return names
 
 
 def _key_base(item: dict[str, Any], index: int) -> str:
@@ -417,81 +460,3 @@ def _multitext(
     if original is not None and "original" not in out:
         out["original"] = {"text": original}
     return out if len(out) > 1 else text
-
-
-def _names(value: Any, details: Any, b: RecordBuilder, role: str) -> list[Any]:
-    if not isinstance(value, list):
-        b.report(BAD_VALUE, Severity.WARNING, role, f"'{role}' is not a list of names", value=value)
-        return []
-    out: list[Any] = []
-    for i, n in enumerate(value):
-        if not isinstance(n, dict):
-            b.not_held(f"{role}[{i}]", n, "not a CSL name object")
-            continue
-        n = dict(n)
-        literal = str_value(n.pop("literal", None))
-        family = str_value(n.pop("family", None))
-        given = str_value(n.pop("given", None))
-        for particle in ("non-dropping-particle", "dropping-particle"):
-            p = str_value(n.pop(particle, None))
-            if p and family:
-                family = f"{p} {family}"
-        suffix = str_value(n.pop("suffix", None))
-        if suffix and family:
-            family = f"{family} {suffix}"
-        for k, v in n.items():
-            b.not_held(f"{role}[{i}].{k}", v)
-        if literal is None and family is None and given is not None:
-            literal = given if " " in given else None
-            family = None if literal else given
-            given = None
-        person = person_data(family, given, literal)
-        if person is None:
-            continue
-        d = details[i] if isinstance(details, list) and i < len(details) else None
-        if isinstance(d, dict) and d:
-            if "initials" in d and "given" not in person and "initials" not in person:
-                person["initials"] = d["initials"]
-            elif "initials" in d and person.get("given") and person.get("given") == d["initials"]:
-                person["initials"] = person.pop("given")
-            for k, model in crosswalk.CSL_PERSON_DETAILS.items():
-                if k in d:
-                    person[model] = d[k]
-        out.append(person)
-    return out
-
-
-def _date(value: Any, b: RecordBuilder, var: str) -> str | None:
-    if not isinstance(value, dict):
-        b.not_held(var, value, "not a CSL date object")
-        return None
-    parts = value.get("date-parts")
-    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-        if len(parts) > 1:
-            b.not_held(var, value, "a date range (the model holds one date)")
-        p = parts[0]
-        try:
-            nums = [int(x) for x in p[:3]]
-        except (TypeError, ValueError):
-            b.not_held(var, value, "date parts are not numbers")
-            return None
-        iso = f"{nums[0]:04d}"
-        if len(nums) > 1:
-            iso += f"-{nums[1]:02d}"
-            if len(nums) > 2:
-                iso += f"-{nums[2]:02d}"
-        season = value.get("season")
-        if season is not None and len(nums) == 1:
-            try:
-                iso += "-" + _SEASONS[int(season)]
-            except (KeyError, TypeError, ValueError):
-                b.not_held(f"{var}.season", season)
-        for k in value:
-            if k not in ("date-parts", "season"):
-                b.not_held(f"{var}.{k}", value[k])
-        return iso
-    raw = value.get("raw") or value.get("literal")
-    if isinstance(raw, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", raw.strip()):
-        return raw.strip()
-    b.not_held(var, value, "a date without date-parts")
-    return None

@@ -136,11 +136,13 @@ def test_list_table_in_a_pipe_is_not_wrapped_at_80_columns() -> None:
     assert any(len(line) > 80 for line in rows)
 
 
-def test_shell_completion_through_typer() -> None:
+def test_shell_completion_through_typer(monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
     from annobib.cli.app import app
 
+    # typer's own switch for tests: the shell is named, not detected from the parent process
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
     result = CliRunner().invoke(app, ["--show-completion", "bash"])
     assert result.exit_code == 0, result.output
     assert "_ANNOBIB_COMPLETE" in result.stdout and "complete" in result.stdout

@@ -104,3 +104,21 @@ def test_read_input_reads_no_more_than_the_limit_from_an_endless_source(
 def test_directory_is_not_a_regular_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a regular file"):
         read_input(tmp_path)
+
+
+def test_evidence_files_go_through_the_same_reader(tmp_path: Path) -> None:
+    from annobib.services.evidence import EvidenceStore
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "lib.yaml").write_text(
+        "annobib: 1\nworks:\n  - {key: a, type: book, title: A, doi: 10.1000/xyz}\n",
+        encoding="utf-8",
+    )
+    works = data / ".crossref" / "works"
+    works.mkdir(parents=True)
+    os.mkfifo(EvidenceStore(data / ".crossref").work_path("10.1000/xyz"))
+    r = annobib("check", str(data), "--offline", cwd=tmp_path)  # a blocking read would hang
+    assert r.returncode == 4, r.stderr  # no usable evidence: unchecked
+    assert "cannot read evidence: not a regular file (a FIFO" in r.stderr
+    assert "Traceback" not in r.stderr

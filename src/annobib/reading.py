@@ -33,6 +33,10 @@ _KINDS = (
 )
 
 
+class MissingInput(InputError):
+    """The input does not exist (for a caller to whom that is no error: stored evidence)."""
+
+
 def max_bytes() -> int:
     """The size limit in bytes: ``ANNOBIB_MAX_FILE_BYTES`` when it is a whole number."""
     try:
@@ -86,6 +90,8 @@ def read_input(path: str | os.PathLike[str]) -> bytes:
         fd = os.open(path, flags)
     except IsADirectoryError:
         raise InputError("not a regular file (a directory)") from None
+    except FileNotFoundError:
+        raise MissingInput("no such file") from None
     except OSError as exc:
         raise InputError(_reason(exc)) from None
     try:

@@ -148,3 +148,28 @@ def test_dump_document_output_validates(tmp_path: Path) -> None:
     validator = _schema()
     for read in READERS.values():
         assert not list(validator.iter_errors(read(text)))
+
+
+def test_import_by_doi_output_validates(tmp_path: Path) -> None:
+    """Records made from real (recorded) Crossref answers, served by the stand-in."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from crossref_standin import Limits, running
+
+    server = running(Limits(single=100, lists=100, concurrency=3))
+    try:
+        out = tmp_path / "lib.yaml"
+        r = runner.invoke(app, ["import", "--doi", "10.1038/srep16696", "--doi",
+                                "10.1007/s00120-007-1345-2", "-o", str(out),
+                                "--api-url", server.url, "--fail-on", "never"])
+    finally:
+        server.stop()
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    validator = _schema()
+    for reader, read in READERS.items():
+        data = read(text)
+        assert len(data["works"]) == 2
+        errors = [e.message for e in validator.iter_errors(data)]
+        assert not errors, f"read by {reader}: {errors[:5]}"

@@ -230,13 +230,15 @@ class EvidenceStore:
         return self.root / "queries" / query_filename(query)
 
     def _read(self, path: Path) -> dict[str, Any] | None:
-        try:
-            with path.open("rb") as fh:
-                raw = fh.read(_MAX_FILE + 1)
-        except FileNotFoundError:
+        from annobib.errors import InputError
+        from annobib.reading import MissingInput, read_input
+
+        try:  # bounded, and never a FIFO or device planted in the evidence directory
+            raw = read_input(path)
+        except MissingInput:
             return None
-        except OSError as exc:
-            self.problems.append(f"{path}: cannot read evidence: {exc.strerror or exc}")
+        except InputError as exc:
+            self.problems.append(f"{path}: cannot read evidence: {exc}")
             return None
         if len(raw) > _MAX_FILE:
             self.problems.append(f"{path}: evidence larger than {_MAX_FILE // 2**20} MiB; ignored")

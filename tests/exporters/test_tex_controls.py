@@ -35,3 +35,16 @@ def test_bib_exports_have_no_control_characters(fmt: str) -> None:
     ]})
     text = export(Library([LoadedDocument("t.yaml", doc)]), fmt).text
     assert not _CONTROL.search(text), repr(text)
+
+
+@pytest.mark.parametrize("given", [None, "Ann"])
+def test_a_control_character_written_as_a_space_keeps_a_name_one_name(given: str | None) -> None:
+    # found by tests/test_fuzz.py: "a\x0bxjan" became "a xjan", read back as given "a"
+    from annobib.sources.interchange import read_text
+
+    person = {"family": "a\x0bxjan", **({"given": given} if given else {})}
+    doc = Document.model_validate({"annobib": 1, "works": [
+        {"key": "a", "type": "book", "title": "T", "author": [person]}]})
+    text = export(Library([LoadedDocument("t.yaml", doc)]), "biblatex").text
+    (work,) = read_text(text, "t.bib", "bibtex").works
+    assert work.author[0].family == "a xjan" and work.author[0].given == given

@@ -183,10 +183,10 @@ class _Entry:
             # (a braced name alone is an organisation: the comma keeps it a family name)
             if family.startswith("{"):
                 return family + ","
-            return "{" + family + "}," if " " in str(p.family) else family
+            return "{" + family + "}," if " " in family else family
         given, m2 = tex.name_part(first, ascii=self.ascii)
         self._missing(m2, where)
-        if " " in str(p.family) and not family.startswith("{"):
+        if " " in family and not family.startswith("{"):
             family = "{" + family + "}"
         return f"{family}, {given}"
 

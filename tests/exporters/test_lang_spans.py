@@ -57,3 +57,23 @@ def test_title_never_split_inside_an_entity() -> None:
     entry = '<div class="csl-entry">Smith &#38; Jones. 38; Jones. 2001.</div>'
     out = _mark_title_lang(entry, {"title": "38; Jones", "language": "fr"}, "en")
     assert out == '<div class="csl-entry">Smith &#38; Jones. <span lang="fr">38; Jones</span>. 2001.</div>'
+
+
+@pytest.mark.parametrize("title", ["class", "csl-entry", "div"])
+def test_html_export_marks_a_title_that_names_markup(title: str) -> None:
+    from annobib.exporters import export
+    from annobib.exporters.base import ExportOptions
+    from annobib.model.library import Document, Library, LoadedDocument
+    from annobib.styles import default_formatter
+
+    doc = Document.model_validate({"annobib": 1, "works": [
+        {"key": "w", "type": "book", "title": title, "language": "fr",
+         "author": [{"family": "Dupont", "given": "Jean"}], "issued": "2001", "publisher": "P"}]})
+    page = export(Library([LoadedDocument("t.yaml", doc)]), "html",
+                  ExportOptions(style="apa", formatter=default_formatter())).text
+    entry = re.search(r'<div class="csl-entry"[^>]*>.*?</div>', page, re.S)
+    assert entry is not None, page
+    assert f'<span lang="fr">{title}</span>' in entry.group(0) or 'lang="fr"' in entry.group(0)
+    for tag in re.findall(r"<[^>]*>", entry.group(0)):
+        assert "<span" not in tag[1:], tag  # no span inside a tag
+    assert _parse(entry.group(0)).tags[0][0] == "div"

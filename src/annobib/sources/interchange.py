@@ -86,6 +86,8 @@ class RecordBuilder:
         """Report the control characters in ``data`` (kept) and drop, with a warning, a field
         holding a lone surrogate (no UTF-8 writer could write it)."""
         odd_search = chars.ODD.search
+        if not _may_hold_odd(data, odd_search):
+            return
         for name, value in list(data.items()):
             if type(value) is str:
                 if not odd_search(value):
@@ -140,6 +142,34 @@ class RecordBuilder:
                 for name in bad:
                     del data[name]
         return None
+
+
+def _may_hold_odd(data: dict[str, Any], search: Any) -> bool:
+    """False when no string of a record's data holds an odd character: one search over its
+    strings joined, for the usual shapes (strings, lists of strings or of flat mappings);
+    True for any other shape, which the caller then looks through field by field."""
+    parts: list[str] = []
+    add = parts.append
+    for value in data.values():
+        t = type(value)
+        if t is str:
+            add(value)
+        elif t is list:
+            for item in value:
+                ti = type(item)
+                if ti is str:
+                    add(item)
+                elif ti is dict:
+                    for v in item.values():
+                        if type(v) is str:
+                            add(v)
+                        elif v is not None:
+                            return True
+                else:
+                    return True
+        elif value is not None and t is not int:
+            return True
+    return search("\n".join(parts)) is not None
 
 
 # --- keys -------------------------------------------------------------------------------------

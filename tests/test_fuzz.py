@@ -401,6 +401,8 @@ def works(draw: Any) -> list[Work]:
         for name in ("container-title", "publisher", "note", "volume", "pages"):
             if draw(st.booleans()):
                 data[name] = draw(_TEXT) or "x"
+        for name in draw(st.lists(st.sampled_from(_TEXT_FIELDS), max_size=4, unique=True)):
+            data[name] = draw(_TEXT) or "x"  # any other text field of the model
         if draw(st.booleans()):
             data["language"] = draw(st.sampled_from(["ru", "en", "fr", "ru-Latn", "zh"]))
         try:
@@ -410,6 +412,9 @@ def works(draw: Any) -> list[Work]:
     return out
 
 
+# every plain text field of the model, by its YAML name
+_TEXT_FIELDS = sorted(f.alias or n for n, f in Work.model_fields.items()
+                      if f.annotation == (str | None))
 _FAST = [f for f in FORMATS if f in ("csljson", "biblatex", "bibtex", "ris")]
 _FORMATTED = [f for f in FORMATS if f not in _FAST]
 

@@ -144,6 +144,9 @@ _LINES: tuple[Code, ...] = (
     # A5xx: formatted output (CSL styles)
     _("A502", "error", "the style printed no entry for this record", "exporters/formatted"),
     _("A503", "warning", "--notes: no selected document has footnotes", "exporters/formatted"),
+    # A6xx: the manuscript (annobib cited, export --cited-in)
+    _("A601", "error", "a key the document cites is not in the library", "checks/citations"),
+    _("A602", "info", "a work in the library the document does not cite", "checks/citations"),
 )
 
 

@@ -68,7 +68,7 @@ def _register_optional() -> None:
     """Commands added by later modules register themselves through ``register(app)``."""
     import importlib
 
-    for name in ("check", "importer", "cite", "styles", "explain", "configcmd"):
+    for name in ("check", "importer", "cite", "styles", "explain", "configcmd", "cited"):
         try:
             module = importlib.import_module(f"annobib.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -58,6 +58,12 @@ def export(
     notes: Annotated[
         bool, typer.Option("--notes", help="Regenerate an article's footnotes in a note style.")
     ] = False,
+    cited_in: Annotated[
+        list[Path] | None,
+        typer.Option("--cited-in", help="Export only what this document cites (LaTeX .tex/.aux, "
+                     "Markdown .md, Typst .typ; repeatable), in citation order; a key it cites "
+                     "that the library lacks is an error at its place.", show_default=False),
+    ] = None,
     fail_on: FailOnOpt = None,
     no_cache: NoCacheOpt = False,
     verbose: VerboseOpt = False,
@@ -119,13 +125,25 @@ def export(
             )
         if keys:
             _refuse_unknown_keys(list(keys), result.library, result.findings, how)
+        in_order = False
+        if cited_in:
+            from annobib.checks.citations import compare
+            from annobib.cli.cited import read_documents
+
+            found = compare(read_documents(list(cited_in), "export"), result.library,
+                            not_cited=False)
+            result.findings.extend(found.findings)
+            # \nocite{*}: everything; else what is cited (and --key), in citation order
+            keys = None if found.everything else [*(keys or []), *found.keys]
+            in_order = keys is not None
         options = ExportOptions(
             ascii=ascii_only,
             style=style,
             locale=locale,
             annotated=annotated,
             notes=notes,
-            keys=list(keys) if keys else None,
+            keys=list(keys) if keys is not None else None,
+            in_key_order=in_order,
             formatter=formatter,
         )
         try:

@@ -23,6 +23,8 @@ class ExportOptions:
     annotated: bool = False
     notes: bool = False
     keys: list[str] | None = None
+    # export the keys in the order given (citation order, export --cited-in), not library order
+    in_key_order: bool = False
     # Formatted exports: warm engines to use (and leave open) instead of a one-off set; the CLI
     # passes one it started early with Formatter.prepare.
     formatter: Formatter | None = None
@@ -68,5 +70,8 @@ def selected_works(library: Library, options: ExportOptions) -> list[Work]:
     works = library.works()
     if options.keys is None:
         return works
+    if options.in_key_order:
+        by_key = {w.key: w for w in works}
+        return [by_key[k] for k in dict.fromkeys(options.keys) if k in by_key]
     wanted = set(options.keys)
     return [w for w in works if w.key in wanted]

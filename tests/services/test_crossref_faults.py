@@ -241,6 +241,14 @@ def test_body_nested_100000_deep_is_unchecked(server: StandIn, tmp_path: Path) -
     assert not (tmp_path / "evidence" / "works").exists()
 
 
+def test_body_nested_deeper_than_a_record_is_unchecked(server: StandIn, tmp_path: Path) -> None:
+    # within what the JSON parser takes, beyond any real record (which reach about 6)
+    server.inject(Fault("deep-nest", route="any", size=200))
+    out = unavailable(lookup(server, tmp_path, [SREP])[SREP])
+    assert out.code == "A332" and "nested deeper" in out.reason
+    assert not evidence_file(tmp_path, SREP).exists()
+
+
 def test_lone_surrogate_in_a_title_is_unchecked(server: StandIn, tmp_path: Path) -> None:
     # Derived body: the recorded srep16696 message with a lone surrogate put into its title.
     msg = recorded_message("work_journal-article_10.1038-srep16696.json")

@@ -126,6 +126,8 @@ def record_problem(record: Any) -> str | None:
 
     Fields may be absent; present ones must have Crossref's types (``title`` a list of
     strings, ``author`` a list of objects, ``issued`` an object with ``date-parts``...).
+    The depth of an answer is checked once, when it arrives (:func:`depth_problem`): what
+    is compared here is typed, so a deep value elsewhere in stored evidence is inert.
     """
     if not isinstance(record, dict):
         return "the message is not an object"
@@ -157,7 +159,7 @@ def record_problem(record: Any) -> str | None:
             isinstance(value, list) and all(isinstance(v, dict) for v in value)
         ):
             return f"'{name}' is {_kind(value)}, not a list of objects"
-    return depth_problem(record)
+    return None
 
 
 def _kind(value: Any) -> str:

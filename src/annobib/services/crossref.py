@@ -47,6 +47,8 @@ from habanero.habanero_utils import make_ua
 from annobib import __version__
 from annobib.services.answers import (
     MAX_ANSWER_BYTES,
+    MAX_DEPTH,
+    depth_problem,
     describe_answer,
     is_crossref_not_found,
     is_json_type,
@@ -613,6 +615,9 @@ class CrossrefService:
         data, is_json = _parse_body(content)
         if status == 200 and not is_json:
             return None
+        deep = depth_problem(data, MAX_DEPTH + 3) if is_json else None  # + envelope, items
+        if deep is not None:
+            raise _Refused(f"Crossref's answer is {deep}", "A332")
         return _Answer(status, url, content, data,
                        redact_url(redirected_from) if redirected_from else None, ctype)
 

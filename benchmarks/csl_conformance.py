@@ -146,6 +146,145 @@ def run_roundtrip(fixtures: list[tuple[str, dict[str, str]]]) -> dict[str, Any]:
     }
 
 
+# --- (b) rendering ------------------------------------------------------------------------------
+
+# What citeproc-test-runner does with a fixture, in the same V8 context annobib formats with:
+# the items of the fixture only, the locales on demand, and the runner's output conventions
+# (bibliography: bibstart + entries + bibend; citations: one line per cluster, and for
+# CITATIONS the ">>[n]"/"..[n]" lines of every citation after the last call).
+_RUNNER_JS = r"""
+function __conf_run(styleXml, items, mode, citationItems, citations, bibentries, bibsection,
+                    lang) {
+  __annobib.items = {};
+  var ids = [];
+  for (var i = 0; i < items.length; i++) {
+    __annobib.items[items[i].id] = items[i];
+    ids.push(items[i].id);
+  }
+  var engine = new CSL.Engine(__annobib.sys, styleXml, lang);
+  if (mode === "bibliography") {
+    if (bibentries) {
+      for (var k = 0; k < bibentries.length; k++) { engine.updateItems(bibentries[k]); }
+    } else {
+      engine.updateItems(ids);
+    }
+    var r = bibsection ? engine.makeBibliography(bibsection) : engine.makeBibliography();
+    if (!r) { return ""; }
+    return r[0].bibstart + r[1].join("") + r[0].bibend;
+  }
+  if (citations) {
+    var all = {}, order = [], last = [];
+    for (var c = 0; c < citations.length; c++) {
+      var res = engine.processCitationCluster(citations[c][0], citations[c][1], citations[c][2]);
+      last = [];
+      for (var j = 0; j < res[1].length; j++) {
+        all[res[1][j][0]] = res[1][j][1];
+        last.push(res[1][j][0]);
+      }
+    }
+    var lines = [];
+    var reg = engine.registry.citationreg.citationByIndex;
+    for (var n = 0; n < reg.length; n++) {
+      var mark = last.indexOf(n) > -1 ? ">>" : "..";
+      lines.push(mark + "[" + n + "] " + all[n]);
+    }
+    return lines.join("\n");
+  }
+  var clusters = citationItems || [ids.map(function (x) { return {id: x}; })];
+  var out = [], pre = [];
+  for (var m = 0; m < clusters.length; m++) {
+    var citation = {citationID: "CITATION-" + m, citationItems: clusters[m],
+                    properties: {noteIndex: m + 1}};
+    var got = engine.processCitationCluster(citation, pre, []);
+    pre.push(["CITATION-" + m, m + 1]);
+    for (var q = 0; q < got[1].length; q++) { out[got[1][q][0]] = got[1][q][1]; }
+  }
+  return out.join("\n");
+}
+"""
+
+
+def _locales(js: Any) -> None:
+    from annobib.styles.catalog import locales_dir
+
+    for path in sorted(locales_dir().glob("locales-*.xml")):
+        tag = path.stem[len("locales-"):]
+        js.call("__annobib_locale", tag, path.read_text(encoding="utf-8"))
+
+
+def render(js: Any, sec: dict[str, str], items: list[Any]) -> str:
+    mode = sec.get("MODE", "").strip()
+    lang = "en-US"
+    m = re.search(r'default-locale="([^"]+)"', sec["CSL"])
+    if m:
+        lang = m.group(1)
+
+    def opt(name: str) -> Any:
+        return json.loads(sec[name]) if name in sec else None
+
+    return str(js.call("__conf_run", sec["CSL"], items, mode, opt("CITATION-ITEMS"),
+                       opt("CITATIONS"), opt("BIBENTRIES"), opt("BIBSECTION"), lang))
+
+
+def _norm(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def run_render(fixtures: list[tuple[str, dict[str, str]]], show: int) -> dict[str, Any]:
+    from annobib.styles.citeproc import CiteprocJS
+
+    counts: dict[str, dict[str, int]] = {}
+    failing: list[str] = []
+    t0 = time.perf_counter()
+    js = CiteprocJS()
+    js.call("__annobib_version")  # loads citeproc-js
+    js._ctx.eval(_RUNNER_JS)
+    _locales(js)
+    version = js.version()
+    for name, sec in fixtures:
+        mode = sec.get("MODE", "").strip()
+        if mode not in ("bibliography", "citation") or "INPUT" not in sec or "CSL" not in sec:
+            continue
+        c = counts.setdefault(mode, {"fixtures": 0, "raw_pass": 0, "annobib_pass": 0,
+                                     "annobib_fail": 0, "same_output": 0})
+        c["fixtures"] += 1
+        try:
+            items = json.loads(sec["INPUT"])
+        except json.JSONDecodeError:
+            continue
+        if isinstance(items, dict):
+            items = [items]
+        want = _norm(sec.get("RESULT", ""))
+        try:
+            raw = _norm(render(js, sec, items))
+        except Exception:
+            raw = "<error>"
+        out, _ = round_trip(items, name)
+        try:
+            ours = _norm(render(js, sec, out))
+        except Exception as exc:
+            ours = f"<error {exc}>"
+        if ours == raw:
+            c["same_output"] += 1
+        if raw == want:
+            c["raw_pass"] += 1
+            if ours == want:
+                c["annobib_pass"] += 1
+            else:
+                c["annobib_fail"] += 1
+                failing.append(f"{name} ({mode})")
+    js.close()
+    for mode, c in counts.items():
+        print(f"render, {mode}: {c['fixtures']} fixtures; citeproc-js {version} passes "
+              f"{c['raw_pass']} on the raw input; of these annobib's round trip passes "
+              f"{c['annobib_pass']} and fails {c['annobib_fail']}; output identical to the "
+              f"raw input's in {c['same_output']}")
+    for line in failing[:show]:
+        print("  fails: " + line)
+    return {"citeproc_js": version, "modes": counts, "failing": failing,
+            "seconds": round(time.perf_counter() - t0, 1)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--suite", type=Path, default=DEFAULT_SUITE)
@@ -166,8 +305,6 @@ def main(argv: list[str] | None = None) -> int:
         for line in rt["changed_items"][: args.show]:
             print("  " + line[:400])
     if args.only in (None, "render"):
-        from csl_render import run_render  # type: ignore[import-not-found]
-
         report["render"] = run_render(fixtures, args.show)
     if args.json is not None:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annobib.model import Document, Person, Work
+from annobib.model import Document, Person, Work, WorkType
 from annobib.model.schema import schema_text
 from annobib.sources.yaml import dump_document, load_paths, parse_document
 
@@ -92,23 +93,63 @@ _text = st.text(
 _family = _text.filter(lambda s: "," not in s and not (s.startswith("{") and s.endswith("}")))
 
 
+_EDTF = st.sampled_from([
+    "2001", "1999-23", "2022-05-14", "1850-02", "2004-06/2006-08", "1999-21/1999-22", "1984?",
+    "1984~", "1984-06-02%", "-0043-03-15", "0000", "19XX", "1985-04-XX", "../1985", "/1985",
+    "1985/..", "1985/", "2004-01-01T10:10:10Z", "Y170000002",
+])
+_VERBATIM_VALUE = st.one_of(
+    _text, st.integers(-5, 5), st.booleans(), st.none(),
+    st.lists(st.integers(0, 3), max_size=2),
+    st.fixed_dictionaries({"json": _text}).map(lambda d: {"json": json.dumps(d)}),  # encoded
+)
+
+
+@st.composite
+def persons(draw: st.DrawFn) -> Person:
+    parts = draw(st.fixed_dictionaries({}, optional={
+        "dropping_particle": _family, "non_dropping_particle": _family, "suffix": _family,
+        "comma_suffix": st.booleans(), "static_ordering": st.booleans(),
+        "use_prefix": st.booleans(),
+        "verbatim": st.fixed_dictionaries({"csl": st.dictionaries(_family, _VERBATIM_VALUE,
+                                                                  max_size=2)}),
+    }))
+    given = draw(st.none() | _text.filter(lambda s: "," not in s))
+    return Person(family=draw(_family), given=given, **parts)
+
+
 @st.composite
 def works(draw: st.DrawFn) -> Work:
     n = draw(st.integers(0, 3))
-    authors = [
-        Person(family=draw(_family), given=draw(st.none() | _text.filter(lambda s: "," not in s)))
-        for _ in range(n)
-    ]
+    authors = [draw(persons()) for _ in range(n)]
+    wide = draw(st.fixed_dictionaries({}, optional={
+        "title_short": _text, "subtitle": _text, "main_title": _text, "volume_title": _text,
+        "container_author": st.lists(persons(), max_size=2),
+        "reviewed_author": st.lists(persons(), max_size=1),
+        "composer": st.lists(persons(), max_size=1),
+        "original_date": _EDTF, "event_date": _EDTF, "submitted": _EDTF,
+        "number": _text, "number_of_volumes": _text, "chapter_number": _text, "version": _text,
+        "status": _text, "authority": _text, "archive_location": _text, "event_title": _text,
+        "event_place": _text, "citation_label": _text, "eprint": _text, "eprint_type": _text,
+        "crossref": _text, "xdata": st.lists(_text, max_size=2),
+        "entryset": st.lists(_text, max_size=2),
+        "verbatim": st.fixed_dictionaries({}, optional={
+            "csl": st.dictionaries(_family, _VERBATIM_VALUE, max_size=3),
+            "biblatex": st.dictionaries(st.from_regex(r"[a-z]{1,10}", fullmatch=True), _text,
+                                        max_size=3),
+        }),
+    }))
     return Work(
         key=draw(st.from_regex(r"[a-z][a-z0-9\-]{0,15}", fullmatch=True)),
-        type=draw(st.sampled_from(["book", "journal-article", "web-page", "treaty"])),
+        type=draw(st.sampled_from([t.value for t in WorkType])),
         title=draw(st.none() | _text),
         author=authors,
         volume=draw(st.none() | _text),
         pages=draw(st.none() | _text),
-        issued=draw(st.none() | st.sampled_from(["2001", "1999-23", "2022-05-14", "1850-02"])),
+        issued=draw(st.none() | _EDTF),
         language=draw(st.none() | st.sampled_from(["ru", "en", "ja", "ru-Latn", "zh-Hans"])),
         note=draw(st.none() | _text),
+        **wide,
     )
 
 

@@ -12,6 +12,7 @@ means the same (see docs/formats/csljson.md).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -302,7 +303,11 @@ def name_from_csl(n: Any) -> dict[str, Any]:
     if given is not None and "family" in out and INITIALS_RE.match(given):
         out["initials"] = out.pop("given")  # "R.", "J. M.": initials as printed
     if extra:
-        out["verbatim"] = {"csl": extra}
+        # as the model's verbatim map holds them: a value that is not a string as its JSON
+        out["verbatim"] = {"csl": {
+            k: v if isinstance(v, str) else {"json": json.dumps(v, ensure_ascii=False)}
+            for k, v in extra.items()
+        }}
     return out
 
 

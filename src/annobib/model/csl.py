@@ -184,7 +184,7 @@ def name_to_csl(p: Person) -> dict[str, Any]:
 
 def value_to_csl(kind: str, value: Any) -> Any:
     """The CSL-JSON form of one record field's value (``None``: not written)."""
-    if value is None or value == [] or value == "":
+    if value is None or (type(value) in (str, list) and not value):
         return None
     if kind == "title":
         return value.text
@@ -399,6 +399,10 @@ _FIRST = (
     "abstract", "note", "ISBN", "ISSN", "keyword",
 )
 _ORDER = (*_FIRST, *(v for v in VARIABLES if v not in _FIRST and v != "title"))
+# record field -> (its place in _ORDER, CSL variable, kind)
+_PLACE: dict[str, tuple[int, str, str]] = {
+    VARIABLES[var][0]: (i, var, VARIABLES[var][1]) for i, var in enumerate(_ORDER)
+}
 
 
 def _text_custom(text: Any) -> dict[str, Any]:
@@ -414,23 +418,38 @@ def _text_custom(text: Any) -> dict[str, Any]:
     return out
 
 
-def _person_custom(p: Person) -> dict[str, str]:
-    from annobib.model.crosswalk import CSL_PERSON_DETAILS
+_DETAIL_KEYS: dict[str, str] = {}
 
+
+def _person_custom(p: Person) -> dict[str, str]:
     # initials go to custom only beside a given name (alone, they are what "given" says)
     out: dict[str, str] = {"initials": p.initials} if p.initials and p.given else {}
-    if p.details():
-        csl_key = {label: key for key, label in CSL_PERSON_DETAILS.items()}
-        for label, value in p.details().items():
-            out[csl_key[label]] = value
+    details = p.details()
+    if details:
+        if not _DETAIL_KEYS:
+            from annobib.model.crosswalk import CSL_PERSON_DETAILS
+
+            _DETAIL_KEYS.update({label: key for key, label in CSL_PERSON_DETAILS.items()})
+        for label, value in details.items():
+            out[_DETAIL_KEYS[label]] = value
     return out
+
+
+_CSL_TYPES: dict[Any, str] = {}
+
+
+def _csl_type(t: Any) -> str:
+    found = _CSL_TYPES.get(t)
+    if found is None:
+        from annobib.model.crosswalk import csl_type
+
+        found = _CSL_TYPES[t] = csl_type(t)
+    return found
 
 
 def typed_item(work: Work) -> dict[str, Any]:
     """The CSL-JSON item that the record's typed fields say (``verbatim`` not applied)."""
-    from annobib.model.crosswalk import csl_type
-
-    item: dict[str, Any] = {"id": work.key, "type": csl_type(work.type)}
+    item: dict[str, Any] = {"id": work.key, "type": _csl_type(work.type)}
     custom: dict[str, Any] = {}
     if work.title is not None:
         item["title"] = work.title.text
@@ -439,10 +458,12 @@ def typed_item(work: Work) -> dict[str, Any]:
         extra = _text_custom(work.title)
         if extra:
             custom["title"] = extra
-    for var in _ORDER:
-        field, kind = VARIABLES[var]
-        value = getattr(work, field)
-        if value is None or value == [] or value == "":
+    # a field never set holds its default (nothing to write): only the set ones, in order
+    place = _PLACE
+    todo = sorted(place[f] for f in work.model_fields_set if f in place)
+    for _, var, kind in todo:
+        value = getattr(work, VARIABLES[var][0])
+        if value is None or (type(value) in (str, list) and not value):
             continue
         item[var] = value_to_csl(kind, value)
         if kind == "names":

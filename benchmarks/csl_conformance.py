@@ -45,15 +45,9 @@ def sections(text: str) -> dict[str, str]:
 
 def normal(value: Any) -> Any:
     """Numbers as the equivalent strings; everything else as is."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, list):
-        return [normal(v) for v in value]
-    if isinstance(value, dict):
-        return {k: normal(v) for k, v in value.items()}
-    return value
+    from annobib.model.csl import normal as csl_normal
+
+    return csl_normal(value)
 
 
 def round_trip(items: list[Any], name: str) -> tuple[list[dict[str, Any]], list[Any]]:

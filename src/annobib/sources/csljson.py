@@ -19,7 +19,6 @@ from annobib.model import crosswalk, csl
 from annobib.model.record import WorkType
 from annobib.sources.interchange import (
     BAD_VALUE,
-    DUPLICATE_KEY,
     KEY_CHANGED,
     NOT_HELD,
     UNKNOWN_TYPE,
@@ -254,26 +253,10 @@ def _read_item(
         )
     else:
         content = json.dumps(item, sort_keys=True, ensure_ascii=False, default=repr)
-        claimed = keys.claim(raw_id, loc, result.findings)
+        claimed = keys.claim_content(raw_id, content, loc, result.findings, raw_text=_raw(item),
+                                     what="item", field="id")
         if claimed is None:
-            first = keys.seen.get(raw_id)
-            where = f" (first at line {first.line})" if first and first.line else ""
-            if keys.contents.get(raw_id) == content:
-                result.findings.append(
-                    Finding(DUPLICATE_KEY, Severity.WARNING,
-                            f"duplicate id '{raw_id}'{where}: the same item again, not imported "
-                            "twice", loc, key=raw_id, field="id")
-                )
-                return
-            claimed = keys.new(raw_id, loc)
-            result.findings.append(
-                Finding(DUPLICATE_KEY, Severity.ERROR,
-                        f"duplicate id '{raw_id}'{where} on a different item: imported as "
-                        f"'{claimed}'; raw text in the finding's data",
-                        loc, key=claimed, field="id",
-                        data={"original": raw_id, "raw": _raw(item)})
-            )
-        keys.contents.setdefault(claimed, content)
+            return
         key = claimed
     b = RecordBuilder(key, loc.file or "<input>", loc.line, result.findings)
     for name, why in refused:

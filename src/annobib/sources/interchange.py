@@ -221,6 +221,34 @@ class KeyRegistry:
         self.seen[key] = location
         return key
 
+    def claim_content(
+        self, raw: str, content: Any, location: Location, findings: list[Finding], *,
+        raw_text: str, what: str = "entry", field: str = "key",
+    ) -> str | None:
+        """The key for a record with ``content``: ``raw`` (or its cleaned form); for a repeat of
+        an earlier key, ``None`` when the content is the same (imported once, said) or a new
+        key named in an A412 error with the raw text (never dropped)."""
+        key = self.claim(raw, location, findings)
+        if key is None:
+            first = self.seen.get(raw)
+            where = f" (first at line {first.line})" if first and first.line else ""
+            if self.contents.get(raw) == content:
+                findings.append(
+                    Finding(DUPLICATE_KEY, Severity.WARNING,
+                            f"duplicate {field} '{raw}'{where}: the same {what} again, not "
+                            "imported twice", location, key=raw, field=field)
+                )
+                return None
+            key = self.new(raw, location)
+            findings.append(
+                Finding(DUPLICATE_KEY, Severity.ERROR,
+                        f"duplicate {field} '{raw}'{where} on a different {what}: imported as "
+                        f"'{key}'; raw text in the finding's data",
+                        location, key=key, field=field, data={"original": raw, "raw": raw_text})
+            )
+        self.contents.setdefault(key, content)
+        return key
+
     def new(self, base: str, location: Location) -> str:
         key = self._unique(valid_key(base) or "record")
         self.seen[key] = location

@@ -274,26 +274,9 @@ def _prepare(
 def claim(p: Prepared, keys: KeyRegistry, result: ReadResult) -> None:
     """Give the prepared entry its key, in input order, and add it to ``result``."""
     raw_key, loc = p.raw_key, p.location
-    key = keys.claim(raw_key, loc, result.findings)
+    key = keys.claim_content(raw_key, p.content, loc, result.findings, raw_text=p.raw)
     if key is None:
-        first = keys.seen.get(raw_key)
-        where = f" (first at line {first.line})" if first and first.line else ""
-        if keys.contents.get(raw_key) == p.content:
-            result.findings.append(
-                Finding(DUPLICATE_KEY, Severity.WARNING,
-                        f"duplicate key '{raw_key}'{where}: the same entry again, not imported "
-                        "twice", loc, key=raw_key, field="key")
-            )
-            return
-        key = keys.new(raw_key, loc)
-        result.findings.append(
-            Finding(DUPLICATE_KEY, Severity.ERROR,
-                    f"duplicate key '{raw_key}'{where} on a different entry: imported as "
-                    f"'{key}'; raw text in the finding's data",
-                    loc, key=key, field="key",
-                    data={"original": raw_key, "raw": p.raw})
-        )
-    keys.contents.setdefault(key, p.content)
+        return
     record, findings = p.record, p.findings
     if key != p.provisional:
         findings = [

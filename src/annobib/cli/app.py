@@ -68,7 +68,8 @@ def _register_optional() -> None:
     """Commands added by later modules register themselves through ``register(app)``."""
     import importlib
 
-    for name in ("check", "importer", "cite", "styles", "explain", "configcmd", "cited"):
+    for name in ("check", "importer", "cite", "styles", "explain", "configcmd", "cited",
+                 "snapshot"):
         try:
             module = importlib.import_module(f"annobib.cli.{name}")
         except ModuleNotFoundError as exc:

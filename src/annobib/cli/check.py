@@ -128,6 +128,36 @@ def _service(*, offline: bool, refresh: bool, evidence: Path, api_url: str | Non
     )
 
 
+def _snapshot_service(path: Path, engine: str, use_api: bool, console: Any,
+                      api: Any) -> MetadataService:
+    """The snapshot's service (with the API behind it for ``--api``); usage errors exit."""
+    from annobib.services.snapshot import (
+        ENGINES,
+        SnapshotService,
+        SnapshotThenAPI,
+        SnapshotUnusable,
+    )
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"use one of {', '.join(ENGINES)}", param_hint="--engine")
+    try:
+        snap = SnapshotService.open(path, engine)
+    except SnapshotUnusable as exc:
+        console.print(f"snapshot: {exc}", markup=False, highlight=False)
+        raise typer.Exit(int(ExitCode.UNREADABLE)) from None
+    except Exception as exc:  # the engine could not start (Spark without Java, ...)
+        if type(exc).__name__ != "SparkUnavailable":
+            raise
+        console.print(f"snapshot: {exc}", markup=False, highlight=False)
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    console.print(f"snapshot: {snap.snapshot.label}, {snap.snapshot.records:,} records, "
+                  f"engine {engine}", markup=False, highlight=False)
+    if not snap.snapshot.references:
+        console.print("snapshot: built without reference lists: an article's references are "
+                      "not compared with its deposit", markup=False, highlight=False)
+    return SnapshotThenAPI(snap, api()) if use_api else snap
+
+
 def _print_table(result: CheckResult, console: Any) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -229,6 +259,20 @@ def check(
     retries: Annotated[
         int, typer.Option("--retries", min=1, help="Attempts per request (429, 5xx, timeouts).")
     ] = 4,
+    snapshot: Annotated[
+        Path | None,
+        typer.Option("--snapshot", help="Answer from this local snapshot (`annobib snapshot "
+                     "build`) instead of the API; DOIs it lacks are unchecked, never 'not "
+                     "found'.", show_default=False),
+    ] = None,
+    use_api: Annotated[
+        bool, typer.Option("--api", help="With --snapshot: ask the API for what the snapshot "
+                           "lacks.")
+    ] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="With --snapshot: duckdb (embedded) or spark "
+                          "(PySpark, local or under spark-submit).")
+    ] = "duckdb",
 ) -> None:
     """Check every work with a DOI against Crossref, field by field; report statuses.
 
@@ -261,8 +305,16 @@ def check(
         render.print_findings(load_errors)
     library = loaded.library
     evidence_dir = evidence or default_evidence_dir(the_paths)
-    service = _service(offline=offline, refresh=refresh, evidence=evidence_dir, api_url=api_url,
-                       mailto=mailto, timeout=timeout, max_time=max_time, retries=retries)
+    if snapshot is None and (use_api or engine != "duckdb"):
+        raise typer.BadParameter("--api and --engine go with --snapshot", param_hint="--snapshot")
+    if snapshot is not None:
+        service = _snapshot_service(snapshot, engine, use_api, console, lambda: _service(
+            offline=offline, refresh=refresh, evidence=evidence_dir, api_url=api_url,
+            mailto=mailto, timeout=timeout, max_time=max_time, retries=retries))
+    else:
+        service = _service(offline=offline, refresh=refresh, evidence=evidence_dir,
+                           api_url=api_url, mailto=mailto, timeout=timeout, max_time=max_time,
+                           retries=retries)
     try:
         result = _run(library, service, suggest_dois, console)
     except WriteError as exc:  # evidence could not be stored (read-only directory, full disk)
@@ -363,16 +415,22 @@ def _summary(result: CheckResult, code: ExitCode, on_unreachable: OnUnreachable,
         f"{stats.get('requests', 0)} request(s), {stats.get('throttled', 0)} throttled (429), "
         f"{stats.get('from_evidence', 0)} from evidence"
     )
+    if result.service == "crossref-snapshot":
+        source = "the snapshot only"
     console.print(f"{len(result.works)} works: {parts}. Crossref: {source}. "
                   f"Evidence: {evidence_dir}", highlight=False, markup=False)
     unchecked = counts.get("unchecked", 0)
     if unchecked:
         why = result.unavailable_reason or next(
             (w.reason for w in result.works if w.status.value == "unchecked" and w.reason), "")
-        msg = (f"{unchecked} work(s) UNCHECKED: Crossref could not be asked ({why}). "
+        asked = ("the snapshot does not hold them" if result.service == "crossref-snapshot"
+                 else "Crossref could not be asked")
+        msg = (f"{unchecked} work(s) UNCHECKED: {asked} ({why}). "
                "Nothing is claimed about these DOIs; they are not 'not found'.")
         if on_unreachable is OnUnreachable.fail:
-            msg += " Exit 4: retry later, or use --offline with stored evidence."
+            msg += (" Exit 4: add --api to ask Crossref for them."
+                    if result.service == "crossref-snapshot" else
+                    " Exit 4: retry later, or use --offline with stored evidence.")
         if on_unreachable is not OnUnreachable.passes or code == ExitCode.UNAVAILABLE:
             console.print(msg, style="bold yellow", highlight=False, markup=False)
 

@@ -1,0 +1,362 @@
+"""Crossref's records from a local snapshot (``annobib snapshot build``), asked with SQL.
+
+:class:`SnapshotService` is a :class:`~annobib.services.base.MetadataService`: it answers
+``lookup`` with the snapshot's work records (the same record shape the API returns, so the
+check compares them with the same code) and ``search`` from the snapshot's token table. A DOI
+the snapshot does not hold is :class:`~annobib.services.base.Unavailable` with the reason
+"not in the snapshot": the snapshot is Crossref's data of one date, so a DOI missing from it
+may have been registered since; it is never "not found". :class:`SnapshotThenAPI` asks the API
+for exactly those DOIs.
+
+The check over a snapshot is a few SQL queries over the snapshot's Parquet files (the
+``*_SQL`` constants below) and an in-memory table of the DOIs or tokens asked for (``wanted``,
+``qtokens``). The same text runs on DuckDB (embedded; this module is the one that imports
+it) and on Apache Spark (:mod:`annobib.services.snapshot_spark`, local or on a cluster).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from annobib.services.base import (
+    Exchange,
+    Found,
+    Lookup,
+    MetadataService,
+    Progress,
+    Search,
+    SearchHit,
+    SearchResult,
+    ServiceStats,
+    Unavailable,
+)
+from annobib.services.evidence import search_key
+from annobib.sources.snapshot import FORMAT, MANIFEST, bucket_of, query_tokens
+
+#: Works asked for, joined with the works table. ``{buckets}`` is a list of integers (the
+#: partitions the wanted DOIs fall in), so both engines read only those partitions.
+LOOKUP_SQL = """
+SELECT w.doi AS doi, w.record AS record, w.indexed AS indexed, w.bucket AS bucket
+FROM wanted AS q JOIN works AS w ON w.bucket = q.bucket AND w.doi = q.doi
+WHERE w.bucket IN ({buckets})
+"""
+
+#: Candidates of a bibliographic search: DOIs by the number of query tokens they hold.
+SEARCH_SQL = """
+SELECT t.doi AS doi, COUNT(*) AS hits
+FROM qtokens AS q JOIN tokens AS t ON t.bucket = q.bucket AND t.token = q.token
+WHERE t.bucket IN ({buckets})
+GROUP BY t.doi
+ORDER BY hits DESC, t.doi
+LIMIT {rows}
+"""
+
+#: The snapshot's tables, as DDL column lists (the partition column ``bucket`` last).
+SCHEMAS = {
+    "works": "doi STRING, record STRING, type STRING, year INT, indexed STRING, bucket INT",
+    "tokens": "token STRING, doi STRING, bucket INT",
+}
+
+# words too common to choose among works (they only make the search slower)
+_STOP = frozenset({"the", "and", "for", "with", "from", "des", "der", "die", "und", "les",
+                   "von", "une", "del", "los", "las", "dans", "sur", "zur", "über", "into"})
+ENGINES = ("duckdb", "spark")
+
+
+class SnapshotUnusable(Exception):
+    """The directory is not a usable snapshot (no manifest, an unfinished build, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A snapshot directory and what its manifest says."""
+
+    path: str
+    manifest: dict[str, Any]
+
+    @property
+    def date(self) -> str:
+        return str(self.manifest.get("date") or "undated")
+
+    @property
+    def buckets(self) -> int:
+        return int(self.manifest["buckets"])
+
+    @property
+    def references(self) -> bool:
+        return bool(self.manifest.get("references"))
+
+    @property
+    def records(self) -> int:
+        return int(self.manifest.get("records") or 0)
+
+    @property
+    def label(self) -> str:
+        return f"{self.path} (Crossref data of {self.date})"
+
+    def table_path(self, table: str) -> str:
+        return f"{self.path.rstrip('/')}/{table}"
+
+    def has(self, table: str) -> bool:
+        return bool(self.manifest.get("segments")) and (
+            "://" in self.path or Path(self.table_path(table)).is_dir()
+        )
+
+    @classmethod
+    def from_text(cls, path: str, text: str) -> Snapshot:
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise SnapshotUnusable(f"{path}/{MANIFEST}: not valid JSON ({exc})") from exc
+        if not isinstance(data, dict) or data.get("annobib-snapshot") != FORMAT:
+            raise SnapshotUnusable(f"{path}/{MANIFEST}: not an annobib snapshot manifest")
+        if data.get("state") == "building":
+            raise SnapshotUnusable(f"{path}: its build did not finish; run `annobib snapshot "
+                                   "build` again with the same sources to complete it")
+        return cls(path, data)
+
+    @classmethod
+    def open(cls, path: Path | str) -> Snapshot:
+        p = Path(path)
+        try:
+            text = (p / MANIFEST).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise SnapshotUnusable(f"{p}: no {MANIFEST}: not a snapshot (make one with "
+                                   "`annobib snapshot build`)") from None
+        except OSError as exc:
+            raise SnapshotUnusable(f"{p / MANIFEST}: cannot read: {exc}") from exc
+        return cls.from_text(str(p), text)
+
+
+class Engine(Protocol):
+    """Where the queries run. ``rows`` returns plain tuples in the SELECT's column order."""
+
+    name: str
+
+    def parquet(self, name: str, path: str) -> None:
+        """Make the Parquet dataset at ``path`` (hive-partitioned by ``bucket``) table ``name``."""
+        ...
+
+    def values(self, name: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+        """Make ``rows`` (strings, then an integer ``bucket``) table ``name``."""
+        ...
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]: ...
+
+    def close(self) -> None: ...
+
+
+class DuckDBEngine:
+    """The queries on DuckDB, in this process."""
+
+    name = "duckdb"
+
+    def __init__(self, threads: int | None = None, memory_limit: str | None = None) -> None:
+        import duckdb
+
+        self._con = duckdb.connect(":memory:")
+        if threads:
+            self._con.execute(f"SET threads = {int(threads)}")
+        if memory_limit:
+            self._con.execute("SET memory_limit = ?", [memory_limit])
+        self._keep: list[Any] = []
+
+    def parquet(self, name: str, path: str) -> None:
+        glob = path.rstrip("/") + "/*/*.parquet"
+        self._con.execute(
+            f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet("
+            f"'{_sql_text(glob)}', hive_partitioning = true, "
+            "hive_types = {'bucket': INTEGER})"
+        )
+
+    def values(self, name: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+        import pyarrow as pa
+
+        cols = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+        arrays = [pa.array(list(c), pa.string()) for c in cols[:-1]]
+        arrays.append(pa.array(list(cols[-1]), pa.int32()))
+        table = pa.table(dict(zip(columns, arrays, strict=True)))
+        self._keep.append(table)
+        self._con.register(name, table)
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return self._con.execute(sql).fetchall()
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def make_engine(name: str) -> Engine:
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        from annobib.services.snapshot_spark import SparkEngine
+
+        return SparkEngine()
+    raise ValueError(f"unknown engine '{name}': use one of {', '.join(ENGINES)}")
+
+
+def _in_list(buckets: Iterable[int]) -> str:
+    return ", ".join(str(int(b)) for b in sorted(set(buckets))) or "-1"
+
+
+class SnapshotService:
+    """A :class:`~annobib.services.base.MetadataService` over a snapshot directory."""
+
+    name = "crossref-snapshot"
+
+    def __init__(self, snapshot: Snapshot, engine: Engine | None = None) -> None:
+        self.snapshot = snapshot
+        self.engine = engine or DuckDBEngine()
+        self.stats = ServiceStats()
+        self.stats.extra.update({"snapshot_found": 0, "snapshot_absent": 0})
+        self._tables: set[str] = set()
+
+    @classmethod
+    def open(cls, path: Path | str, engine: str = "duckdb") -> SnapshotService:
+        eng = make_engine(engine)
+        if engine == "spark" and "://" in str(path):
+            snap = Snapshot.from_text(str(path), eng.manifest_text(str(path)))  # type: ignore[attr-defined]
+        else:
+            snap = Snapshot.open(path)
+        return cls(snap, eng)
+
+    def _table(self, name: str) -> bool:
+        if name in self._tables:
+            return True
+        if not self.snapshot.has(name):
+            return False
+        self.engine.parquet(name, self.snapshot.table_path(name))
+        self._tables.add(name)
+        return True
+
+    def absent(self, doi: str) -> Unavailable:
+        return Unavailable(doi, f"not in the snapshot {self.snapshot.label}: not checked "
+                                "(a DOI registered since is not in it; this is not 'not found')")
+
+    def evidence(self, doi: str, bucket: int, text: str) -> Exchange:
+        """What a verdict from the snapshot rests on: the snapshot, its date, the record."""
+        return Exchange(
+            kind="snapshot",
+            url=f"{self.snapshot.table_path('works')}/bucket={bucket:03d}#{doi}",
+            time=self.snapshot.date,
+            status=200,
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            body=json.loads(text),
+            part="snapshot",
+        )
+
+    def records(self, dois: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """``doi -> (record JSON, bucket)`` for the DOIs the snapshot holds (one query)."""
+        if not dois or not self._table("works"):
+            return {}
+        buckets = self.snapshot.buckets
+        wanted = [(d, bucket_of(d, buckets)) for d in dois]
+        self.engine.values("wanted", ("doi", "bucket"), wanted)
+        sql = LOOKUP_SQL.format(buckets=_in_list(b for _, b in wanted))
+        best: dict[str, tuple[str, str, int]] = {}
+        for doi, record, indexed, bucket in self.engine.rows(sql):
+            # a DOI held twice (two sources gave it): the record Crossref indexed last
+            seen = best.get(doi)
+            stamp = indexed or ""
+            if seen is None or (stamp, record) > (seen[1], seen[0]):
+                best[doi] = (record, stamp, int(bucket))
+        return {d: (r, b) for d, (r, _, b) in best.items()}
+
+    def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
+        todo = list(dict.fromkeys(d.strip().lower() for d in dois if d.strip()))
+        got = self.records(todo)
+        out: dict[str, Lookup] = {}
+        for doi in todo:
+            hit = got.get(doi)
+            if hit is None:
+                out[doi] = self.absent(doi)
+                self.stats.extra["snapshot_absent"] += 1
+            else:
+                ex = self.evidence(doi, hit[1], hit[0])
+                out[doi] = Found(doi, ex.body, (ex,))
+                self.stats.extra["snapshot_found"] += 1
+        if progress is not None and todo:
+            progress(len(todo))
+        return out
+
+    def search(self, query: str, rows: int = 5) -> Search:
+        key = search_key(query, rows)
+        self.stats.searches += 1
+        tokens = [t for t in query_tokens(query) if t not in _STOP]
+        if not tokens or not self._table("tokens"):
+            return SearchResult(key, ())
+        buckets = self.snapshot.buckets
+        qt = [(t, bucket_of(t, buckets)) for t in tokens]
+        self.engine.values("qtokens", ("token", "bucket"), qt)
+        sql = SEARCH_SQL.format(buckets=_in_list(b for _, b in qt), rows=int(rows))
+        ranked = [(str(d), int(h)) for d, h in self.engine.rows(sql)]
+        records = self.records([d for d, _ in ranked])
+        hits: list[SearchHit] = []
+        evidence: list[Exchange] = []
+        for doi, n in ranked:
+            if doi in records:
+                ex = self.evidence(doi, records[doi][1], records[doi][0])
+                evidence.append(ex)
+                hits.append(SearchHit(float(n), ex.body))
+        return SearchResult(key, tuple(hits), tuple(evidence))
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+class SnapshotThenAPI:
+    """The snapshot first; the API only for the DOIs (and searches) the snapshot lacks."""
+
+    name = "crossref-snapshot+api"
+
+    def __init__(self, snapshot: SnapshotService, api: MetadataService) -> None:
+        self.snapshot_service = snapshot
+        self.api = api
+        self.stats = api.stats
+        self.stats.extra.update(snapshot.stats.extra)
+        self.store = getattr(api, "store", None)
+
+    @property
+    def down(self) -> str | None:
+        down = getattr(self.api, "down", None)
+        return down if isinstance(down, str) else None
+
+    def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
+        todo = list(dict.fromkeys(d.strip().lower() for d in dois if d.strip()))
+        got = self.snapshot_service.records(todo)
+        out: dict[str, Lookup] = {}
+        for doi in todo:
+            if doi in got:
+                record, bucket = got[doi]
+                ex = self.snapshot_service.evidence(doi, bucket, record)
+                out[doi] = Found(doi, ex.body, (ex,))
+        self.stats.extra["snapshot_found"] = len(out)
+        missing = [d for d in todo if d not in out]
+        self.stats.extra["snapshot_absent"] = len(missing)
+        if progress is not None and out:
+            progress(len(out))
+        if missing:
+            out.update(self.api.lookup(missing, progress=progress))
+        return {d: out[d] for d in todo}
+
+    def search(self, query: str, rows: int = 5) -> Search:
+        result = self.snapshot_service.search(query, rows)
+        if isinstance(result, SearchResult) and result.hits:
+            return result
+        return self.api.search(query, rows)
+
+    def close(self) -> None:
+        try:
+            self.snapshot_service.close()
+        finally:
+            self.api.close()

@@ -1,0 +1,548 @@
+"""``annobib snapshot build``: Crossref work records in, a Parquet snapshot out.
+
+Sources are the files of Crossref's public data file (``*.json.gz``, each
+``{"items": [work, ...]}``) and the API's own work records: single-work responses
+(``{"message": work}``), list responses (``{"message": {"items": [...]}}``) and annobib
+evidence files (``.crossref/works/*.json``). A directory stands for every ``*.json.gz`` and
+``*.json`` below it.
+
+Each record keeps, exactly as deposited, the fields the check compares (:data:`KEEP`): the DOI,
+every title variant, names, dates, container, volume/issue/pages, type, publisher and the update
+relations. Nothing is changed; a record without a DOI is reported with its file and item
+number and left out, and every other record of that file is kept.
+
+Layout of a snapshot directory::
+
+    manifest.json                      sources (path, size, sha256, records), date, segments
+    works/bucket=NN/part-SSSSS.parquet doi, record (JSON of the kept fields), type, year, indexed
+    tokens/bucket=NN/part-SSSSS.parquet token, doi: bibliographic search
+
+``bucket`` is ``crc32(doi) % buckets`` for works and ``crc32(token) % buckets`` for tokens
+(:func:`bucket_of`), so a DOI lookup reads one partition. Rows are sorted by DOI (by token)
+inside each file, so a lookup reads one row group of it.
+
+Streaming and resumable: sources are read one at a time (on forked workers when allowed) and
+their rows gathered until ``segment_rows``; then the segment's files are written (temporary
+name, then rename) and the manifest records the segment and its sources. Memory is bounded by
+the segment size and the largest source file, not by the input. A killed build, run again with
+the same output directory, deletes the files of the segment it did not finish and goes on with
+the first source no segment holds. A source that changed since (size or mtime) stops the build:
+the snapshot would no longer say what it was built from.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import itertools
+import json
+import os
+import re
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from annobib.textmatch import strip_markup
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+DEFAULT_BUCKETS = 32
+DEFAULT_SEGMENT_ROWS = 200_000
+
+#: The fields of a work record that a snapshot keeps (what the check compares, what a record
+#: imported from the snapshot needs, and the date Crossref last indexed the record).
+KEEP: tuple[str, ...] = (
+    "DOI", "type", "title", "subtitle", "original-title", "short-title", "container-title",
+    "short-container-title", "author", "editor", "issued", "published", "published-print",
+    "published-online", "posted", "volume", "issue", "page", "article-number", "publisher",
+    "publisher-location", "language", "ISSN", "ISBN", "update-to", "updated-by", "relation",
+    "indexed",
+)  # fmt: skip
+#: Kept only with ``--with-references``: the publisher's deposited reference list, which the
+#: check compares with an article's own numbered references. It is most of a record's bytes.
+REFERENCES = "reference"
+_DATES = ("issued", "published-print", "published-online", "published", "posted")
+_TOKEN_RE = re.compile(r"\w{3,}")
+_TOKEN_FIELDS = ("title", "subtitle", "original-title", "short-title")
+
+
+class SnapshotError(Exception):
+    """The build cannot go on (a changed source, a foreign directory)."""
+
+
+def bucket_of(key: str, buckets: int) -> int:
+    """The partition of a DOI or token: the same on every engine and every machine."""
+    return zlib.crc32(key.encode("utf-8")) % buckets
+
+
+def tokens_of(record: dict[str, Any]) -> set[str]:
+    """Search tokens of a record: words (case-folded, 3 letters or more) of its titles and
+    family names, and its year."""
+    texts: list[str] = []
+    for name in _TOKEN_FIELDS:
+        value = record.get(name)
+        if isinstance(value, list):
+            texts.extend(v for v in value if isinstance(v, str))
+        elif isinstance(value, str):
+            texts.append(value)
+    for person in record.get("author") or ():
+        if isinstance(person, dict):
+            for k in ("family", "name"):
+                v = person.get(k)
+                if isinstance(v, str):
+                    texts.append(v)
+    out = set(_TOKEN_RE.findall(strip_markup(" ".join(texts)).casefold())) if texts else set()
+    year = year_of(record)
+    if year is not None:
+        out.add(str(year))
+    return out
+
+
+def query_tokens(text: str) -> list[str]:
+    """The tokens of a search text, as :func:`tokens_of` makes them."""
+    return sorted(set(_TOKEN_RE.findall(strip_markup(text).casefold())))
+
+
+def year_of(record: dict[str, Any]) -> int | None:
+    for name in _DATES:
+        d = record.get(name)
+        if isinstance(d, dict):
+            parts = d.get("date-parts")
+            if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+                y = parts[0][0]
+                if isinstance(y, int) and not isinstance(y, bool):
+                    return y
+    return None
+
+
+def _indexed(record: dict[str, Any]) -> str | None:
+    ix = record.get("indexed")
+    if isinstance(ix, dict) and isinstance(ix.get("date-time"), str):
+        return str(ix["date-time"])
+    return None
+
+
+def kept(record: dict[str, Any], references: bool = False) -> dict[str, Any]:
+    """The kept fields of ``record``, values untouched, in :data:`KEEP` order."""
+    out = {k: record[k] for k in KEEP if k in record}
+    if references and REFERENCES in record:
+        out[REFERENCES] = record[REFERENCES]
+    return out
+
+
+# --- reading sources ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A record or file that could not be used: ``file: where: message``."""
+
+    file: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.message}" if self.where else (
+            f"{self.file}: {self.message}"
+        )
+
+
+def expand_sources(sources: Iterable[Path]) -> list[Path]:
+    """Files named, and every ``*.json.gz``/``*.json`` below a directory named, sorted."""
+    out: list[Path] = []
+    for src in sources:
+        if src.is_dir():
+            found = [p for p in src.rglob("*") if p.is_file()
+                     and (p.name.endswith(".json.gz") or p.name.endswith(".json"))]
+            out.extend(sorted(found))
+        else:
+            out.append(src)
+    return list(dict.fromkeys(p.resolve() for p in out))
+
+
+def _records_of(data: Any) -> Iterator[tuple[str, Any]]:
+    """(where, record) for each work record a parsed source holds."""
+    if not isinstance(data, dict):
+        return
+    if data.get("annobib-evidence") is not None:
+        for i, ex in enumerate(data.get("exchanges") or []):
+            if not isinstance(ex, dict) or ex.get("status") != 200:
+                continue
+            body = ex.get("body")
+            if not isinstance(body, dict):
+                continue
+            if ex.get("part") == "item":
+                yield f"exchanges[{i}]", body
+            elif ex.get("kind") == "search":
+                message = body.get("message")
+                items = message.get("items") if isinstance(message, dict) else None
+                for j, item in enumerate(items or []):
+                    yield f"exchanges[{i}].items[{j}]", item
+            elif isinstance(body.get("message"), dict):
+                yield f"exchanges[{i}].message", body["message"]
+        return
+    if isinstance(data.get("items"), list):
+        for i, item in enumerate(data["items"]):
+            yield f"items[{i}]", item
+        return
+    message = data.get("message")
+    if isinstance(message, dict):
+        if isinstance(message.get("items"), list):
+            for i, item in enumerate(message["items"]):
+                yield f"message.items[{i}]", item
+        elif data.get("message-type", "work") == "work":
+            yield "message", message
+
+
+@dataclass(slots=True)
+class SourceRows:
+    """What one source gave: its checksum and its rows, as columns."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str = ""
+    records: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    unreadable: bool = False
+    latest_indexed: str | None = None
+    doi: list[str] = field(default_factory=list)
+    record: list[str] = field(default_factory=list)
+    type: list[str | None] = field(default_factory=list)
+    year: list[int | None] = field(default_factory=list)
+    indexed: list[str | None] = field(default_factory=list)
+    bucket: list[int] = field(default_factory=list)
+    token: list[str] = field(default_factory=list)
+    token_doi: list[str] = field(default_factory=list)
+    token_bucket: list[int] = field(default_factory=list)
+
+
+def read_source(path: Path, buckets: int = DEFAULT_BUCKETS,
+                references: bool = False) -> SourceRows:
+    """Parse one source file into rows. Never raises for bad content: problems are listed."""
+    st = path.stat()
+    out = SourceRows(str(path), st.st_size, st.st_mtime_ns)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        out.unreadable = True
+        out.problems.append(Problem(str(path), "", f"cannot read: {exc}"))
+        return out
+    out.sha256 = hashlib.sha256(raw).hexdigest()
+    try:
+        text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+        del raw
+        data = json.loads(text)
+    except (OSError, EOFError, ValueError, zlib.error) as exc:
+        out.unreadable = True
+        out.problems.append(Problem(str(path), "", f"not a gzipped or plain JSON file: {exc}"))
+        return out
+    del text
+    latest = ""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for where, rec in _records_of(data):
+        if not isinstance(rec, dict):
+            out.problems.append(Problem(str(path), where, "not a work record (an object)"))
+            continue
+        doi = rec.get("DOI")
+        if not isinstance(doi, str) or not doi.strip():
+            out.problems.append(Problem(str(path), where, "work record without a DOI: left out"))
+            continue
+        doi = doi.strip().lower()
+        out.doi.append(doi)
+        out.bucket.append(bucket_of(doi, buckets))
+        out.record.append(dumps(kept(rec, references)))
+        t = rec.get("type")
+        out.type.append(t if isinstance(t, str) else None)
+        out.year.append(year_of(rec))
+        ix = _indexed(rec)
+        out.indexed.append(ix)
+        if ix is not None and ix > latest:
+            latest = ix
+        toks = tokens_of(rec)
+        out.token.extend(toks)
+        out.token_doi.extend([doi] * len(toks))
+        out.token_bucket.extend(bucket_of(t, buckets) for t in toks)
+        out.records += 1
+    evidence = isinstance(data, dict) and data.get("annobib-evidence") is not None
+    if not out.records and not out.problems and not evidence:
+        # (an evidence file of a 404 holds an answer, and no record: nothing to report)
+        out.problems.append(Problem(str(path), "", "holds no work records"))
+    out.latest_indexed = latest or None
+    return out
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class BuildOptions:
+    buckets: int = DEFAULT_BUCKETS
+    segment_rows: int = DEFAULT_SEGMENT_ROWS
+    date: str | None = None  # the snapshot's date (YYYY-MM-DD); default: latest indexed
+    jobs: int = 0  # worker processes; 0: as many as allowed
+    references: bool = False  # keep the deposited reference lists (:data:`REFERENCES`)
+
+
+@dataclass(slots=True)
+class BuildProgress:
+    sources_done: int
+    sources_total: int
+    records: int
+    skipped: int  # sources already in the snapshot (a resumed build)
+
+
+@dataclass(slots=True)
+class BuildResult:
+    out: Path
+    records: int
+    sources: int
+    resumed_sources: int
+    problems: list[Problem]
+    unreadable: int
+    date: str | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    try:
+        text = (out / MANIFEST).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise SnapshotError(f"{out / MANIFEST}: not valid JSON ({exc})") from exc
+    if not isinstance(data, dict) or data.get("annobib-snapshot") != FORMAT:
+        raise SnapshotError(f"{out / MANIFEST}: not an annobib snapshot manifest")
+    return data
+
+
+def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    from annobib.atomic import write_text_atomic
+
+    write_text_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+
+
+def _part_segment(name: str) -> int | None:
+    m = re.fullmatch(r"part-(\d+)\.parquet", name)
+    return int(m.group(1)) if m else None
+
+
+def _clear_unfinished(out: Path, segments: set[int]) -> None:
+    """Delete what a killed build left: temporary files and parts of uncommitted segments."""
+    for table in ("works", "tokens"):
+        folder = out / table
+        if not folder.is_dir():
+            continue
+        for p in folder.rglob("*"):
+            if not p.is_file():
+                continue
+            seg = _part_segment(p.name)
+            if seg is None or seg not in segments:
+                p.unlink()
+
+
+class _Segment:
+    """Rows gathered from whole sources until they are written together."""
+
+    def __init__(self) -> None:
+        self.parts: list[SourceRows] = []
+        self.rows = 0
+
+    def add(self, rows: SourceRows) -> None:
+        self.parts.append(rows)
+        self.rows += rows.records
+
+    def write(self, out: Path, number: int) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        def column(name: str) -> list[Any]:
+            values: list[Any] = []
+            for p in self.parts:
+                values.extend(getattr(p, name))
+            return values
+
+        works = pa.table({
+            "doi": pa.array(column("doi"), pa.string()),
+            "record": pa.array(column("record"), pa.string()),
+            "type": pa.array(column("type"), pa.string()),
+            "year": pa.array(column("year"), pa.int32()),
+            "indexed": pa.array(column("indexed"), pa.string()),
+            "bucket": pa.array(column("bucket"), pa.int32()),
+        })
+        tokens = pa.table({
+            "token": pa.array(column("token"), pa.string()),
+            "doi": pa.array(column("token_doi"), pa.string()),
+            "bucket": pa.array(column("token_bucket"), pa.int32()),
+        })
+        for table, key, name in ((works, "doi", "works"), (tokens, "token", "tokens")):
+            if table.num_rows == 0:
+                continue
+            sort_by = [("bucket", "ascending"), (key, "ascending")]
+            if name == "tokens":
+                sort_by.append(("doi", "ascending"))
+            table = table.sort_by(sort_by)
+            bucket_col = table.column("bucket")
+            for b in pc.unique(bucket_col).to_pylist():
+                piece = table.filter(pc.equal(bucket_col, b)).drop_columns(["bucket"])
+                folder = out / name / f"bucket={b:03d}"
+                folder.mkdir(parents=True, exist_ok=True)
+                target = folder / f"part-{number:05d}.parquet"
+                tmp = folder / f".part-{number:05d}.parquet.tmp"
+                pq.write_table(piece, tmp, compression="zstd", row_group_size=50_000)
+                os.replace(tmp, target)
+
+
+def _source_entry(rows: SourceRows, segment: int | None) -> dict[str, Any]:
+    return {
+        "path": rows.path,
+        "name": Path(rows.path).name,
+        "size": rows.size,
+        "mtime_ns": rows.mtime_ns,
+        "sha256": rows.sha256,
+        "records": rows.records,
+        "problems": len(rows.problems),
+        "segment": segment,
+    }
+
+
+def _parsed(paths: Sequence[Path], jobs: int, buckets: int,
+            references: bool) -> Iterator[SourceRows]:
+    """Sources parsed in order, on forked workers when that is allowed and useful. At most
+    two sources per worker are parsed ahead of the writer, so memory stays bounded."""
+    from annobib import workers
+
+    n = jobs or workers.cpus()
+    if n > 1 and len(paths) > 1 and workers.fork_allowed():
+        import multiprocessing
+        from multiprocessing.pool import AsyncResult
+
+        with multiprocessing.get_context("fork").Pool(min(n, len(paths))) as pool:
+            waiting: deque[AsyncResult[SourceRows]] = deque()
+            it = iter(paths)
+            for p in itertools.islice(it, 2 * n):
+                waiting.append(pool.apply_async(read_source, (p, buckets, references)))
+            while waiting:
+                rows = waiting.popleft().get()
+                nxt = next(it, None)
+                if nxt is not None:
+                    waiting.append(pool.apply_async(read_source, (nxt, buckets, references)))
+                yield rows
+        return
+    for p in paths:
+        yield read_source(p, buckets, references)
+
+
+def build(
+    sources: Sequence[Path],
+    out: Path,
+    options: BuildOptions | None = None,
+    progress: Callable[[BuildProgress], None] | None = None,
+) -> BuildResult:
+    """Build (or resume building) the snapshot in ``out`` from ``sources``."""
+    opts = options or BuildOptions()
+    if opts.buckets < 1 or opts.segment_rows < 1:
+        raise SnapshotError("buckets and segment rows must be at least 1")
+    out = Path(out)
+    paths = expand_sources(sources)
+    for p in paths:
+        if not p.is_file():
+            raise SnapshotError(f"{p}: no such file")
+    manifest = read_manifest(out)
+    if manifest is None:
+        if out.exists() and any(out.iterdir()):
+            raise SnapshotError(f"{out}: exists and is not a snapshot; give an empty or new "
+                                "directory")
+        out.mkdir(parents=True, exist_ok=True)
+        manifest = {
+            "annobib-snapshot": FORMAT,
+            "state": "building",
+            "created": _now(),
+            "buckets": opts.buckets,
+            "references": opts.references,
+            "date": None,
+            "latest-indexed": None,
+            "records": 0,
+            "segments": [],
+            "sources": [],
+            "problems": [],
+        }
+    elif (manifest.get("buckets"), bool(manifest.get("references"))) != (
+        opts.buckets, opts.references
+    ):
+        raise SnapshotError(f"{out}: begun with {manifest.get('buckets')} buckets and "
+                            f"references {'kept' if manifest.get('references') else 'left out'}"
+                            "; resume it with the same options")
+    buckets = int(manifest["buckets"])
+    segments = set(int(s) for s in manifest.get("segments", []))
+    _clear_unfinished(out, segments)
+    done = {s["path"]: s for s in manifest.get("sources", [])}
+    todo: list[Path] = []
+    for p in paths:
+        entry = done.get(str(p))
+        if entry is None:
+            todo.append(p)
+            continue
+        st = p.stat()
+        if st.st_size != entry["size"] or st.st_mtime_ns != entry["mtime_ns"]:
+            raise SnapshotError(f"{p}: changed since it went into the snapshot in {out} "
+                                "(size or time); build a new snapshot in a new directory")
+    skipped = len(paths) - len(todo)
+    problems: list[Problem] = []
+    unreadable = 0
+    records_new = 0
+    seg = _Segment()
+    next_segment = max(segments, default=-1) + 1
+    manifest["state"] = "building"
+
+    def commit() -> None:
+        nonlocal seg, next_segment
+        if seg.parts:
+            if seg.rows:
+                seg.write(out, next_segment)
+                manifest["segments"].append(next_segment)
+            for rows in seg.parts:
+                manifest["sources"].append(
+                    _source_entry(rows, next_segment if rows.records else None))
+                manifest["records"] += rows.records
+                latest = manifest.get("latest-indexed")
+                if rows.latest_indexed and (latest is None or rows.latest_indexed > latest):
+                    manifest["latest-indexed"] = rows.latest_indexed
+            next_segment += 1
+            _write_manifest(out, manifest)
+        seg = _Segment()
+
+    done_count = skipped
+    for rows in _parsed(todo, opts.jobs, buckets, bool(manifest["references"])):
+        problems.extend(rows.problems)
+        manifest["problems"].extend(str(p) for p in rows.problems[:100])
+        done_count += 1
+        if rows.unreadable:
+            unreadable += 1  # not recorded as done: a later run tries it again
+        else:
+            records_new += rows.records
+            seg.add(rows)
+            if seg.rows >= opts.segment_rows:
+                commit()
+        if progress is not None:
+            progress(BuildProgress(done_count, len(paths), records_new, skipped))
+    commit()
+    if opts.date is not None:
+        manifest["date"] = opts.date
+    elif manifest.get("latest-indexed"):
+        manifest["date"] = str(manifest["latest-indexed"])[:10]
+    manifest["state"] = "complete" if not unreadable else "incomplete"
+    manifest["finished"] = _now()
+    _write_manifest(out, manifest)
+    return BuildResult(out, int(manifest["records"]), len(paths), skipped, problems,
+                       unreadable, manifest.get("date"))

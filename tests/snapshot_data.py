@@ -17,7 +17,6 @@ import copy
 import functools
 import gzip
 import json
-import random
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -73,11 +72,36 @@ def _pools() -> tuple[list[dict[str, Any]], list[str], list[str]]:
     return messages, sorted(words), sorted(families)
 
 
+class _Rnd:
+    """splitmix64 seeded by the record number: cheap to start, the same on every machine."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, seed: int) -> None:
+        self.state = (seed * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & _MASK
+
+    def next(self) -> int:
+        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        return z ^ (z >> 31)
+
+    def choice(self, seq: list[str]) -> str:
+        return seq[self.next() % len(seq)]
+
+    def randint(self, a: int, b: int) -> int:
+        return a + self.next() % (b - a + 1)
+
+
+_MASK = (1 << 64) - 1
+
+
 def derived_record(i: int, references: bool = True) -> dict[str, Any]:
     """Record ``i`` of the synthetic data file (see the module's docstring)."""
     messages, words, families = _pools()
     base = messages[i % len(messages)]
-    rnd = random.Random(i)
+    rnd = _Rnd(i)
     rec = dict(base)  # shallow: only the fields replaced below differ from the recording
     if not references:
         rec.pop("reference", None)
@@ -112,3 +136,34 @@ def derived_record(i: int, references: bool = True) -> dict[str, Any]:
 def derived_records(start: int, stop: int, references: bool = True) -> Iterator[dict[str, Any]]:
     for i in range(start, stop):
         yield derived_record(i, references)
+
+
+@functools.cache
+def _templates() -> list[tuple[str, tuple[str, ...]]]:
+    """Per recorded record: its kept fields that :func:`derived_record` never changes, as a
+    JSON text fragment, and the names of the fields it changes (in the kept order)."""
+    from annobib.sources.snapshot import kept
+
+    changed = ("DOI", "title", "author", "issued", "published", "published-print",
+               "published-online", "posted", "volume", "page")
+    out = []
+    for m in _pools()[0]:
+        k = kept(m)
+        rest = {n: v for n, v in k.items() if n not in changed}
+        text = json.dumps(rest, ensure_ascii=False, separators=(",", ":"))[1:-1]
+        out.append((text, tuple(n for n in k if n in changed)))
+    return out
+
+
+def derived_json(i: int) -> str:
+    """The snapshot's record text for :func:`derived_record` ``(i, references=False)``, made
+    without building the whole record: the unchanged fields come from a template. The same
+    record (``json.loads(derived_json(i)) == kept(derived_record(i, False))``), field order
+    aside."""
+    rec = derived_record(i, references=False)
+    text, names = _templates()[i % len(_pools()[0])]
+    parts = [json.dumps(n) + ":" + json.dumps(rec[n], ensure_ascii=False, separators=(",", ":"))
+             for n in names]
+    body = ",".join(parts)
+    return "{" + body + ("," + text if text and body else text) + "}"
+

@@ -1,0 +1,222 @@
+"""Synthetic snapshots and reference lists for the snapshot benchmarks, derived from the
+recorded Crossref work records in ``tests/fixtures/crossref`` (34 real records).
+
+Record ``i`` is recorded record ``i % 34`` with a new DOI (``<its prefix>/annobib-gen.<i>``),
+a title of words drawn from the recorded titles, the family names of its first three authors
+drawn from the recorded family names, and a year, volume and pages drawn by a fixed arithmetic
+hash of ``i``; every other field is the recorded record's. It is made by substituting these
+values into a JSON template of the recorded record (kept fields only, no reference list), so
+ten million records take minutes, not hours.
+
+The reference list to check holds, for reference ``k``: a record of the snapshot (its DOI and
+our side of it, the work annobib would hold: the recorded record's work as ``annobib import``
+makes it, with the same substitutions), one in ten with its volume changed (expected:
+``differs``), and one in ten with a DOI the snapshot does not hold (expected: ``unchecked``,
+"not in the snapshot"). ``expected`` is the status each reference must get.
+
+Also :func:`write_sources` writes the public data file's shape (``{"items": [...]}``, gzipped)
+of full derived records (``tests/snapshot_data.py:derived_record``, reference lists included)
+for the build benchmark.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "src"))
+
+from annobib.model import Work  # noqa: E402
+from annobib.sources.crossref import work_from_crossref  # noqa: E402
+from annobib.sources.snapshot import bucket_of, kept  # noqa: E402
+from snapshot_data import _pools  # noqa: E402
+
+_DATES = ("issued", "published", "published-print", "published-online", "posted")
+
+
+@dataclass(frozen=True)
+class Base:
+    template: str
+    prefix: str
+    n_words: int
+    authors: tuple[int, ...]  # indices (< 3) whose family name is drawn
+    has_volume: bool
+    has_page: bool
+    type: str | None
+    work: Work
+
+
+@functools.cache
+def bases() -> list[Base]:
+    messages, _, _ = _pools()
+    out = []
+    for m in messages:
+        k = kept(m)
+        k["DOI"] = "@@D@@"
+        title = m.get("title") or []
+        n_words = max(4, min(14, len(str(title[0] if title else "x").split())))
+        k["title"] = ["@@T@@"]
+        authors: list[int] = []
+        if isinstance(k.get("author"), list):
+            new = []
+            for a, person in enumerate(k["author"]):
+                if a < 3 and isinstance(person, dict) and "family" in person:
+                    person = {**person, "family": f"@@F{a}@@"}
+                    authors.append(a)
+                new.append(person)
+            k["author"] = new
+        for name in _DATES:
+            d = k.get(name)
+            if isinstance(d, dict) and isinstance(d.get("date-parts"), list) and d["date-parts"]:
+                parts = list(d["date-parts"][0]) or [0]
+                parts[0] = "@@Y@@"
+                k[name] = {**d, "date-parts": [parts]}
+        has_volume = "volume" in k
+        if has_volume:
+            k["volume"] = "@@V@@"
+        has_page = isinstance(k.get("page"), str)
+        if has_page:
+            k["page"] = "@@P@@"
+        template = json.dumps(k, ensure_ascii=False, separators=(",", ":"))
+        template = template.replace('"@@Y@@"', "@@Y@@")
+        work, _ = work_from_crossref({**m, "reference": []} if "reference" in m else m, "base")
+        t = m.get("type")
+        out.append(Base(template, str(m["DOI"]).split("/", 1)[0], n_words, tuple(authors),
+                        has_volume, has_page, t if isinstance(t, str) else None, work))
+    return out
+
+
+@dataclass(frozen=True)
+class Variation:
+    doi: str
+    title: str
+    families: tuple[str, ...]
+    year: int
+    volume: str
+    page: str
+
+
+def variation(i: int) -> Variation:
+    _, words, families = _pools()
+    b = bases()[i % len(bases())]
+    h = i * 2654435761
+    title = " ".join(words[((h + j * 40503 + 17) // 7) % len(words)]
+                     for j in range(b.n_words)).capitalize()
+    fams = tuple(families[(i * 97 + a * 1000003 + 5) % len(families)] for a in range(3))
+    first = 1 + (i * 7919) % 2000
+    return Variation(f"{b.prefix}/annobib-gen.{i}", title, fams, 1950 + (i * 31 + 7) % 76,
+                     str(1 + (i * 13) % 300), f"{first}-{first + 1 + i % 30}")
+
+
+def record_json(i: int) -> str:
+    """The snapshot's record text of derived record ``i``."""
+    b = bases()[i % len(bases())]
+    v = variation(i)
+    t = (b.template.replace("@@D@@", v.doi).replace("@@T@@", v.title)
+         .replace("@@Y@@", str(v.year)))
+    for a in b.authors:
+        t = t.replace(f"@@F{a}@@", v.families[a])
+    if b.has_volume:
+        t = t.replace("@@V@@", v.volume)
+    if b.has_page:
+        t = t.replace("@@P@@", v.page)
+    return t
+
+
+def our_work(i: int, key: str, *, doi: str | None = None, volume: str | None = None) -> Work:
+    """Our side of derived record ``i``: the recorded record's work with the same values."""
+    b = bases()[i % len(bases())]
+    v = variation(i)
+    w = b.work
+    update: dict[str, Any] = {"key": key, "doi": doi or v.doi.lower()}
+    if w.title is not None:
+        update["title"] = w.title.model_copy(update={"text": v.title})
+    if b.authors and w.author:
+        people = list(w.author)
+        for a in b.authors:
+            if a < len(people) and people[a].family is not None:
+                people[a] = people[a].model_copy(update={"family": v.families[a]})
+        update["author"] = people
+    if w.issued is not None:
+        update["issued"] = w.issued.model_copy(update={"year": v.year})
+    if b.has_volume and w.volume is not None:
+        update["volume"] = volume or v.volume
+    if b.has_page and w.pages is not None:
+        update["pages"] = v.page
+    return w.model_copy(update=update)
+
+
+@dataclass(frozen=True)
+class Ref:
+    record: int  # the derived record it cites (>= the snapshot's size: not in it)
+    doi: str
+    change: str  # "", "volume" or "absent"
+
+
+def references(n_refs: int, n_records: int) -> Iterator[Ref]:
+    for k in range(n_refs):
+        j = (k * 2862933555777941757 + 3037000493) % n_records
+        if k % 10 == 9:
+            j = n_records + k  # a DOI the snapshot does not hold
+            yield Ref(j, variation(j).doi.lower(), "absent")
+        elif k % 10 == 8 and bases()[j % len(bases())].has_volume:
+            yield Ref(j, variation(j).doi.lower(), "volume")
+        else:
+            yield Ref(j, variation(j).doi.lower(), "")
+
+
+def write_snapshot(out: Path, n_records: int, buckets: int = 32,
+                   segment_rows: int = 500_000, jobs: int = 2) -> None:
+    """A snapshot directory of ``n_records`` derived records, in the layout ``annobib snapshot
+    build`` writes (works table only: the check benchmark needs no token table)."""
+    import multiprocessing
+
+    from annobib.sources.snapshot import FORMAT, _write_manifest
+
+    out.mkdir(parents=True, exist_ok=True)
+    starts = list(range(0, n_records, segment_rows))
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        tasks = [(out, n, s, min(s + segment_rows, n_records), buckets)
+                 for n, s in enumerate(starts)]
+        for _ in pool.imap_unordered(_write_segment, tasks):
+            pass
+    _write_manifest(out, {
+        "annobib-snapshot": FORMAT, "state": "complete", "buckets": buckets,
+        "references": False, "date": "2026-12-01", "records": n_records,
+        "segments": list(range(len(starts))), "generated": "benchmarks/snapshot_gen.py",
+        "sources": [], "problems": [],
+    })
+
+
+def _write_segment(args: tuple[Path, int, int, int, int]) -> None:
+    from annobib.sources.snapshot import SourceRows, _Segment
+
+    out, number, start, stop, buckets = args
+    rows = SourceRows("generated", 0, 0)
+    b = bases()
+    for i in range(start, stop):
+        v_doi = variation(i).doi.lower()
+        rows.doi.append(v_doi)
+        rows.bucket.append(bucket_of(v_doi, buckets))
+        rows.record.append(record_json(i))
+        rows.type.append(b[i % len(b)].type)
+        rows.year.append(None)
+        rows.indexed.append(None)
+    rows.records = stop - start
+    seg = _Segment()
+    seg.add(rows)
+    seg.write(out, number)
+
+
+def write_sources(folder: Path, n_records: int, per_file: int = 5000) -> list[Path]:
+    """The public data file's shape, full derived records (references included)."""
+    from snapshot_data import derived_records, write_data_file
+
+    return write_data_file(folder, derived_records(0, n_records), per_file=per_file, level=6)

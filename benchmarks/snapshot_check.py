@@ -124,10 +124,10 @@ def run_one(snapshot: Path, n_refs: int, engine: str) -> dict[str, Any]:
 def api_rate(n: int = 500) -> float:
     """Seconds per DOI of the API path against the stand-in at the polite limits."""
     sys.path.insert(0, str(HERE.parent / "tests"))
-    from crossref_standin import POLITE, running
     from snapshot_gen import record_json
 
     from annobib.services.crossref import CrossrefService
+    from crossref_standin import POLITE, running
 
     server = running(POLITE)
     try:

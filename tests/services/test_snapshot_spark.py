@@ -18,10 +18,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_snapshot import checked_library, make_snapshot
+
 from annobib.api import load
 from annobib.checks.crossref import check_library
 from annobib.services.snapshot import Snapshot, SnapshotService
-from test_snapshot import checked_library, make_snapshot
 
 pytestmark = pytest.mark.realclient
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +38,63 @@ from annobib.services.base import (
     Unavailable,
 )
 from annobib.services.evidence import search_key
-from annobib.sources.snapshot import FORMAT, MANIFEST, bucket_of, query_tokens
+from annobib.textmatch import strip_markup
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+_DATES = ("issued", "published-print", "published-online", "published", "posted")
+_TOKEN_RE = re.compile(r"\w{3,}")
+_TOKEN_FIELDS = ("title", "subtitle", "original-title", "short-title")
+
+
+# --- the layout, shared by the build (annobib.sources.snapshot) and the queries ------------
+
+
+def bucket_of(key: str, buckets: int) -> int:
+    """The partition of a DOI or token: the same on every engine and every machine."""
+    return zlib.crc32(key.encode("utf-8")) % buckets
+
+
+def tokens_of(record: dict[str, Any]) -> set[str]:
+    """Search tokens of a record: words (case-folded, 3 letters or more) of its titles and
+    family names, and its year."""
+    texts: list[str] = []
+    for name in _TOKEN_FIELDS:
+        value = record.get(name)
+        if isinstance(value, list):
+            texts.extend(v for v in value if isinstance(v, str))
+        elif isinstance(value, str):
+            texts.append(value)
+    for person in record.get("author") or ():
+        if isinstance(person, dict):
+            for k in ("family", "name"):
+                v = person.get(k)
+                if isinstance(v, str):
+                    texts.append(v)
+    out = set(_TOKEN_RE.findall(strip_markup(" ".join(texts)).casefold())) if texts else set()
+    year = year_of(record)
+    if year is not None:
+        out.add(str(year))
+    return out
+
+
+def query_tokens(text: str) -> list[str]:
+    """The tokens of a search text, as :func:`tokens_of` makes them."""
+    return sorted(set(_TOKEN_RE.findall(strip_markup(text).casefold())))
+
+
+def year_of(record: dict[str, Any]) -> int | None:
+    for name in _DATES:
+        d = record.get(name)
+        if isinstance(d, dict):
+            parts = d.get("date-parts")
+            if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+                y = parts[0][0]
+                if isinstance(y, int) and not isinstance(y, bool):
+                    return y
+    return None
+
+
 
 #: Works asked for, joined with the works table. ``{buckets}`` is a list of integers (the
 #: partitions the wanted DOIs fall in), so both engines read only those partitions.

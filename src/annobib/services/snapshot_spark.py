@@ -5,17 +5,17 @@ way (``spark.read.parquet`` for the snapshot, a DataFrame for the DOIs asked for
 an optional extra (``pip install 'annobib[spark]'``) and needs a Java runtime.
 
 Locally the session is ``local[*]`` (or ``ANNOBIB_SPARK_MASTER``). On a cluster, submit the
-same command through ``spark-submit``, which sets the master; this file is the script to
-submit (see docs/snapshot.md)::
+same command through ``spark-submit``, which sets the master; the script to submit is
+annobib's own ``__main__.py`` (see docs/snapshot.md)::
 
-    spark-submit --master yarn .../annobib/services/snapshot_spark.py \\
-        check data/ --snapshot hdfs:///crossref/snapshot-2026 --engine spark
+    spark-submit --master yarn "$(python -c 'import annobib, os; print(os.path.dirname(
+        annobib.__file__))')/__main__.py" check data/ --snapshot hdfs:///crossref/2026 \\
+        --engine spark
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -80,9 +80,3 @@ def _submitted() -> bool:
     """Whether spark-submit started this process (it sets the master then)."""
     return "SPARK_SUBMIT" in os.environ or "PYSPARK_GATEWAY_PORT" in os.environ
 
-
-if __name__ == "__main__":  # spark-submit .../snapshot_spark.py check ...
-    from annobib.cli.entry import main
-
-    sys.argv[0] = "annobib"
-    main()

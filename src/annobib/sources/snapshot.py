@@ -32,7 +32,6 @@ the snapshot would no longer say what it was built from.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import itertools
 import json
@@ -178,18 +177,30 @@ def read_source(path: Path, buckets: int = DEFAULT_BUCKETS,
     """Parse one source file into rows. Never raises for bad content: problems are listed."""
     st = path.stat()
     out = SourceRows(str(path), st.st_size, st.st_mtime_ns)
+    from annobib.errors import InputError
+    from annobib.reading import max_bytes, read_input
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
+        raw = read_input(path)
+    except InputError as exc:
         out.unreadable = True
         out.problems.append(Problem(str(path), "", f"cannot read: {exc}"))
         return out
     out.sha256 = hashlib.sha256(raw).hexdigest()
+    cap = 32 * max_bytes()  # what one data file piece may decompress to
     try:
-        text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+        if raw[:2] == b"\x1f\x8b":
+            inflater = zlib.decompressobj(31)
+            text = inflater.decompress(raw, cap)
+            if inflater.unconsumed_tail:
+                raise ValueError(f"decompresses to more than {cap:,} bytes")
+            if not inflater.eof:
+                raise EOFError("compressed data ends early")
+        else:
+            text = raw
         del raw
         data = json.loads(text)
-    except (OSError, EOFError, ValueError, zlib.error) as exc:
+    except (EOFError, ValueError, zlib.error) as exc:
         out.unreadable = True
         out.problems.append(Problem(str(path), "", f"not a gzipped or plain JSON file: {exc}"))
         return out

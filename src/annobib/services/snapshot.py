@@ -167,12 +167,7 @@ class Snapshot:
 
     @classmethod
     def from_text(cls, path: str, text: str) -> Snapshot:
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise SnapshotUnusable(f"{path}/{MANIFEST}: not valid JSON ({exc})") from exc
-        if not isinstance(data, dict) or data.get("annobib-snapshot") != FORMAT:
-            raise SnapshotUnusable(f"{path}/{MANIFEST}: not an annobib snapshot manifest")
+        data = parse_manifest(path, text)
         if data.get("state") == "building":
             raise SnapshotUnusable(f"{path}: its build did not finish; run `annobib snapshot "
                                    "build` again with the same sources to complete it")
@@ -189,6 +184,18 @@ class Snapshot:
         except OSError as exc:
             raise SnapshotUnusable(f"{p / MANIFEST}: cannot read: {exc}") from exc
         return cls.from_text(str(p), text)
+
+
+def parse_manifest(path: str, text: str) -> dict[str, Any]:
+    """The manifest of the snapshot at ``path``, from its text; :class:`SnapshotUnusable`
+    when it is not one."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise SnapshotUnusable(f"{path}/{MANIFEST}: not valid JSON ({exc})") from exc
+    if not isinstance(data, dict) or data.get("annobib-snapshot") != FORMAT:
+        raise SnapshotUnusable(f"{path}/{MANIFEST}: not an annobib snapshot manifest")
+    return data
 
 
 class Engine(Protocol):

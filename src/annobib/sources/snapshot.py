@@ -45,7 +45,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from annobib.services.snapshot import FORMAT, MANIFEST, bucket_of, tokens_of, year_of
+from annobib.services.snapshot import (
+    FORMAT,
+    MANIFEST,
+    SnapshotUnusable,
+    bucket_of,
+    parse_manifest,
+    tokens_of,
+    year_of,
+)
 
 __all__ = ["FORMAT", "MANIFEST", "bucket_of", "build", "read_source"]
 
@@ -280,12 +288,9 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise SnapshotError(f"{out / MANIFEST}: not valid JSON ({exc})") from exc
-    if not isinstance(data, dict) or data.get("annobib-snapshot") != FORMAT:
-        raise SnapshotError(f"{out / MANIFEST}: not an annobib snapshot manifest")
-    return data
+        return parse_manifest(str(out), text)
+    except SnapshotUnusable as exc:
+        raise SnapshotError(str(exc)) from exc
 
 
 def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:

@@ -81,6 +81,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ignore", (), _codes, "do not report these codes or prefixes (--ignore)"),
     Setting("mailto", None, _text, "e-mail address for Crossref's polite pool (--mailto)",
             env="ANNOBIB_MAILTO"),
+    Setting("snapshot", None, _text, "local Crossref snapshot that check answers from "
+            "(--snapshot; relative to the configuration file)"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -103,6 +105,16 @@ class Config:
 
     def source(self, name: str) -> str:
         return self.values[name].source
+
+    def path(self, name: str) -> Path | None:
+        """A one-path setting, a relative path taken against the configuration file's
+        directory; None when unset."""
+        raw = self.get(name)
+        if not raw:
+            return None
+        base = self.file.parent if self.file is not None and self.source(name) != "default" \
+            else None
+        return Path(raw) if base is None or Path(raw).is_absolute() else _relative(base / raw)
 
     def paths(self) -> list[Path]:
         """``paths`` as paths: relative ones against the configuration file's directory."""

@@ -303,3 +303,22 @@ def test_resume_refuses_a_changed_source(tmp_path: Path) -> None:
     os.utime(sources[0], ns=(1, 1))
     with pytest.raises(SnapshotError, match="changed since"):
         build(sources, out)
+
+
+def test_configured_snapshot_is_used_by_check(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    snap = make_snapshot(tmp_path)
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "a.yaml").write_text(
+        "annobib: 1\nworks:\n  - {key: nf, type: journal-article, title: Not a real work, "
+        "doi: 10.1371/notarealdoi}\n", encoding="utf-8")
+    conf = tmp_path / "annobib.toml"
+    conf.write_text('snapshot = "snapshot"\n', encoding="utf-8")  # relative to the file
+    monkeypatch.setenv("ANNOBIB_CONFIG", str(conf))
+    r = runner.invoke(app, ["check", str(lib), "--format", "json", "--on-unreachable", "warn",
+                            "--api-url", "http://127.0.0.1:9"])
+    assert r.exit_code == 0, r.output
+    (work,) = json.loads(r.stdout)["works"]
+    assert work["status"] == "unchecked" and work["reason"].startswith("not in the snapshot")
+    assert str(snap) in work["reason"] or "snapshot" in work["reason"]

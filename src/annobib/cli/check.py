@@ -305,6 +305,10 @@ def check(
         render.print_findings(load_errors)
     library = loaded.library
     evidence_dir = evidence or default_evidence_dir(the_paths)
+    if snapshot is None:
+        from annobib.cli.common import settings
+
+        snapshot = settings().path("snapshot")  # `snapshot = "DIR"` in the configuration
     if snapshot is None and (use_api or engine != "duckdb"):
         raise typer.BadParameter("--api and --engine go with --snapshot", param_hint="--snapshot")
     if snapshot is not None:

@@ -419,10 +419,11 @@ def _summary(result: CheckResult, code: ExitCode, on_unreachable: OnUnreachable,
         f"{stats.get('requests', 0)} request(s), {stats.get('throttled', 0)} throttled (429), "
         f"{stats.get('from_evidence', 0)} from evidence"
     )
+    kept_in = str(evidence_dir)
     if result.service == "crossref-snapshot":
-        source = "the snapshot only"
+        source, kept_in = "the snapshot only", "the snapshot's records (nothing stored)"
     console.print(f"{len(result.works)} works: {parts}. Crossref: {source}. "
-                  f"Evidence: {evidence_dir}", highlight=False, markup=False)
+                  f"Evidence: {kept_in}", highlight=False, markup=False)
     unchecked = counts.get("unchecked", 0)
     if unchecked:
         why = result.unavailable_reason or next(

@@ -59,10 +59,10 @@ def build(
     with the first source not yet written. Exit 0 done, 3 some source unreadable (the rest is
     in the snapshot; run again to retry it), 2 usage.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
+    from annobib import progress
     from annobib.cli import render
-    from annobib.sources.snapshot import BuildOptions, BuildProgress, SnapshotError
+    from annobib.cli.progress import shown
+    from annobib.sources.snapshot import BuildOptions, SnapshotError
     from annobib.sources.snapshot import build as run_build
 
     console = render.stderr_console()
@@ -73,26 +73,12 @@ def build(
             raise typer.BadParameter("give the date as YYYY-MM-DD", param_hint="--date")
     options = BuildOptions(buckets=buckets, segment_rows=segment_rows, date=date, jobs=jobs,
                            references=with_references)
-    with Progress(
-        TextColumn("snapshot"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[records]:,} records"),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as bar:
-        task = bar.add_task("sources", total=None, records=0)
-
-        def shown(p: BuildProgress) -> None:
-            bar.update(task, total=p.sources_total, completed=p.sources_done,
-                       records=p.records)
-
-        try:
-            result = run_build(sources, output, options, progress=shown)
-        except (SnapshotError, OSError) as exc:
-            console.print(f"snapshot: {exc}", markup=False, highlight=False)
-            raise typer.Exit(int(ExitCode.USAGE)) from None
+    try:
+        with shown(), progress.phase(f"snapshot {output}: sources"):
+            result = run_build(sources, output, options)
+    except (SnapshotError, OSError) as exc:
+        console.print(f"snapshot: {exc}", markup=False, highlight=False)
+        raise typer.Exit(int(ExitCode.USAGE)) from None
     for problem in result.problems[:200]:
         console.print(f"{problem}", markup=False, highlight=False)
     if len(result.problems) > 200:

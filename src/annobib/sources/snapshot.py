@@ -39,7 +39,7 @@ import os
 import re
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -260,14 +260,6 @@ class BuildOptions:
 
 
 @dataclass(slots=True)
-class BuildProgress:
-    sources_done: int
-    sources_total: int
-    records: int
-    skipped: int  # sources already in the snapshot (a resumed build)
-
-
-@dataclass(slots=True)
 class BuildResult:
     out: Path
     records: int
@@ -395,7 +387,11 @@ def _parsed(paths: Sequence[Path], jobs: int, buckets: int,
         import multiprocessing
         from multiprocessing.pool import AsyncResult
 
-        with multiprocessing.get_context("fork").Pool(min(n, len(paths))) as pool:
+        from annobib import progress
+
+        with progress.forking():
+            pool = multiprocessing.get_context("fork").Pool(min(n, len(paths)))
+        with pool:
             waiting: deque[AsyncResult[SourceRows]] = deque()
             it = iter(paths)
             for p in itertools.islice(it, 2 * n):
@@ -411,13 +407,11 @@ def _parsed(paths: Sequence[Path], jobs: int, buckets: int,
         yield read_source(p, buckets, references)
 
 
-def build(
-    sources: Sequence[Path],
-    out: Path,
-    options: BuildOptions | None = None,
-    progress: Callable[[BuildProgress], None] | None = None,
-) -> BuildResult:
-    """Build (or resume building) the snapshot in ``out`` from ``sources``."""
+def build(sources: Sequence[Path], out: Path, options: BuildOptions | None = None) -> BuildResult:
+    """Build (or resume building) the snapshot in ``out`` from ``sources``. Progress (sources
+    done of all, those of an interrupted build included) goes to :mod:`annobib.progress`."""
+    from annobib import progress
+
     opts = options or BuildOptions()
     if opts.buckets < 1 or opts.segment_rows < 1:
         raise SnapshotError("buckets and segment rows must be at least 1")
@@ -502,8 +496,7 @@ def build(
             seg.add(rows)
             if seg.rows >= opts.segment_rows:
                 commit()
-        if progress is not None:
-            progress(BuildProgress(done_count, len(paths), records_new, skipped))
+        progress.update(done_count, len(paths))
     commit()
     if opts.date is not None:
         manifest["date"] = opts.date

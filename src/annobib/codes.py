@@ -112,6 +112,7 @@ _LINES: tuple[Code, ...] = (
     _("A331", "warning", "not verified: neither title nor authors could be compared", "checks/crossref cli/check", "ci.md#what-a-verdict-requires"),
     _("A332", "warning", "not checked: Crossref's answer is malformed or too large", "checks/crossref cli/check services", "ci.md#when-the-service-misbehaves"),
     _("A333", "warning", "not checked: another DOI's record, or a redirect to another host", "checks/crossref cli/check services", "ci.md#when-the-service-misbehaves"),
+    _("A334", "warning", "not checked: the DOI is not in the local snapshot (never 'not found')", "checks/crossref cli/check services/snapshot", "snapshot.md#checking-against-it"),
     _("A340", "info", "DOI suggested by search and validation", "checks/crossref", "ci.md#finding-codes"),
     _("A341", "info", "possible DOI below the acceptance threshold", "checks/crossref", "ci.md#finding-codes"),
     _("A342", "info", "no DOI and no search made", "checks/crossref", "ci.md#finding-codes"),

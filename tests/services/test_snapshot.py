@@ -93,8 +93,18 @@ def test_build_keeps_every_record_with_the_compared_fields(tmp_path: Path) -> No
 def test_doi_absent_from_the_snapshot_is_unchecked_never_not_found(tmp_path: Path) -> None:
     svc = SnapshotService.open(make_snapshot(tmp_path))
     lk = svc.lookup(["10.1371/notarealdoi"])["10.1371/notarealdoi"]
-    assert isinstance(lk, Unavailable)
+    assert isinstance(lk, Unavailable) and lk.code == "A334"
     assert lk.reason.startswith("not in the snapshot") and "not 'not found'" in lk.reason
+
+
+def test_malformed_record_in_the_snapshot_is_unchecked_as_from_the_api(tmp_path: Path) -> None:
+    # derived: one recorded record with its title made a string (Crossref gives a list)
+    m = next(r for r in recorded_messages() if r["DOI"].lower() == "10.1038/srep16696")
+    m["title"] = m["title"][0]
+    src = write_data_file(tmp_path / "src", [m])
+    build(src, tmp_path / "snap")
+    lk = SnapshotService.open(tmp_path / "snap").lookup([m["DOI"]])[m["DOI"].lower()]
+    assert isinstance(lk, Unavailable) and lk.code == "A332" and "'title'" in lk.reason
 
 
 def test_references_kept_only_when_asked(tmp_path: Path) -> None:
@@ -216,7 +226,8 @@ def test_check_data_with_snapshot_gives_the_api_paths_verdicts(server: StandIn,
     before = server.count()
     both = runner.invoke(app, ["check", str(lib), "--snapshot", str(snap), "--api",
                                "--format", "json", "--api-url", server.url, "--fail-on",
-                               "never", "--evidence", str(tmp_path / "ev-both")])
+                               "never", "--on-unreachable", "warn",
+                               "--evidence", str(tmp_path / "ev-both")])
     assert both.exit_code == 0, both.output
     assert verdicts(json.loads(both.stdout)) == a
     asked = {e.path for e in server.log[before:]}
@@ -243,6 +254,7 @@ def test_check_library_through_the_service_object(tmp_path: Path) -> None:
     assert changed.status is Status.DIFFERS
     assert [f.data["ours"] for f in changed.findings if f.code == "A306"] == ["999"]
     assert by["nf"].status is Status.UNCHECKED
+    assert [f.code for f in by["nf"].findings] == ["A334"]
     assert res.service == "crossref-snapshot"
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from annobib.services.answers import record_problem
 from annobib.services.base import (
     Exchange,
     Found,
@@ -306,7 +307,18 @@ class SnapshotService:
 
     def absent(self, doi: str) -> Unavailable:
         return Unavailable(doi, f"not in the snapshot {self.snapshot.label}: not checked "
-                                "(a DOI registered since is not in it; this is not 'not found')")
+                                "(a DOI registered since is not in it; this is not 'not found')",
+                           "A334")
+
+    def answer(self, doi: str, record: str, bucket: int) -> Lookup:
+        """The verdict from the snapshot's record text: the rules of the API path
+        (:func:`~annobib.services.answers.record_problem`) apply to it as well."""
+        ex = self.evidence(doi, bucket, record)
+        problem = record_problem(ex.body)
+        if problem is not None:
+            return Unavailable(doi, f"the snapshot's record for this DOI is malformed: "
+                               f"{problem}", "A332")
+        return Found(doi, ex.body, (ex,))
 
     def evidence(self, doi: str, bucket: int, text: str) -> Exchange:
         """What a verdict from the snapshot rests on: the snapshot, its date, the record."""
@@ -347,8 +359,7 @@ class SnapshotService:
                 out[doi] = self.absent(doi)
                 self.stats.extra["snapshot_absent"] += 1
             else:
-                ex = self.evidence(doi, hit[1], hit[0])
-                out[doi] = Found(doi, ex.body, (ex,))
+                out[doi] = self.answer(doi, hit[0], hit[1])
                 self.stats.extra["snapshot_found"] += 1
         if progress is not None and todo:
             progress(len(todo))
@@ -403,8 +414,7 @@ class SnapshotThenAPI:
         for doi in todo:
             if doi in got:
                 record, bucket = got[doi]
-                ex = self.snapshot_service.evidence(doi, bucket, record)
-                out[doi] = Found(doi, ex.body, (ex,))
+                out[doi] = self.snapshot_service.answer(doi, record, bucket)
         self.stats.extra["snapshot_found"] = len(out)
         missing = [d for d in todo if d not in out]
         self.stats.extra["snapshot_absent"] = len(missing)

@@ -2,7 +2,7 @@
 
     python tools/render_training.py [--shared ../shared]
 
-Writes ``training/text-parser/rendered-train.xml`` and ``rendered-test.xml`` (AnyStyle's XML
+Writes ``training/text-parser/rendered-train.xml.gz`` and ``rendered-test.xml`` (AnyStyle's XML
 form). Records come from
 
 - AnyStyle's own labelled strings (``training/text-parser/core.xml``, ``good.xml``): each is
@@ -333,7 +333,7 @@ def main() -> int:
     for it in test_items:
         test_styles.append(RUSSIAN_STYLES if it.get("language") == "ru" else rng.sample(STYLES, 1))
     test = render_all(test_items, test_styles)
-    write_xml(train, data / "rendered-train.xml")
+    write_xml(train, data / "rendered-train.xml.gz")
     write_xml(test, data / "rendered-test.xml")
     print(f"rendered {len(train)} training and {len(test)} test strings")
     return 0

@@ -15,6 +15,7 @@ printed string is 0 modulo 10 (about 10 %), so it does not depend on file order 
 
 from __future__ import annotations
 
+import gzip
 import re
 import xml.etree.ElementTree as ET
 import zlib
@@ -76,8 +77,12 @@ def refine(label: str, text: str) -> str:
 
 
 def read_xml(path: Path) -> list[Sample]:
-    """The sequences of one AnyStyle-format XML file."""
-    root = ET.parse(path).getroot()
+    """The sequences of one AnyStyle-format XML file (``.xml`` or ``.xml.gz``)."""
+    if path.suffix == ".gz":
+        with gzip.open(path, "rb") as fh:
+            root = ET.parse(fh).getroot()
+    else:
+        root = ET.parse(path).getroot()
     out: list[Sample] = []
     for seq in root.iter("sequence"):
         full = ""
@@ -109,5 +114,8 @@ def write_xml(samples: list[Sample], path: Path) -> None:
             if k + 1 < len(s.spans) and s.spans[k + 1][0] == end:
                 el.set("glue", "1")
     ET.indent(root)
-    tree = ET.ElementTree(root)
-    tree.write(path, encoding="unicode", xml_declaration=True)
+    text = ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    data = text.encode("utf-8")
+    # a large file is kept compressed (fixed mtime: the same samples give the same bytes)
+    path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0) if path.suffix == ".gz"
+                     else data)

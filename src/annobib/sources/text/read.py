@@ -25,6 +25,7 @@ from annobib.sources.text.lang import detect
 from annobib.sources.text.notes import read_note
 from annobib.sources.text.split import Entry, split_entries
 from annobib.sources.text.tokens import features, tokenize
+from annobib.workers import map_chunks
 
 #: a field whose least sure token has a lower marginal probability than this is reported
 THRESHOLD = 0.6
@@ -121,22 +122,12 @@ def read_list(
     entries = split_entries(unicodedata.normalize("NFC", text), is_word)
     as_notes = looks_like_notes(entries) if notes is None else notes
     findings: list[Finding] = []
-    out: list[ParsedEntry] = []
-    for entry in entries:
-        if as_notes:
-            parts = read_note(entry.text)
-            note_text = F.dehyphenate(parts.text, is_word) if parts.text else None
-            pe = ParsedEntry(entry, parts.kind, note_text=note_text)
-            for piece in parts.cites:
-                pw = _work(piece.text, entry, piece.start, model)
-                pw.signal = piece.signal
-                pw.locator = piece.locator
-                pw.locator_label = piece.locator_label
-                pw.after = piece.after
-                pe.works.append(pw)
-        else:
-            pe = ParsedEntry(entry, "reference", [_work(entry.text, entry, 0, model)])
-        out.append(pe)
+
+    def work(chunk: Any) -> list[ParsedEntry]:
+        return [_parse_entry(e, as_notes, model) for e in chunk]
+
+    # a long list is shared with a forked worker (the model is loaded before the fork)
+    out = [pe for part in map_chunks(entries, work, size=250) for pe in part]
     layout = entries[0].layout if entries else "lines"
     for pe in out:
         for pw in pe.works:
@@ -149,6 +140,22 @@ def read_list(
                         field=name, data={"confidence": conf, "value": pw.data.get(name)},
                     ))
     return ListResult(out, findings, layout, as_notes)
+
+
+def _parse_entry(entry: Entry, as_notes: bool, model: Any) -> ParsedEntry:
+    if not as_notes:
+        return ParsedEntry(entry, "reference", [_work(entry.text, entry, 0, model)])
+    parts = read_note(entry.text)
+    note_text = F.dehyphenate(parts.text, is_word) if parts.text else None
+    pe = ParsedEntry(entry, parts.kind, note_text=note_text)
+    for piece in parts.cites:
+        pw = _work(piece.text, entry, piece.start, model)
+        pw.signal = piece.signal
+        pw.locator = piece.locator
+        pw.locator_label = piece.locator_label
+        pw.after = piece.after
+        pe.works.append(pw)
+    return pe
 
 
 def _work(text: str, entry: Entry, base: int, model: Any) -> ParsedWork:

@@ -136,18 +136,11 @@ def to_model(result: ListResult, keys: KeyRegistry, filename: str | None) -> Tex
 def yaml_blocks(imp: TextImport) -> str:
     """The ``references:`` / ``footnotes:`` part of an annobib document, each record preceded by
     a comment with its confidences and what was inferred."""
-    import yaml
-
-    try:
-        from yaml import CSafeDumper as Dumper
-    except ImportError:  # pragma: no cover
-        from yaml import SafeDumper as Dumper  # type: ignore[assignment]
+    from annobib.sources.yamlfast import dump as fast_dump
 
     def dump(item: Any) -> str:
         data = item.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-        text: str = yaml.dump([data], Dumper=Dumper, allow_unicode=True, sort_keys=False,
-                              width=100, default_flow_style=False)
-        return "".join("  " + ln + "\n" for ln in text.splitlines())
+        return "".join("  " + ln + "\n" for ln in fast_dump([data]).splitlines())
 
     parts: list[str] = []
     for name, items in (("references", imp.references), ("footnotes", imp.footnotes)):

@@ -24,13 +24,16 @@ _URLISH = re.compile(r"^(?:https?://|www\.|doi:|10\.\d{4,9}/)", re.IGNORECASE)
 _SPLIT = re.compile(r"(?<=[;:,])(?=[\w(«“\"])|(?<=\w)(?=\()|(?=//)|(?<=//)|(?<=\.)(?=//)")
 
 
+_MAY_SPLIT = re.compile(r"[;:,(/]")
+
+
 def tokenize(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the tokens of ``text``."""
     out: list[tuple[int, int]] = []
     for m in _CHUNK.finditer(text):
         start, end = m.span()
         chunk = m.group()
-        if _URLISH.match(chunk):
+        if _URLISH.match(chunk) or not _MAY_SPLIT.search(chunk):
             out.append((start, end))
             continue
         pos = start
@@ -217,18 +220,32 @@ def token_features(tok: str) -> tuple[str, ...]:
 _BUCKETS = 6
 
 
+@lru_cache(maxsize=200_000)
+def _context(tok: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...],
+                                str, str, str]:
+    """The token's features as its neighbours see them: (as the token before, as the one two
+    before, as the token after, as the one two after), and its word, shape, last character."""
+    own = token_features(tok)
+    w, sh, lst = own[0], own[1], own[2]
+    return (("-" + w, "-" + sh, "-" + lst), ("--" + w, "--" + sh), ("+" + w, "+" + sh),
+            ("++" + w, "++" + sh), w, sh, lst)
+
+
 def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
     """CRFsuite's item sequence for the tokens ``spans`` of ``text``."""
     toks = [text[s:e] for s, e in spans]
     base = [token_features(t) for t in toks]
+    ctx = [_context(t) for t in toks]
     n = len(toks)
     out: list[list[str]] = []
     quote = False
     seen_gost = seen_in = seen_url = seen_year = False
+    seg = 0  # full stops seen so far (not after initials): which part of the entry this is
     for i, tok in enumerate(toks):
         own = base[i]
         f = list(own)
-        f.append(f"pos={i * _BUCKETS // n}")
+        f.append(_POS[i * _BUCKETS // n])
+        f.append(_SEG[seg])
         if i == 0:
             f.append("first")
         if i == n - 1:
@@ -243,25 +260,21 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
             f.append("afterurl")
         if seen_year:
             f.append("afteryear")
+        c = ctx[i]
         if i > 0:
-            prev = base[i - 1]
-            f.append("-" + prev[0])
-            f.append("-" + prev[1])
-            f.append("-" + prev[2])
-            f.append("-" + prev[2] + "|" + own[1])
+            p = ctx[i - 1]
+            f.extend(p[0])
+            f.append("-" + p[6] + "|" + c[5])
             if i > 1:
-                f.append("--" + base[i - 2][0])
-                f.append("--" + base[i - 2][1])
+                f.extend(ctx[i - 2][1])
         else:
             f.append("BOS")
         if i + 1 < n:
-            nxt = base[i + 1]
-            f.append("+" + nxt[0])
-            f.append("+" + nxt[1])
-            f.append("+" + own[2] + "|" + nxt[1])
+            nx = ctx[i + 1]
+            f.extend(nx[2])
+            f.append("+" + c[6] + "|" + nx[5])
             if i + 2 < n:
-                f.append("++" + base[i + 2][0])
-                f.append("++" + base[i + 2][1])
+                f.extend(ctx[i + 2][3])
         else:
             f.append("EOS")
         out.append(f)
@@ -278,4 +291,10 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
             seen_url = True
         if "year" in own:
             seen_year = True
+        if tok[-1] in ".”»\"" and "initial" not in own and seg < 5 and len(tok) > 2:
+            seg += 1
     return out
+
+
+_POS = [f"pos={k}" for k in range(_BUCKETS)]
+_SEG = [f"seg={k}" for k in range(6)]

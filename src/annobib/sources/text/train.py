@@ -5,7 +5,7 @@
 
 Training data (``training/text-parser/`` in the repository, see its README): AnyStyle's
 ``core.xml`` and ``good.xml`` less their held-out tenth (:meth:`Sample.held_out`), and
-``rendered-train.xml`` (references annobib rendered from real records in several CSL styles).
+``rendered-train.xml.gz`` (references annobib rendered from real records in several CSL styles).
 Evaluation: field-level precision/recall/F1 on the held-out tenth of AnyStyle's data, and on
 ``rendered-test.xml`` (GOST and other styles rendered from records not trained on). CRFsuite's
 training is deterministic, so the same repository gives the same model.
@@ -29,7 +29,7 @@ from annobib.sources.text.read import WORDS_PATH
 from annobib.sources.text.tokens import features
 
 ANYSTYLE = ("core.xml", "good.xml")
-RENDERED_TRAIN = "rendered-train.xml"
+RENDERED_TRAIN = "rendered-train.xml.gz"
 RENDERED_TEST = "rendered-test.xml"
 
 

@@ -1,0 +1,167 @@
+"""Benchmark: the reference parser (``annobib import --from text``): accuracy and speed.
+
+One command:  python benchmarks/text_parser.py [--runs N] [--skip speed] [--skip accuracy]
+
+- accuracy: field-level precision/recall/F1 of the shipped model on the held-out tenth of
+  AnyStyle's data and on the rendered GOST/post-Soviet test set (``training/text-parser/``,
+  in the repository), overall and per field; the two seeds' printed lists
+  (``tests/fixtures/text/``) against their transcriptions in ``data/``: the share of fields
+  that agree, per list, and the footnotes' cites, signals and locators;
+- speed: ``annobib import FILE --from text -o out.yaml`` as a whole process on a numbered list
+  of 10,000 references (AnyStyle's strings from ``../shared/reference-strings/anystyle/``, all
+  four files in order), median of ``--runs``; and the time to load the model (in a fresh
+  process, median of 5). The speed part skips cleanly without ``../shared``.
+
+Prints Markdown tables for docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def accuracy() -> None:
+    from annobib.model.record import Work
+    from annobib.sources.interchange import KeyRegistry
+    from annobib.sources.text import read_list
+    from annobib.sources.text.crf import Model
+    from annobib.sources.text.records import to_model
+    from annobib.sources.text.train import default_data_dir, evaluate, load
+    from annobib.sources.yaml import load_paths
+
+    _train, held, test = load(default_data_dir())
+    model = Model()
+    for name, samples in (("AnyStyle held-out tenth", held), ("rendered GOST/post-Soviet", test)):
+        sc = evaluate(model, samples)
+        o = sc["overall"]
+        print(f"\n### {name}: {sc['sequences']} strings, token accuracy "
+              f"{sc['token_accuracy']:.3f}\n")
+        print("| field | precision | recall | F1 | gold fields |")
+        print("|---|---:|---:|---:|---:|")
+        print(f"| **all** | {o['precision']:.3f} | {o['recall']:.3f} | **{o['f1']:.3f}** "
+              f"| {o['support']} |")
+        for lab, v in sc["fields"].items():
+            print(f"| {lab} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} "
+                  f"| {v['support']} |")
+
+    def fields(w: Work) -> dict[str, Any]:
+        d = w.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        d.pop("key")
+        return d
+
+    lib = load_paths([ROOT / "data"]).library
+    docs = {d.document.article.key: d.document for d in lib.documents
+            if d.document.article is not None}
+    fx = ROOT / "tests" / "fixtures" / "text"
+    print("\n### The seeds' printed lists against data/\n")
+    print("| list | records | fields agreeing | exact records |")
+    print("|---|---:|---:|---:|")
+    for key, fname in (("tomberg2022", "tomberg2022-references.txt"),
+                       ("mukimdzhanova2004", "mukimdzhanova2004-footnotes.txt")):
+        path = fx / fname
+        imp = to_model(read_list(path.read_text(encoding="utf-8"), str(path)), KeyRegistry(),
+                       str(path))
+        doc = docs[key]
+        if imp.references:
+            pairs = [(a.work, b.work) for a, b in zip(imp.references, doc.references,
+                                                        strict=False)]
+        else:
+            ours = [c.work for f in imp.footnotes for c in f.cites]
+            theirs = [c.work for f in doc.footnotes for c in f.cites]
+            pairs = list(zip(ours, theirs, strict=False))
+        agree = total = exact = 0
+        for a, b in pairs:
+            assert a is not None and b is not None
+            fa, fb = fields(a), fields(b)
+            names = fa.keys() | fb.keys()
+            ok = sum(fa.get(n) == fb.get(n) for n in names)
+            agree += ok
+            total += len(names)
+            exact += ok == len(names)
+        print(f"| {key} | {len(pairs)} | {agree}/{total} = {agree / total:.3f} "
+              f"| {exact}/{len(pairs)} |")
+        if imp.footnotes:
+            sig = sum(a.signal == b.signal and a.locator == b.locator
+                      for f, g in zip(imp.footnotes, doc.footnotes, strict=False)
+                      for a, b in zip(f.cites, g.cites, strict=False))
+            kinds = sum(f.kind == g.kind for f, g in zip(imp.footnotes, doc.footnotes,
+                                                          strict=False))
+            print(f"\n{len(imp.footnotes)} notes ({kinds} of the right kind), "
+                  f"{sum(len(f.cites) for f in imp.footnotes)} cites, {sig} with the "
+                  "transcribed signal and locator")
+
+
+def speed(runs: int) -> None:
+    anystyle = SHARED / "reference-strings" / "anystyle"
+    if not (anystyle / "core.xml").exists():
+        print(f"speed: skipped ({anystyle} not found)")
+        return
+    from annobib.sources.text.data import read_xml
+
+    samples = []
+    for name in ("core.xml", "good.xml", "ugly.xml", "bad.xml"):
+        samples.extend(read_xml(anystyle / name))
+    lines = [f"{i + 1}. {s.text}" for i, s in enumerate(samples[:10_000])]
+    exe = Path(sys.executable).with_name("annobib")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "refs10k.txt"
+        src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        walls, cpus = [], []
+        for _ in range(runs):
+            out = Path(tmp) / "out.yaml"
+            before = os.times()
+            t = time.perf_counter()
+            subprocess.run([str(exe), "import", str(src), "--from", "text", "-o", str(out),
+                            "--force", "-q"], check=False, capture_output=True)
+            walls.append(time.perf_counter() - t)
+            after = os.times()
+            cpus.append(after.children_user - before.children_user
+                        + after.children_system - before.children_system)
+        load = []
+        for _ in range(5):
+            r = subprocess.run([sys.executable, "-c",
+                                "import time; t=time.perf_counter(); "
+                                "from annobib.sources.text.crf import Model; Model(); "
+                                "print(time.perf_counter()-t)"],
+                               capture_output=True, text=True, check=True)
+            load.append(float(r.stdout))
+    w = statistics.median(walls)
+    print("\n### Speed\n")
+    print("| what | median wall s (runs) | median CPU s | references/s |")
+    print("|---|---:|---:|---:|")
+    print(f"| import 10,000 references, whole process | {w:.2f} "
+          f"({', '.join(f'{x:.2f}' for x in walls)}) | {statistics.median(cpus):.2f} "
+          f"| **{10_000 / w:,.0f}** |")
+    print(f"| load the model (import + open, fresh process) | {statistics.median(load):.3f} "
+          f"({', '.join(f'{x:.3f}' for x in load)}) | | |")
+    print(f"\nModel file: {(ROOT / 'src/annobib/sources/text/model.crfsuite').stat().st_size:,}"
+          " bytes")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--skip", action="append", default=[], choices=["speed", "accuracy"])
+    args = ap.parse_args()
+    if "accuracy" not in args.skip:
+        accuracy()
+    if "speed" not in args.skip:
+        speed(args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

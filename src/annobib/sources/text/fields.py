@@ -308,17 +308,27 @@ class ParsedFields:
         self.spans[name] = (span.start, span.end)
 
 
+_PREFIX_WORD = re.compile(r"(?i)^(?:url|available|from|at|retrieved|in|в|//|doi|режим|доступа|"
+                          r"online|\[online\]|vol|no|pp?|с|т|№)\W*$")
+
+
 def spans_of(text: str, offsets: list[tuple[int, int]], labels: list[str],
              conf: list[float]) -> list[Span]:
-    """Maximal runs of tokens with one label; a run's confidence is its least sure token's."""
+    """Maximal runs of tokens with one label. A run's confidence is its least sure token's,
+    leaving out a leading word that only introduces the value (``URL:``, ``In:``, ``pp.``)."""
     out: list[Span] = []
+    lead: list[bool] = []  # whether the run's confidence so far is only its leading word's
     for (s, e), lab, c in zip(offsets, labels, conf, strict=True):
         if out and out[-1].label == lab:
             last = out[-1]
             last.end = e
-            last.confidence = min(last.confidence, c)
+            if lead[-1]:
+                last.confidence, lead[-1] = c, False
+            else:
+                last.confidence = min(last.confidence, c)
         else:
             out.append(Span(lab, s, e, "", c))
+            lead.append(bool(_PREFIX_WORD.match(text[s:e])))
     for sp in out:
         sp.text = text[sp.start:sp.end]
     return out

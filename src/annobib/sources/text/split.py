@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-_NUMBERED = re.compile(r"^\s*(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,4})[.)])\s+(?=\S)")
+_NUMBERED = re.compile(r"^\s*(?:\[(\d{1,5})\]|\((\d{1,5})\)|(\d{1,5})[.)])\s+(?=\S)")
 _BULLET = re.compile(r"^\s*[•▪◦·*–—-]\s+(?=\S)")
 _CLOSED = re.compile(r"[.!?)\]”\"»:;]\s*$")
 _CONTINUES = re.compile(r"^\s*[a-zа-яё0-9$€£¥(]")

@@ -240,12 +240,10 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
     out: list[list[str]] = []
     quote = False
     seen_gost = seen_in = seen_url = seen_year = False
-    seg = 0  # full stops seen so far (not after initials): which part of the entry this is
     for i, tok in enumerate(toks):
         own = base[i]
         f = list(own)
         f.append(_POS[i * _BUCKETS // n])
-        f.append(_SEG[seg])
         if i == 0:
             f.append("first")
         if i == n - 1:
@@ -291,10 +289,7 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
             seen_url = True
         if "year" in own:
             seen_year = True
-        if tok[-1] in ".”»\"" and "initial" not in own and seg < 5 and len(tok) > 2:
-            seg += 1
     return out
 
 
 _POS = [f"pos={k}" for k in range(_BUCKETS)]
-_SEG = [f"seg={k}" for k in range(6)]

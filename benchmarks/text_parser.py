@@ -29,7 +29,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SHARED = ROOT.parent / "shared"
+# ../shared beside the checkout (or beside the checkout's folder, for a worktree)
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared")
+               if p.is_dir()), ROOT.parent / "shared")
 sys.path.insert(0, str(ROOT / "src"))
 
 

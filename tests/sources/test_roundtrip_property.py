@@ -89,6 +89,29 @@ def works(draw: Any) -> dict[str, Any]:
         "keywords": draw(st.lists(_TEXT.filter(lambda s: "," not in s and ";" not in s),
                                   max_size=3)),
     }
+    # fields of the wider model (issue 12): CSL-JSON holds each; BibLaTeX reports what it lacks
+    wide = draw(st.fixed_dictionaries({}, optional={
+        "title-short": _TEXT, "number": _TEXT, "status": _TEXT, "event-place": _TEXT,
+        "event-title": _TEXT, "archive-location": _TEXT, "version": _TEXT,
+        "chapter-number": st.from_regex(r"[0-9]{1,2}", fullmatch=True),
+        "number-of-volumes": st.from_regex(r"[1-9]", fullmatch=True),
+        "original-date": st.sampled_from(["1869", "2004-06/2006-08", "1984~", "-0043-03-15",
+                                          "1999-21/1999-22"]),
+        "event-date": dates(),
+        "container-author": st.lists(persons(), min_size=1, max_size=2),
+        "composer": st.lists(persons(), min_size=1, max_size=1),
+        "reviewed-author": st.lists(persons(), min_size=1, max_size=1),
+    }))
+    data.update(wide)
+    if data.get("author") and draw(st.booleans()):
+        first = dict(data["author"][0])
+        if "family" in first:
+            first.update(draw(st.fixed_dictionaries({}, optional={
+                "non-dropping-particle": st.sampled_from(["van", "de", "von der"]),
+                "dropping-particle": st.sampled_from(["d'", "de"]),
+                "suffix": st.sampled_from(["Jr.", "III"]),
+            })))
+            data["author"] = [first, *data["author"][1:]]
     summary = draw(_opt(_LONG))
     if summary:
         data["annotation"] = {"summary": summary}
@@ -102,11 +125,13 @@ def _library(record: dict[str, Any]) -> Library:
 def _canonical(work: Work) -> dict[str, Any]:
     d: dict[str, Any] = work.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     # a first name is a first name: BibLaTeX cannot say "initials" apart from "given"
-    for role in ("author", "editor", "translator"):
+    for role in ("author", "editor", "translator", "container_author", "composer",
+                 "reviewed_author"):
         people = []
         for p in getattr(work, role):
-            people.append((p.family, p.first_names(), p.literal))
-        d[role] = people
+            people.append((p.family, p.first_names(), p.literal, p.non_dropping_particle,
+                           p.dropping_particle, p.suffix))
+        d[role.replace("_", "-")] = people
     return d
 
 

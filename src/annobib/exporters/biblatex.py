@@ -152,6 +152,10 @@ class _Entry:
             names.append(self._name(p, role, i))
             for label in p.details():
                 self.lost(f"{role}[{i}].{label}", f"{self.fmt} names have no {label}")
+            # TODO h12bib: the name parts of the wider model (von, jr, useprefix)
+            for part in ("non_dropping_particle", "dropping_particle", "suffix"):
+                if getattr(p, part):
+                    self.lost(role, f"a name's {part.replace('_', '-')} is not written yet")
         self.fields[bibfield] = " and ".join(names)
 
     def _name(self, p: Person, role: str, i: int) -> str:

@@ -768,9 +768,8 @@ def check_library(
         lookup = lookups.get(art.doi)
         if isinstance(lookup, Found):
             doc_findings.extend(compare_reference_list(loaded, library, lookup.record))
-    down = getattr(service, "down", None)
-    return CheckResult(results, doc_findings, service.name,
-                       down if isinstance(down, str) else None, service.stats.to_json())
+    return CheckResult(results, doc_findings, service.name, service.down,
+                       service.stats.to_json())
 
 
 # --- the article's own reference list against its deposit ------------------------------------

@@ -325,8 +325,7 @@ def check(
         stop("check", exc)
     finally:
         service.close()
-    store_problems = getattr(getattr(service, "store", None), "problems", [])
-    for problem in store_problems:
+    for problem in service.problems:
         from rich.markup import escape
 
         from annobib import chars

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -174,10 +174,31 @@ Progress = Callable[[int], None]
 
 
 class MetadataService(Protocol):
-    """A source of DOI metadata. One verb: :meth:`lookup`."""
+    """A source of DOI metadata: everything a check asks of one, and nothing else.
+
+    Two questions (:meth:`lookup`, :meth:`search`), two states a caller reports
+    (:attr:`down`, :attr:`problems`), what the run cost (:attr:`stats`) and :meth:`close`.
+    Callers never reach past this protocol (no ``getattr`` on a service): a new service
+    (a snapshot, another registry) answers all of it, see ``docs/architecture.md``.
+    """
 
     name: str
     stats: ServiceStats
+
+    @property
+    def down(self) -> str | None:
+        """Why the service is considered down for the rest of the run, or ``None`` (up).
+
+        Availability is a state, not an answer: each DOI asked while down is still answered
+        :class:`Unavailable`; this says why, once, for the run's summary.
+        """
+        ...
+
+    @property
+    def problems(self) -> Sequence[str]:
+        """What the service met that the user should see and that is no verdict (an evidence
+        file that could not be read, ...), in the order met; empty when nothing was."""
+        ...
 
     def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
         """Answer every DOI given (normalised, lower-case); never raise for a network problem."""

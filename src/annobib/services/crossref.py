@@ -419,6 +419,11 @@ class CrossrefService:
         """Why the service is considered down for the rest of the run, if it is."""
         return self._down
 
+    @property
+    def problems(self) -> Sequence[str]:
+        """What the evidence store met (files it could not read or write), if there is one."""
+        return self.store.problems if self.store is not None else ()
+
     def _backoff(self, attempt: int) -> float:
         d = min(self.retry.cap, self.retry.base * (2.0**attempt))
         return float(d / 2 + self._rng.uniform(0, d / 2))

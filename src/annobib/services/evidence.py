@@ -329,6 +329,16 @@ class EvidenceService:
         self.store = store
         self.stats = ServiceStats()
 
+    @property
+    def down(self) -> str | None:
+        """Never: the evidence directory is always there to read (a missing file is one DOI
+        unchecked, not the service down)."""
+        return None
+
+    @property
+    def problems(self) -> Sequence[str]:
+        return self.store.problems
+
     def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
         out: dict[str, Lookup] = {}
         for doi in dict.fromkeys(d.lower() for d in dois):

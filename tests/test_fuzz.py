@@ -147,7 +147,9 @@ def _top(field: str | None) -> str:
 
 def _without_controls(value: Any) -> Any:
     if isinstance(value, str):  # the TeX writer's rule: line-like ones a space, others out
-        return " ".join(CONTROL.sub("", _LINE_LIKE_CONTROL.sub(" ", value)).split())
+        text = " ".join(CONTROL.sub("", _LINE_LIKE_CONTROL.sub(" ", value)).split())
+        # a name "Family, Given" whose given name was only control characters is "Family"
+        return text[:-1] if text.endswith(",") and text.count(",") == 1 else text
     if isinstance(value, list):
         return [v for v in map(_without_controls, value) if v not in ("", [], {})]
     if isinstance(value, dict):

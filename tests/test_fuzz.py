@@ -154,7 +154,12 @@ def _without_controls(value: Any) -> Any:
         return [v for v in map(_without_controls, value) if v not in ("", [], {})]
     if isinstance(value, dict):
         out = {k: _without_controls(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v not in ("", [], {})}
+        out = {k: v for k, v in out.items() if v not in ("", [], {})}
+        if out and set(out) <= {"family", "given"} and "family" in out:
+            # a name written as a mapping only because of its control characters: the short
+            # form a clean name takes ("Family, Given")
+            return ", ".join(v for v in (out["family"], out.get("given")) if v)
+        return out
     return value
 
 

@@ -296,6 +296,15 @@ class SnapshotService:
             snap = Snapshot.open(path)
         return cls(snap, eng)
 
+    @property
+    def down(self) -> str | None:
+        """Never: the snapshot is on disk; a DOI it lacks is one work unchecked (A334)."""
+        return None
+
+    @property
+    def problems(self) -> Sequence[str]:
+        return ()
+
     def _table(self, name: str) -> bool:
         if name in self._tables:
             return True
@@ -400,12 +409,14 @@ class SnapshotThenAPI:
         self.api = api
         self.stats = api.stats
         self.stats.extra.update(snapshot.stats.extra)
-        self.store = getattr(api, "store", None)
 
     @property
     def down(self) -> str | None:
-        down = getattr(self.api, "down", None)
-        return down if isinstance(down, str) else None
+        return self.api.down
+
+    @property
+    def problems(self) -> Sequence[str]:
+        return self.api.problems
 
     def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
         todo = list(dict.fromkeys(d.strip().lower() for d in dois if d.strip()))

@@ -287,15 +287,6 @@ class SnapshotService:
         self.stats.extra.update({"snapshot_found": 0, "snapshot_absent": 0})
         self._tables: set[str] = set()
 
-    @property
-    def down(self) -> str | None:
-        """A snapshot on disk is never down: a DOI it lacks is answered "not in the snapshot"."""
-        return None
-
-    @property
-    def problems(self) -> Sequence[str]:
-        return ()
-
     @classmethod
     def open(cls, path: Path | str, engine: str = "duckdb") -> SnapshotService:
         eng = make_engine(engine)

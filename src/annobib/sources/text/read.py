@@ -65,6 +65,11 @@ class ParsedWork:
     locator: str | None = None
     locator_label: str = "page"
     after: str | None = None
+    # the validated record under a placeholder key (records.validate, done where it was
+    # parsed, possibly in a worker) and the fields the model rejected
+    work: Any = None
+    rejected: list[str] = field(default_factory=list)
+    valid: bool = False
 
 
 @dataclass(slots=True)
@@ -160,6 +165,10 @@ def _parse_entry(entry: Entry, as_notes: bool, model: Any) -> ParsedEntry:
 
 def _work(text: str, entry: Entry, base: int, model: Any) -> ParsedWork:
     parsed = parse_citation(text, model)
+    from annobib.sources.text.records import validate
+
     lines = {name: entry.line_at(base + s) for name, (s, _e) in parsed.spans.items()}
-    return ParsedWork(parsed.data, parsed.confidence, lines, parsed.inferred, text,
-                      entry.line_at(base))
+    pw = ParsedWork(parsed.data, parsed.confidence, lines, parsed.inferred, text,
+                    entry.line_at(base))
+    validate(pw)
+    return pw

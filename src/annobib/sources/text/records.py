@@ -63,28 +63,44 @@ class TextImport:
     entries_seen: int = 0
 
 
-def _make_work(pw: ParsedWork, keys: KeyRegistry, filename: str | None,
-               findings: list[Finding]) -> Work | None:
+_PLACEHOLDER = "k"
+
+
+def validate(pw: ParsedWork) -> None:
+    """Validate ``pw``'s record under a placeholder key, leaving out each field the model
+    rejects (``pw.rejected``); the key is given later, in list order (:func:`_make_work`)."""
     data = dict(pw.data)
-    where = Location(filename, pw.line)
-    key = keys.new(key_base(data), where)
     for _ in range(len(data) + 1):
         try:
-            return Work.model_validate({"key": key, **data})
+            pw.work = Work.model_validate({"key": _PLACEHOLDER, **data})
+            pw.valid = True
+            return
         except ValidationError as exc:
             bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
             bad = {b.replace("_", "-") for b in bad} & set(data) or set()
             if not bad or bad & {"type"}:
-                break
-            for name in bad:
-                findings.append(Finding(
-                    REJECTED, Severity.WARNING,
-                    f"parsed value {data[name]!r} is not valid here; left out",
-                    Location(filename, pw.lines.get(name, pw.line)), key=key, field=name))
+                return
+            for name in sorted(bad):
+                pw.rejected.append(name)
                 del data[name]
-    findings.append(Finding(UNPARSED, Severity.ERROR, "could not read this entry as a record",
-                            where, key=key))
-    return None
+
+
+def _make_work(pw: ParsedWork, keys: KeyRegistry, filename: str | None,
+               findings: list[Finding]) -> Work | None:
+    where = Location(filename, pw.line)
+    data = {k: v for k, v in pw.data.items() if k not in pw.rejected}
+    key = keys.new(key_base(data), where)
+    for name in pw.rejected:
+        findings.append(Finding(
+            REJECTED, Severity.WARNING,
+            f"parsed value {pw.data[name]!r} is not valid here; left out",
+            Location(filename, pw.lines.get(name, pw.line)), key=key, field=name))
+    if not pw.valid or pw.work is None:
+        findings.append(Finding(UNPARSED, Severity.ERROR,
+                                "could not read this entry as a record", where, key=key))
+        return None
+    work: Work = pw.work.model_copy(update={"key": key})
+    return work
 
 
 def _comment(pw: ParsedWork) -> list[str]:

@@ -18,8 +18,9 @@ One command:  python benchmarks/snapshot_check.py [--sizes 1000000,10000000] [--
    single, 3/s lists, 3 in flight), extrapolated; and projected from the limits alone.
 4. Spark local mode: the same query over --spark-size records for --spark-refs references.
 
-Reads nothing outside the repository; needs no network but loopback. Disk: about 0.35 GB per
-million records in --workdir.
+Reads nothing outside the repository; needs no network but loopback. Disk: about 50 MB per
+million records in --workdir (the derived records share most of their text, so they compress
+far better than real ones would).
 """
 
 from __future__ import annotations

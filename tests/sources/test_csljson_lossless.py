@@ -301,3 +301,23 @@ def test_records_made_in_annobib_export_as_before() -> None:
     assert out == {"id": "k", "type": "book", "title": "T",
                    "author": [{"family": "Tomberg", "given": "I. R."}],
                    "issued": {"date-parts": [[2022]]}}
+
+
+def test_annobib_own_export_of_the_shipped_data_reads_back_without_verbatim() -> None:
+    from pathlib import Path
+
+    from annobib.api import load
+
+    root = Path(__file__).resolve().parents[2]
+    library = load([root / "data"], lint=False, use_cache=False).library
+    exported = library_to_csl(library)
+    back = read_csljson(json.dumps(exported, ensure_ascii=False), "again.json")
+    assert [w.key for w in back.works] == [w.key for w in library.works()]
+    assert [w.key for w in back.works if w.verbatim] == []
+    again = library_to_csl(Library([LoadedDocument("x", Document(works=back.works))]))
+    # the reference counts are derived from an article's lists, which CSL-JSON does not carry
+    for item in exported:
+        item.get("custom", {}).pop("reference-count", None)
+        if item.get("custom") == {}:
+            del item["custom"]
+    assert again == exported

@@ -366,6 +366,12 @@ def _read_item(
     # what the record's export would not give back exactly is kept as written too
     written = csl.typed_item(work)
     written.pop("id", None)
+    if isinstance(source.get("custom"), dict):
+        # an article's reference count is derived from its lists, not held (as before)
+        source["custom"] = _without_repeated_initials(
+            {k: v for k, v in source["custom"].items() if k != "reference-count"}, source)
+        if not source["custom"]:
+            del source["custom"]
     for name, raw in source.items():
         if name not in kept and csl.normal(written.get(name)) != csl.normal(raw):
             kept[name] = raw
@@ -375,6 +381,28 @@ def _read_item(
     if kept:
         work = work.model_copy(update={"verbatim": {**(work.verbatim or {}), "csl": kept}})
     result.works.append(work)
+
+
+def _without_repeated_initials(custom: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """``custom`` without the ``<role>-details`` initials that only repeat a name's ``given``
+    (older annobib exports wrote them; the initials are read from ``given`` as well)."""
+    out = dict(custom)
+    for key, details in custom.items():
+        names = item.get(key[: -len("-details")]) if key.endswith("-details") else None
+        if not isinstance(details, list) or not isinstance(names, list):
+            continue
+        kept = []
+        for i, d in enumerate(details):
+            n = names[i] if i < len(names) else None
+            if (isinstance(d, dict) and isinstance(n, dict) and "given" in n
+                    and d.get("initials") == n["given"]):
+                d = {k: v for k, v in d.items() if k != "initials"}
+            kept.append(d)
+        if any(kept):
+            out[key] = kept
+        else:
+            del out[key]
+    return out
 
 
 def _report_bc(b: RecordBuilder, name: str, value: Any, raw: Any) -> None:

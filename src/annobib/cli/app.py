@@ -65,18 +65,15 @@ app.command("export")(export_cmd.export)
 
 
 def _register_optional() -> None:
-    """Commands added by later modules register themselves through ``register(app)``."""
+    """Commands added by later modules register themselves through ``register(app)``.
+
+    A module named here and missing is an error at start-up, never a command quietly gone.
+    """
     import importlib
 
     for name in ("check", "importer", "cite", "styles", "explain", "configcmd", "cited",
                  "snapshot"):
-        try:
-            module = importlib.import_module(f"annobib.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"annobib.cli.{name}":
-                raise
-            continue
-        module.register(app)
+        importlib.import_module(f"annobib.cli.{name}").register(app)
 
 
 _register_optional()

@@ -16,8 +16,6 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-_FORMATTED = frozenset({"text", "html", "markdown", "rtf"})
-
 
 def _option(args: list[str], *names: str) -> str | None:
     """The value of the last ``--name VALUE`` / ``--name=VALUE`` / ``-n VALUE`` in ``args``."""
@@ -47,7 +45,10 @@ def early_engine(
         if "--notes" not in args:
             style = style or config.get("style")
         locale = locale or config.get("locale")
-    if to not in _FORMATTED:
+    from annobib.exporters import FORMATS  # the registry alone: no model, no exporter
+
+    fmt = FORMATS.get(to) if to is not None else None
+    if fmt is None or not fmt.styled:
         return None
     return style, locale
 

@@ -34,8 +34,9 @@ def export(
         typer.Option(
             "--to",
             "-t",
-            help="Output format: csljson, bibtex, biblatex, ris, or text/html/markdown/rtf "
-            "(formatted with --style). Default: the configuration's 'to', else csljson.",
+            help="Output format (annobib.exporters.FORMATS: csljson, bibtex, biblatex, ris, "
+            "or text/html/markdown/rtf formatted with --style). Default: the configuration's "
+            "'to', else csljson.",
             show_default=False,
         ),
     ] = None,
@@ -89,11 +90,12 @@ def export(
     # the executable may have started the engine already (annobib.cli.entry)
     from annobib import progress
     from annobib.cli.progress import shown as shown_progress
-    from annobib.styles import FORMATS as FORMATTED
+    from annobib.exporters import FORMATS
     from annobib.styles import Formatter, default_style, take_early_formatter
 
+    fmt = FORMATS.get(to) if to is not None else None
     with take_early_formatter() or Formatter() as formatter, shown_progress():
-        if to in FORMATTED:
+        if fmt is not None and fmt.styled:
             # The style's engine needs nothing from the records (about 1 s for APA): build it
             # on a background thread while the records are imported and loaded.
             formatter.prepare(style or default_style(notes), locale)
@@ -102,9 +104,9 @@ def export(
         from annobib.cli import render
         from annobib.cli.common import load
         from annobib.errors import AnnobibError
-        from annobib.exporters import FORMATS, ExportOptions, get_exporter
+        from annobib.exporters import ExportOptions
 
-        if to not in FORMATS:
+        if fmt is None:
             close = difflib.get_close_matches(to, list(FORMATS), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             render.stderr_console().print(
@@ -112,16 +114,14 @@ def export(
             )
             raise typer.Exit(int(ExitCode.USAGE))
 
-        # These share their work with a forked worker, which can store a cold load's records
-        # in the cache (annobib.workers.later) while this process starts on the export.
-        shared = to in ("biblatex", "bibtex", "csljson")
+        # what the format needs of the load: positions to name what a record loses at its
+        # place; a worker beside the export that can store a cold load's records meanwhile
         with progress.phase("loading"):
             result = load(
                 default_paths(paths),
                 use_cache=not no_cache,
-                # BibLaTeX, BibTeX and RIS name what a large library loses, record by record
-                positions=to in ("biblatex", "bibtex", "ris"),
-                defer_cache=shared,
+                positions=fmt.positions,
+                defer_cache=fmt.shares_load,
             )
         if keys:
             _refuse_unknown_keys(list(keys), result.library, result.findings, how)
@@ -148,7 +148,7 @@ def export(
         )
         try:
             with progress.phase(f"exporting to {to}"):
-                exported = get_exporter(to)(result.library, options)
+                exported = fmt.exporter()(result.library, options)
         except AnnobibError as exc:
             render.report(triage(result.findings, how, result.library), how)
             render.stderr_console().print(f"annobib export: {exc}")
@@ -166,8 +166,7 @@ def export(
             f"annobib export: {output} not written (exit {int(code)}); fix what is reported, "
             "or --fail-on never to write it anyway", markup=False)
     else:
-        newline = "" if to == "ris" else None  # RIS carries its own CRLF line ends
-        write_or_stop("export", output, exported.text, newline=newline)
+        write_or_stop("export", output, exported.text, newline=fmt.newline)
     raise typer.Exit(int(code))
 
 

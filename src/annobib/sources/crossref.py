@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -92,6 +93,10 @@ def make_key(record: dict[str, Any], taken: set[str]) -> str:
     return f"{key}-{n}"
 
 
+Note = Callable[..., None]
+"""Records a finding about what was left out: ``note(message, fieldname=None)``."""
+
+
 def work_from_crossref(record: dict[str, Any], key: str) -> tuple[Work, list[Finding]]:
     """A :class:`Work` holding what the Crossref record states. Findings say what was left out."""
     findings: list[Finding] = []
@@ -106,31 +111,56 @@ def work_from_crossref(record: dict[str, Any], key: str) -> tuple[Work, list[Fin
         wtype = WorkType.MISC
         note(f"Crossref type '{ctype}' has no annobib type; recorded as misc", "type")
     data: dict[str, Any] = {"key": key, "type": wtype.value}
+    title = _title(record, note)
+    if title is not None:
+        data["title"] = title
+    _people(record, data, note)
+    _container_and_place(record, data, note)
+    if doi:
+        data["doi"] = doi
+    _identifiers(record, data, note)
+    _texts(record, data)
+    try:
+        work = Work.model_validate(data)
+    except ValidationError as exc:
+        # Keep the record with what validates: drop the offending fields one by one.
+        bad = {str(err["loc"][0]) for err in exc.errors() if err.get("loc")}
+        for b in bad:
+            data.pop(b, None)
+            note(f"field '{b}' from Crossref did not validate and was left out", b)
+        work = Work.model_validate(data)
+    return work, findings
 
+
+def _title(record: dict[str, Any], note: Note) -> dict[str, Any] | None:
     titles = _strings(record.get("title"))
     originals = _strings(record.get("original-title"))
     subtitles = _strings(record.get("subtitle"))
     main = titles[0] if titles else (originals[0] if originals else None)
-    if main is not None:
-        if subtitles and subtitles[0].lower() not in main.lower():
-            main = f"{main}: {subtitles[0]}"
-        title: dict[str, Any] = {"text": main}
-        if originals and originals[0] != main:
-            title["original"] = {"text": originals[0]}
-        if len(titles) > 1:
-            title["translated"] = {"text": titles[1]}
-            note(
-                "Crossref holds a second, untagged title; kept as 'translated' (its language "
-                "is not stated)",
-                "title",
-            )
-        if len(titles) > 2:
-            note(
-                f"Crossref holds {len(titles)} titles; the third and later are not kept: "
-                + " | ".join(titles[2:]),
-                "title",
-            )
-        data["title"] = title
+    if main is None:
+        return None
+    if subtitles and subtitles[0].lower() not in main.lower():
+        main = f"{main}: {subtitles[0]}"
+    title: dict[str, Any] = {"text": main}
+    if originals and originals[0] != main:
+        title["original"] = {"text": originals[0]}
+    if len(titles) > 1:
+        title["translated"] = {"text": titles[1]}
+        note(
+            "Crossref holds a second, untagged title; kept as 'translated' (its language "
+            "is not stated)",
+            "title",
+        )
+    if len(titles) > 2:
+        note(
+            f"Crossref holds {len(titles)} titles; the third and later are not kept: "
+            + " | ".join(titles[2:]),
+            "title",
+        )
+    return title
+
+
+def _people(record: dict[str, Any], data: dict[str, Any], note: Note) -> None:
     for role in ("author", "editor", "translator"):
         people = [p for p in (record.get(role) or []) if isinstance(p, dict)]
         conv = [q for p in people if (q := _person(p)) is not None]
@@ -138,6 +168,9 @@ def work_from_crossref(record: dict[str, Any], key: str) -> tuple[Work, list[Fin
             note(f"{len(people) - len(conv)} {role}(s) without any name left out", role)
         if conv:
             data[role] = conv
+
+
+def _container_and_place(record: dict[str, Any], data: dict[str, Any], note: Note) -> None:
     container = _first(record.get("container-title"))
     if container:
         data["container-title"] = container
@@ -160,8 +193,9 @@ def work_from_crossref(record: dict[str, Any], key: str) -> tuple[Work, list[Fin
         data["publisher"] = record["publisher"].strip()
     if isinstance(record.get("publisher-location"), str):
         data["publisher-place"] = record["publisher-location"]
-    if doi:
-        data["doi"] = doi
+
+
+def _identifiers(record: dict[str, Any], data: dict[str, Any], note: Note) -> None:
     lang = record.get("language")
     if isinstance(lang, str):
         try:
@@ -177,6 +211,9 @@ def work_from_crossref(record: dict[str, Any], key: str) -> tuple[Work, list[Fin
                 note(f"{name} '{v}' is malformed; not kept", target)
         if good:
             data[target] = list(dict.fromkeys(good))
+
+
+def _texts(record: dict[str, Any], data: dict[str, Any]) -> None:
     abstract = record.get("abstract")
     if isinstance(abstract, str) and abstract.strip():
         text = strip_markup(re.sub(r"<jats:title>.*?</jats:title>", "", abstract, flags=re.S))
@@ -185,13 +222,3 @@ def work_from_crossref(record: dict[str, Any], key: str) -> tuple[Work, list[Fin
     lic = record.get("license")
     if isinstance(lic, list) and lic and isinstance(lic[0], dict) and lic[0].get("URL"):
         data["license"] = str(lic[0]["URL"])
-    try:
-        work = Work.model_validate(data)
-    except ValidationError as exc:
-        # Keep the record with what validates: drop the offending fields one by one.
-        bad = {str(err["loc"][0]) for err in exc.errors() if err.get("loc")}
-        for b in bad:
-            data.pop(b, None)
-            note(f"field '{b}' from Crossref did not validate and was left out", b)
-        work = Work.model_validate(data)
-    return work, findings

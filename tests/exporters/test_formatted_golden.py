@@ -74,6 +74,9 @@ def _visible(fragment: str) -> str:
 
 
 def _unmarkdown(line: str) -> str:
+    # links: [text](<address>) shows the text, an autolink <address> the address as it is
+    line = re.sub(r"(?<!\\)\[([^\]]*)\]\(<[^>]*>\)", r"\1", line)
+    line = re.sub(r"<(https?://[^>\s]*)>", lambda m: re.sub(r"([*\\])", r"\\\1", m[1]), line)
     line = re.sub(r"\*\*|\*", "", line)
     return re.sub(r"\\(.)", r"\1", line)
 

@@ -28,7 +28,7 @@ from annobib.model.references import FootnoteKind
 from annobib.styles import DEFAULT_NOTES_STYLE, DEFAULT_STYLE
 
 if TYPE_CHECKING:
-    from annobib.styles import Formatter
+    from annobib.styles import Formatter, Style
 
 
 def export_text(library: Library, options: ExportOptions) -> ExportResult:
@@ -52,17 +52,91 @@ def export(library: Library, options: ExportOptions) -> ExportResult:
     return export_formatted(library, options, "text")
 
 
-def csl_items(works: list[Work]) -> list[dict[str, Any]]:
+def csl_items(works: list[Work], style: Style | None = None) -> list[dict[str, Any]]:
     """CSL-JSON items for the engine: the canonical mapping, without the annotation text
-    (annotations are printed as their own block, never by the style)."""
+    (annotations are printed as their own block, never by the style). For a style that prints
+    translated titles (:func:`~annobib.styles.prints_translated_title`), a title's translation
+    follows it in square brackets."""
     from annobib.exporters.csljson import work_to_csl
+    from annobib.styles import prints_newspaper_issues, prints_translated_title
 
+    bracketed = style is not None and prints_translated_title(style)
+    issues = style is not None and prints_newspaper_issues(style)
     out = []
     for w in works:
         item = work_to_csl(w)
         item.pop("annote", None)
+        if bracketed and w.title is not None and w.title.translated is not None:
+            item["title"] = f"{w.title.text} [{w.title.translated.text}]"
+        if issues and newspaper_issue(w) and "container-title" in item:
+            item["title"] = item.pop("container-title")  # the issue is the work: its name leads
         out.append(item)
     return out
+
+
+def newspaper_issue(work: Work) -> bool:
+    """A newspaper cited by its name and date only (an issue as a whole, no title)."""
+    from annobib.model.record import WorkType
+
+    return (
+        work.type is WorkType.NEWSPAPER_ARTICLE
+        and work.title is None
+        and work.container_title is not None
+    )
+
+
+def _with_issue_date(entry: str, work: Work, locale: str) -> str:
+    """GOST's ``Year. Day Month.`` for a newspaper issue, after the year the style printed."""
+    from annobib.styles import gost_day_month
+
+    d = work.issued
+    if d is None or d.month is None or d.day is None or d.end is not None:
+        return entry
+    day_month = gost_day_month(d.day, d.month, locale)
+    year = f"{d.year}."
+    at = entry.rfind(year)
+    if day_month is None or at < 0:
+        return entry
+    end = "" if day_month.endswith(".") else "."  # «19 февр.», «13 марта.»
+    return f"{entry[: at + len(year)]} {day_month}{end}{entry[at + len(year) :]}"
+
+
+#: annobib's own words on a formatted page, by the primary language of the style's locale;
+#: other languages get English (and the page says ``lang="en"`` for them)
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "bibliography": "Bibliography",
+        "annotated": "Annotated bibliography",
+        "notes": "Notes",
+        "summary": "Summary",
+        "evaluation": "Evaluation",
+        "relevance": "Relevance",
+        "tags": "Tags",
+        "annotation": "Annotation",
+    },
+    # GOST R 7.0.5 lists are headed "Список литературы"; the labels are the usual ones of
+    # Russian annotated bibliographies
+    "ru": {
+        "bibliography": "Список литературы",
+        "annotated": "Аннотированный список литературы",
+        "notes": "Примечания",
+        "summary": "Содержание",
+        "evaluation": "Оценка",
+        "relevance": "Значение",
+        "tags": "Ключевые слова",
+        "annotation": "Аннотация",
+    },
+}
+
+
+def page_language(locale: str) -> str:
+    """The language of annobib's own words on a page rendered in ``locale`` (a BCP 47 tag)."""
+    primary = locale.split("-")[0].lower()
+    return locale if primary in _WORDS else "en"
+
+
+def _words(lang: str) -> dict[str, str]:
+    return _WORDS.get(lang.split("-")[0].lower(), _WORDS["en"])
 
 
 def export_formatted(
@@ -98,7 +172,7 @@ def _bibliography(
     findings: list[Finding] = []
     if not works:
         return ExportResult(text="", findings=findings)
-    items = csl_items(works)
+    items = csl_items(works, style)
     rendered = formatter.bibliography(items, style, options.locale, fmt)
     by_key = {w.key: w for w in works}
     missing = [w.key for w in works if w.key not in set(rendered.ids)]
@@ -116,6 +190,13 @@ def _bibliography(
         Entry(key=i, text=t, work=by_key[i])
         for i, t in zip(rendered.ids, rendered.entries, strict=True)
     ]
+    from annobib.styles import prints_newspaper_issues
+
+    if prints_newspaper_issues(style):
+        for e in entries:
+            if newspaper_issue(e.work):
+                locale = rendered.languages.get(e.key, rendered.locale)
+                e.text = _with_issue_date(e.text, e.work, locale)
     page = Page(
         entries=entries,
         style_title=style.title,
@@ -147,15 +228,16 @@ class Page:
     languages: dict[str, str]  # key -> locale the entry was rendered in, if not `locale`
 
 
-_LABELS = (("summary", "Summary"), ("evaluation", "Evaluation"), ("relevance", "Relevance"))
+_LABELS = ("summary", "evaluation", "relevance")
 
 
-def _annotation_parts(a: Annotation | None) -> list[tuple[str, str]]:
+def _annotation_parts(a: Annotation | None, lang: str = "en") -> list[tuple[str, str]]:
     if a is None or a.is_empty():
         return []
-    parts = [(label, getattr(a, attr)) for attr, label in _LABELS if getattr(a, attr)]
+    words = _words(lang)
+    parts = [(words[attr], getattr(a, attr)) for attr in _LABELS if getattr(a, attr)]
     if a.tags:
-        parts.append(("Tags", "; ".join(a.tags)))
+        parts.append((words["tags"], "; ".join(a.tags)))
     return parts
 
 
@@ -163,7 +245,11 @@ def _text(page: Page) -> str:
     blocks = []
     for e in page.entries:
         block = [e.text]
-        parts = _annotation_parts(e.work.annotation) if page.annotated else []
+        parts = (
+            _annotation_parts(e.work.annotation, page_language(page.locale))
+            if page.annotated
+            else []
+        )
         if parts:
             block.append("")
             block.extend(f"    {label}: {_one_line(value)}" for label, value in parts)
@@ -182,7 +268,11 @@ def _markdown(page: Page) -> str:
     blocks = []
     for e in page.entries:
         block = [e.text]
-        parts = _annotation_parts(e.work.annotation) if page.annotated else []
+        parts = (
+            _annotation_parts(e.work.annotation, page_language(page.locale))
+            if page.annotated
+            else []
+        )
         if parts:
             block.append("")
             lines = [
@@ -239,11 +329,16 @@ def _same_language(tag: str, context: str) -> bool:
 
 
 def _mark_title_lang(
-    entry_html: str, item: dict[str, Any], page_lang: str, whole: bool = True
+    entry_html: str,
+    item: dict[str, Any],
+    page_lang: str,
+    whole: bool = True,
+    title: str | None = None,
 ) -> str:
-    """Wrap the title in ``<span lang>`` when it is not in the page's language."""
+    """Wrap the title (``title``, else the item's) in ``<span lang>`` when it is not in the
+    page's language."""
     lang = _lang_of(item)
-    title = item.get("title")
+    title = title if title is not None else item.get("title")
     if not lang or not title or _same_language(lang, page_lang):
         return entry_html
     escaped = (  # citeproc-js's own entity forms
@@ -315,42 +410,58 @@ def _generator() -> str:
 
 
 def _html(page: Page) -> str:
-    heading = "Annotated bibliography" if page.annotated else "Bibliography"
+    lang = page_language(page.locale)
+    words = _words(lang)
+    heading = words["annotated"] if page.annotated else words["bibliography"]
+    # the styles' titles (the CSL files' <title>) are English
+    style_lang = "" if _same_language("en", lang) else ' lang="en"'
     body = [
         f'<h1 id="bibliography">{heading}</h1>',
-        f'<p class="style-name">{html.escape(page.style_title)}</p>',
+        f'<p class="style-name"{style_lang}>{html.escape(page.style_title)}</p>',
         f'<ol class="bibliography{" hanging" if page.hanging else ""}" role="list" '
         f'aria-labelledby="bibliography">',
     ]
     for e in page.entries:
-        # annobib's own words (headings, labels, annotations) are English: the page is "en";
-        # an entry rendered in another locale says so, and so does a title in another language
+        # the page speaks the language of annobib's words (the style's locale where annobib
+        # has words for it); an entry rendered in another locale says so, and so does a title
+        # in another language than its entry
         entry_locale = page.languages.get(e.key, page.locale)
-        entry = _mark_title_lang(e.text, page.items.get(e.key, {}), entry_locale)
-        entry_lang = entry_locale.split("-")[0]
-        if entry_lang != "en":
+        title = e.work.title.text if e.work.title is not None else None
+        entry = _mark_title_lang(e.text, page.items.get(e.key, {}), entry_locale, title=title)
+        if not _same_language(entry_locale, lang):
             entry = entry.replace(
                 '<div class="csl-entry"', f'<div class="csl-entry" lang="{entry_locale}"', 1
             )
         body.append(f'<li id="{_anchor(e.key)}">')
         body.append(entry)
-        parts = _annotation_parts(e.work.annotation) if page.annotated else []
-        if parts:
+        annotation = e.work.annotation
+        parts = _annotation_parts(annotation, lang) if page.annotated else []
+        if parts and annotation is not None:
+            # the annotation's text is in its own language (`annotation.lang`), its labels in
+            # the page's
+            own = annotation.lang
+            foreign = own is not None and not _same_language(own, lang)
+            text_lang = f' lang="{html.escape(own)}"' if foreign and own else ""
             body.append(
-                f'<section class="annotation" aria-label="Annotation: {html.escape(e.key)}">'
+                f'<section class="annotation" aria-label="{words["annotation"]}: '
+                f'{html.escape(e.key)}">'
             )
             for label, value in parts:
-                if label == "Tags" and e.work.annotation is not None:
-                    body.append('<ul class="tags" aria-label="Tags">')
-                    body.extend(f"<li>{html.escape(t)}</li>" for t in e.work.annotation.tags)
+                if label == words["tags"]:
+                    body.append(f'<ul class="tags" aria-label="{label}"{text_lang}>')
+                    body.extend(f"<li>{html.escape(t)}</li>" for t in annotation.tags)
                     body.append("</ul>")
                 else:
                     value_html = html.escape(_one_line(value))
-                    body.append(f'<p><span class="label">{label}:</span> {value_html}</p>')
+                    body.append(
+                        f'<p><span class="label">{label}:</span> '
+                        + (f"<span{text_lang}>{value_html}</span>" if text_lang else value_html)
+                        + "</p>"
+                    )
             body.append("</section>")
         body.append("</li>")
     body.append("</ol>")
-    return _html_page(f"{heading} ({page.style_title})", "en", body, _generator())
+    return _html_page(f"{heading} ({page.style_title})", lang, body, _generator())
 
 
 # --- RTF -----------------------------------------------------------------------------------
@@ -368,7 +479,11 @@ def _rtf(page: Page) -> str:
     paras = []
     for e in page.entries:
         paras.append(r"{\pard" + indent + r"\sa120 " + e.text + r"\par}")
-        parts = _annotation_parts(e.work.annotation) if page.annotated else []
+        parts = (
+            _annotation_parts(e.work.annotation, page_language(page.locale))
+            if page.annotated
+            else []
+        )
         for label, value in parts:
             paras.append(
                 r"{\pard\li720\sa60 {\b "

@@ -56,6 +56,45 @@ def per_item_language(style: Style) -> bool:
     return style.name.startswith("gost-")
 
 
+def prints_translated_title(style: Style) -> bool:
+    """Does this style print a title's translation in square brackets after the title?
+
+    APA 7 (section 9.38: "Title in the original language [English translation]") and GOST R
+    7.0.5 do; CSL 1.0 has no variable for it, so annobib adds the brackets to the title it hands
+    the engine for these styles only.
+    """
+    return style.name == "apa" or style.name.startswith(("apa-", "gost-"))
+
+
+def prints_newspaper_issues(style: Style) -> bool:
+    """Does annobib print a titleless newspaper issue for this style as the standard does?
+
+    GOST R 7.0.5-2008 (5.2, an issue of a newspaper as a whole) prints the newspaper's name as
+    the title, then the year and the day and month: «Известия. 1997. 19 февр.». The CSL style
+    prints a missing title as nothing before `` // Newspaper`` and only the year, so for it
+    annobib gives the engine the name as the title and adds the day and month
+    (:func:`gost_day_month`).
+    """
+    return style.name.startswith("gost-")
+
+
+# the month abbreviations of GOST R 7.0.12 (Russian) and of the style's English terms
+_GOST_MONTHS = {
+    "ru": ("янв.", "февр.", "марта", "апр.", "мая", "июня", "июля", "авг.", "сент.", "окт.",
+           "нояб.", "дек."),
+    "en": ("Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.",
+           "Nov.", "Dec."),
+}
+
+
+def gost_day_month(day: int, month: int, locale: str) -> str | None:
+    """``19 февр.`` (Russian) or ``19 Feb.`` (English), else None (no abbreviations known)."""
+    months = _GOST_MONTHS.get(locale.split("-")[0].lower())
+    if months is None or not 1 <= month <= 12:
+        return None
+    return f"{day} {months[month - 1]}"
+
+
 def _engine_format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}: {fmt!r}")

@@ -80,6 +80,8 @@ function __annobib_items(items) {
 }
 function __annobib_engine(styleXml, lang, force) {
   var engine = new CSL.Engine(__annobib.sys, styleXml, lang, force);
+  // URLs and DOIs as links in HTML (<a href>); the text and RTF outputs print them unchanged
+  engine.opt.development_extensions.wrap_url_and_doi = true;
   __annobib.engines.push(engine);
   return __annobib.engines.length - 1;
 }

@@ -13,6 +13,7 @@ import re
 from html.parser import HTMLParser
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_AUTOLINK = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*$")  # CommonMark's autolink
 _MD_LINE_START = re.compile(r"^(\s*)(\d+)([.)])(\s)|^(\s*)([#+\-=>])")
 
 
@@ -34,6 +35,7 @@ class _ToMarkdown(HTMLParser):
         self.out: list[str] = []
         self.stack: list[str] = []
         self.href: list[str] = []
+        self.link_at: list[int] = []  # where each open link's "[" stands in `out`
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -47,6 +49,7 @@ class _ToMarkdown(HTMLParser):
             mark = f"<{tag}>"
         elif tag == "a":
             self.href.append(a.get("href") or "")
+            self.link_at.append(len(self.out))
             mark = "["
         elif (
             tag == "div"
@@ -72,7 +75,13 @@ class _ToMarkdown(HTMLParser):
                 self.out.append(f"</{mark[1:]}")
             elif mark == "[":
                 href = self.href.pop() if self.href else ""
-                self.out.append(f"](<{href}>)")
+                at = self.link_at.pop() if self.link_at else len(self.out)
+                shown = "".join(self.out[at + 1 :])
+                if shown == _MD_SPECIAL.sub(r"\\\1", href) and _AUTOLINK.match(href):
+                    # a bare URL: an autolink, so its `_` and `*` stay as they are
+                    self.out[at:] = [f"<{href}>"]
+                else:
+                    self.out.append(f"](<{href}>)")
             if open_tag == tag:
                 break
 

@@ -14,7 +14,18 @@ from typing import Any
 from annobib.model.library import Document
 from annobib.model.record import NAME_ROLES
 
-SCHEMA_ID = "https://annobib.invalid/schema/annobib-1.schema.json"
+#: A name for the schema, not a place to fetch it from: the project has no public host for it.
+#: Editors are pointed at the file itself (docs/editors.md: a path, or the copy that
+#: ``annobib schema`` writes); the ``$id`` only has to be stable and unique.
+SCHEMA_ID = "urn:annobib:schema:file-format:1"
+
+# The loader keeps every plain scalar's text (sources/located.py: ``volume: 9`` is "9", ``no``
+# is "no"); editors read YAML 1.2, where ``9`` is a number and ``true`` a boolean. So a text
+# field also takes a number or a boolean, an integer field the digits as text, a boolean field
+# the words pydantic reads as one; see _scalars.
+_ANY_SCALAR = ["string", "number", "boolean"]
+_BOOL_WORDS = ["true", "false", "True", "False", "TRUE", "FALSE", "yes", "no", "on", "off",
+               "1", "0", "t", "f", "y", "n"]
 
 _SHORT_FORMS: dict[str, dict[str, Any]] = {
     "LangText": {"type": "string", "description": "Short form: the text alone."},
@@ -41,6 +52,36 @@ _DATE = {
 }
 
 
+def _scalars(node: Any) -> Any:
+    """Every scalar type as the loader judges it (see ``_ANY_SCALAR``)."""
+    if isinstance(node, list):
+        return [_scalars(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _scalars(v) for k, v in node.items()}
+    t = out.get("type")
+    constrained = any(k in out for k in ("pattern", "enum", "const", "format"))
+    if t == "string" and not constrained:
+        out["type"] = _ANY_SCALAR
+    elif t == "string" and out.get("pattern") == "^[A-Za-z0-9][A-Za-z0-9_:.\\-]*$":
+        # a key written as a bare number (``key: 2022``, ``key: true``) is its text
+        rest = {k: v for k, v in out.items() if k not in ("type", "pattern", "minLength",
+                                                          "maxLength")}
+        text = {k: out[k] for k in ("type", "pattern", "minLength", "maxLength") if k in out}
+        out = {**rest, "anyOf": [text, {"type": "number", "minimum": 0}, {"type": "boolean"}]}
+    elif t == "integer" and "const" in out:
+        out = {**out, "type": ["integer", "string"], "enum": [out["const"], str(out["const"])]}
+        del out["const"]
+    elif t == "integer":
+        rest = {k: v for k, v in out.items() if k not in ("type", "minimum")}
+        number = {k: out[k] for k in ("type", "minimum") if k in out}
+        out = {**rest, "anyOf": [number, {"type": "string", "pattern": "^[0-9]+$"}]}
+    elif t == "boolean":
+        rest = {k: v for k, v in out.items() if k != "type"}
+        out = {**rest, "anyOf": [{"type": "boolean"}, {"enum": _BOOL_WORDS}]}
+    return out
+
+
 def build_schema() -> dict[str, Any]:
     schema = Document.model_json_schema(by_alias=True)
     defs: dict[str, Any] = schema["$defs"]
@@ -50,7 +91,6 @@ def build_schema() -> dict[str, Any]:
             "description": full.pop("description", ""),
             "anyOf": [short, full],
         }
-    defs["PartialDate"] = _DATE
     # one person or one keyword may be written without the list brackets
     work_props = defs["Work"]["properties"]
     for name in (*(r.replace("_", "-") for r in NAME_ROLES), "isbn", "issn", "keywords", "xdata",
@@ -61,6 +101,14 @@ def build_schema() -> dict[str, Any]:
             "default": listed.get("default", []),
             **({"title": listed["title"]} if "title" in listed else {}),
         }
+    schema = _scalars(schema)
+    schema["$defs"]["PartialDate"] = {
+        "description": _DATE["description"],
+        "examples": _DATE["examples"],
+        # a year written bare (``issued: 2022``) is a number to an editor
+        "anyOf": [{k: v for k, v in _DATE.items() if k in ("type", "pattern")},
+                  {"type": "integer", "minimum": 1000, "maximum": 9999}],
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

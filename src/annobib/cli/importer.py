@@ -133,7 +133,18 @@ def read_text_list(run: ImportRun, text: str, name: str) -> None:
         run.text.comments.extend(imp.comments)
 
 
-def write_output(run: ImportRun, output: Path | None, force: bool) -> None:
+def modeline(schema: str, output: Path | None) -> str:
+    """``# yaml-language-server: $schema=...`` naming ``schema`` for editors (docs/editors.md):
+    a URL as given, a local path relative to the written file's folder."""
+    if "://" not in schema and output is not None:
+        schema = os.path.relpath(os.path.abspath(schema), os.path.dirname(os.path.abspath(output)))
+        schema = schema.replace(os.sep, "/")
+    return f"# yaml-language-server: $schema={schema}\n"
+
+
+def write_output(
+    run: ImportRun, output: Path | None, force: bool, schema: str | None = None
+) -> None:
     from annobib.cli import render
     from annobib.cli.common import stop, write_atomic
     from annobib.errors import AnnobibError, OutputExists
@@ -141,6 +152,8 @@ def write_output(run: ImportRun, output: Path | None, force: bool) -> None:
 
     # the canonical layout of dump_document, written by the fast emitter (same data when read)
     text = document_yaml([*run.items, *(work_yaml(w) for w in run.works)])
+    if schema:
+        text = modeline(schema, output) + text
     if run.text is not None:
         from annobib.sources.text.records import yaml_blocks
 
@@ -182,6 +195,12 @@ def import_command(
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write the YAML to FILE (atomically); else stdout."),
+    ] = None,
+    schema: Annotated[
+        str | None,
+        typer.Option("--schema", metavar="PATH|URL",
+                     help="Begin the YAML with a yaml-language-server modeline naming this "
+                          "JSON Schema (a path is written relative to -o's folder).")
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
@@ -257,9 +276,9 @@ def import_command(
             imported += len(run.text.references) + len(run.text.footnotes)
         if imported and output is not None:
             with progress.phase(f"writing {output}"):
-                write_output(run, output, force)
+                write_output(run, output, force, schema)
     if output is None:
-        write_output(run, output, force)
+        write_output(run, output, force, schema)
     triaged = triage(run.findings, how)
     render.report(triaged, how)
     if how.verbosity >= 0:

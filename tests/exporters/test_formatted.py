@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-import pytest
 
 from annobib.exporters.base import ExportOptions
 from annobib.exporters.formatted import export_formatted
 from annobib.model.library import Document, Library, LoadedDocument
-from annobib.styles import Formatter, default_formatter
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def formatter() -> Formatter:
-    return default_formatter()
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    from annobib.api import load
-
-    return load([ROOT / "data"], lint=False, use_cache=False).library
+from annobib.styles import Formatter
 
 
 def _export(lib: Library, f: Formatter, fmt: str, **opts: object) -> str:

@@ -7,29 +7,13 @@ annotations in their own language, the treaty's date once, translated titles in 
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-import pytest
 
 from annobib.exporters.base import ExportOptions
 from annobib.exporters.formatted import export_formatted
 from annobib.model.library import Document, Library, LoadedDocument
-from annobib.styles import Formatter, default_formatter
+from annobib.styles import Formatter
 
-ROOT = Path(__file__).resolve().parents[2]
 GOST = "gost-r-7-0-5-2008-numeric"
-
-
-@pytest.fixture(scope="module")
-def formatter() -> Formatter:
-    return default_formatter()
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    from annobib.api import load
-
-    return load([ROOT / "data"], lint=False, use_cache=False).library
 
 
 def _export(lib: Library, f: Formatter, fmt: str, **opts: object) -> str:

@@ -17,9 +17,8 @@ import pytest
 from annobib.exporters.base import ExportOptions
 from annobib.exporters.formatted import export_formatted
 from annobib.model.library import Library
-from annobib.styles import Formatter, default_formatter
+from annobib.styles import Formatter
 
-ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = Path(__file__).resolve().parent / "expected" / "formatted"
 STYLES = [
     "apa",
@@ -33,18 +32,6 @@ STYLES = [
 ]
 FORMATS = {"text": "txt", "html": "html", "markdown": "md"}
 _GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">\n')
-
-
-@pytest.fixture(scope="module")
-def formatter() -> Formatter:
-    return default_formatter()
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    from annobib.api import load
-
-    return load([ROOT / "data"], lint=False, use_cache=False).library
 
 
 def _render(library: Library, formatter: Formatter, style: str, fmt: str) -> str:

@@ -7,7 +7,7 @@ The CLI renders findings and turns them into an exit code; nothing else prints.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -93,38 +93,6 @@ class Finding:
         if self.data:
             out["data"] = self.data
         return out
-
-
-@dataclass(slots=True)
-class Report:
-    """An ordered, growing collection of findings."""
-
-    findings: list[Finding] = dataclasses.field(default_factory=list)
-
-    def add(self, finding: Finding) -> None:
-        self.findings.append(finding)
-
-    def extend(self, findings: Iterable[Finding]) -> None:
-        self.findings.extend(findings)
-
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(self.findings)
-
-    def __len__(self) -> int:
-        return len(self.findings)
-
-    def at_or_above(self, severity: Severity) -> list[Finding]:
-        return [f for f in self.findings if f.severity.rank >= severity.rank]
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)
-
-    def sorted(self) -> list[Finding]:
-        def sort_key(f: Finding) -> tuple[str, int, int]:
-            loc = f.location or Location()
-            return (loc.file or "", loc.line or 0, loc.col or 0)
-
-        return sorted(self.findings, key=sort_key)
 
 
 def _prefixes(values: Iterable[str]) -> tuple[str, ...]:

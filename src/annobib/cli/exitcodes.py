@@ -1,13 +1,7 @@
-"""Exit codes: the contract scripts and CI jobs depend on (documented in README and docs/cli.md)."""
+"""Exit codes for the commands: :class:`annobib.errors.ExitCode`, where they are defined once."""
 
 from __future__ import annotations
 
-from enum import IntEnum
+from annobib.errors import ExitCode
 
-
-class ExitCode(IntEnum):
-    OK = 0
-    FINDINGS = 1
-    USAGE = 2
-    UNREADABLE = 3
-    UNAVAILABLE = 4
+__all__ = ["ExitCode"]

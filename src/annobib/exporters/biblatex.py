@@ -10,7 +10,9 @@ record and the field, never a silent loss. See ``docs/formats/biblatex.md``.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -30,6 +32,7 @@ LOST = "A402"  # a field the format (or the chosen entry type) cannot hold
 TYPE_FALLBACK = "A403"  # exported under another entry type than the crosswalk's
 MISSING = "A404"  # a field the entry type requires is absent in the record
 NO_LATEX = "A405"  # --ascii: a character without a LaTeX form, kept as is
+KEY_RENAMED = "A406"  # --ascii: a key that is not ASCII, written under an ASCII key
 
 # Fields each biblatex entry type accepts (default data model, biblatex 3.x), restricted to
 # the ones annobib writes. Fields valid for every type are in _GLOBAL.
@@ -87,6 +90,7 @@ class _Entry:
     ascii: bool
     location: Location | None
     entry_type: str = "misc"
+    key: str = ""  # the key written: the record's, unless the target cannot hold it
     fields: dict[str, str] = field(default_factory=dict)
     raw: set[str] = field(default_factory=set)  # fields written without enclosing (month)
     findings: list[Finding] = field(default_factory=list)
@@ -344,7 +348,11 @@ def _target(e: _Entry, model_field: str) -> str:
 def build_entry(
     work: Work, *, dialect: Dialect, ascii: bool = False, location: Location | None = None
 ) -> _Entry:
-    e = _Entry(work, dialect, ascii, location)
+    e = _Entry(work, dialect, ascii, location, key=work.key)
+    if ascii and not work.key.isascii():
+        e.key = ascii_key(work.key)
+        e.warn(KEY_RENAMED, "key", f"key '{work.key}' is not ASCII (--ascii): written as "
+               f"'{e.key}'; \\cite{{{work.key}}} will not find it")
     if dialect == "biblatex":
         btype, subtype, kind, why = _entry_type(work)
         e.entry_type = btype
@@ -458,6 +466,16 @@ def build_entry(
     return e
 
 
+def ascii_key(key: str) -> str:
+    """An ASCII key for ``key``, the same in every run and for every chunk of an export: its
+    letters without accents where they have an ASCII base, and a digest of the whole key so two
+    keys that fold alike stay apart (``пункт3`` -> ``k3-5f0c…``)."""
+    folded = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+    folded = re.sub(r"[^\x21-\x7e]+|[,{}()\"#%'=\\~]+", "", folded)
+    digest = hashlib.blake2b(key.encode(), digest_size=4).hexdigest()
+    return f"{folded or 'k'}-{digest}" if folded[:1].isalpha() else f"k{folded}-{digest}"
+
+
 def _first_only(e: _Entry, name: str, values: list[str]) -> None:
     if not values:
         return
@@ -543,7 +561,7 @@ def _check_required_bibtex(e: _Entry) -> None:
                "styles will warn (nothing is invented)")
     if "author" not in e.fields and "editor" not in e.fields:
         # the standard styles sort and label by `key` when there is no name
-        e.fields["key"] = e.work.key
+        e.fields["key"] = e.key
 
 
 _MODEL_NAME = {
@@ -575,7 +593,7 @@ def render(entries: list[_Entry]) -> str:
     for e in entries:
         raw = e.raw
         fields = [Field(k, v if k in raw else "{" + v + "}") for k, v in e.fields.items()]
-        blocks.append(Entry(e.entry_type, e.work.key, fields))
+        blocks.append(Entry(e.entry_type, e.key, fields))
     lib = BibLibrary(blocks)
     fmt = BibtexFormat()  # type: ignore[no-untyped-call]
     fmt.indent = "  "
@@ -619,4 +637,7 @@ def export(library: Library, options: ExportOptions) -> ExportResult:
     return export_with(library, options, "biblatex")
 
 
-__all__ = ["LOST", "MISSING", "NO_LATEX", "TYPE_FALLBACK", "build_entry", "export", "render"]
+__all__ = [
+    "KEY_RENAMED", "LOST", "MISSING", "NO_LATEX", "TYPE_FALLBACK", "ascii_key", "build_entry",
+    "export", "render",
+]

@@ -23,7 +23,10 @@ from annobib.model.values import (
     Verbatim,
 )
 
-KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.\-]*$")
+# A key as BibTeX and biblatex accept it (so a document's \cite{} keeps working): any
+# characters but white space, control characters and the ones that end a key or a field in a
+# .bib file or in \cite (, { } ( ) " # % ' = \\ ~). `baez/article` and `пункт3` are keys.
+KEY_RE = re.compile(r"^[^\s\x00-\x1f\x7f,{}()\"#%'=\\~]+$")
 RecordKey = Annotated[str, Field(pattern=KEY_RE.pattern, min_length=1, max_length=120)]
 
 

@@ -174,16 +174,15 @@ def _may_hold_odd(data: dict[str, Any], search: Any) -> bool:
 
 # --- keys -------------------------------------------------------------------------------------
 
-_BAD_KEY_CHARS = re.compile(r"[^A-Za-z0-9_:.\-]+")
+_BAD_KEY_CHARS = re.compile(r"[\s\x00-\x1f\x7f,{}()\"#%'=\\~]+")  # what KEY_RE refuses
 
 
 def valid_key(raw: str) -> str | None:
-    """``raw`` itself when it is a valid annobib key, else a cleaned form (or None)."""
-    if KEY_RE.match(raw) and len(raw) <= 120:
+    """``raw`` itself when it is a valid annobib key (any key BibTeX and biblatex accept),
+    else a cleaned form (or None)."""
+    if len(raw) <= 120 and KEY_RE.match(raw):
         return raw
-    cleaned = _BAD_KEY_CHARS.sub("-", raw).strip("-_:.")[:120]
-    if cleaned and not cleaned[0].isalnum():
-        cleaned = "k" + cleaned
+    cleaned = _BAD_KEY_CHARS.sub("-", raw).strip("-")[:120]
     return cleaned or None
 
 

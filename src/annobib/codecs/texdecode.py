@@ -186,13 +186,25 @@ def normalise_space(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+class TooDeep(ValueError):
+    """Macro arguments nested deeper than Python's stack: the value cannot be decoded."""
+
+
 def decode(value: str) -> tuple[str, list[str]]:
-    """Decode one field value. Returns the text and the names of macros kept as written."""
+    """Decode one field value. Returns the text and the names of macros kept as written.
+
+    Raises :class:`TooDeep` for arguments nested about a thousand deep (``\\'{\\'{...}}``);
+    plain groups are not a problem at any depth.
+    """
     text = normalise_space(value)
     if not _PLAIN.search(text):
         return text, []
     unknown: list[str] = []
-    out = _Decoder(text, unknown).run()
+    try:
+        out = _Decoder(text, unknown).run()
+    except RecursionError:
+        raise TooDeep(f"macro arguments nested too deeply to decode ({text.count('{')} braces)"
+                      ) from None
     out = re.sub(r" *\n *", "\n", out) if "\n" in out else out
     out = re.sub(r"  +", " ", out).strip()
     return out, unknown
@@ -208,17 +220,23 @@ class _Decoder:
         self.unknown = unknown
 
     def run(self, stop_at_close: bool = False) -> str:
+        """Decode up to the end, or with ``stop_at_close`` up to the brace closing the group
+        this call started in. Groups inside are counted, not recursed into: a value nested a
+        thousand braces deep decodes like any other."""
         s, out = self.s, []
+        depth = 0
         while self.i < self.n:
             c = s[self.i]
             if c == "\\":
                 out.append(self._control())
             elif c == "{":
                 self.i += 1
-                out.append(self.run(stop_at_close=True))
+                depth += 1
             elif c == "}":
                 self.i += 1
-                if stop_at_close:
+                if depth:
+                    depth -= 1
+                elif stop_at_close:
                     break
             elif c == "$":
                 out.append(self._math())

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from annobib.codecs.bibfields import VERBATIM
-from annobib.codecs.texdecode import decode, normalise_space
+from annobib.codecs.texdecode import TooDeep, decode, normalise_space
 from annobib.findings import Severity
-from annobib.sources.interchange import TEX_UNKNOWN, RecordBuilder
+from annobib.sources.interchange import TEX_UNKNOWN, UNPARSABLE, RecordBuilder
 
 MONTHS = {
     "jan": 1,
@@ -90,7 +90,11 @@ def evaluate(raw: str, strings: dict[str, str], undefined: list[str] | None) -> 
 def field_text(b: RecordBuilder, name: str, raw: str) -> str:
     if name in VERBATIM:
         return normalise_space(raw)
-    text, unknown = decode(raw)
+    try:
+        text, unknown = decode(raw)
+    except TooDeep as exc:
+        b.report(UNPARSABLE, Severity.WARNING, name, f"{exc}: kept as written")
+        return normalise_space(raw)
     if unknown:
         b.report(
             TEX_UNKNOWN,

@@ -269,3 +269,43 @@ def test_biber_checksum_warnings_are_annobibs_too(tmp_path: Path) -> None:
     assert "badisbn" in r.stdout and "badissn" in r.stdout  # biber does complain ...
     _check_biber_warnings(r.stdout + r.stderr, result)  # ... and annobib said so first
     assert {f.key for f in result.findings if f.code == "A404"} == {"badisbn", "badissn"}
+
+
+def _bbl_text(bbl: str) -> str:
+    """A .bbl as plain text: TeX decoded, the style's own macros and braces dropped."""
+    from annobib.codecs.texdecode import decode
+
+    text, _unknown = decode(re.sub(r"\\(newblock|em|bibitem(\[[^]]*\])?\{[^}]*\}|"
+                                   r"providecommand|natexlab|url|urlprefix|doi|path)\b", " ",
+                                   bbl))
+    return " ".join(re.sub(r"\\[A-Za-z@]+", " ", text).split())
+
+
+@pytest.mark.realclient
+@pytest.mark.parametrize("style", ["plain", "alpha", "plainnat"])
+def test_bibtex_styles_keep_every_capital_of_every_title(style: str,
+                                                          data_exports: Exports) -> None:
+    """The BibTeX export of data/ run through bibtex with a style that lower-cases titles
+    (``change.case$ "t"``): every word of every title that has a capital is printed with it
+    in the .bbl (issue #12: proper nouns and acronyms of title-case titles were lower-cased)."""
+    need("bibtex")
+    ex = data_exports
+    bib = ex.path("bibtex")
+    stem = f"caps-{style}"
+    (ex.dir / f"{stem}.aux").write_text(
+        "\\relax\n\\citation{*}\n" + f"\\bibstyle{{{style}}}\n\\bibdata{{{bib.stem}}}\n",
+        encoding="utf-8")
+    r = _run(["bibtex", stem], ex.dir)
+    assert "error message" not in r.stdout, r.stdout
+    printed = _bbl_text((ex.dir / f"{stem}.bbl").read_text(encoding="utf-8"))
+    loaded = load_paths(sorted(DATA.glob("*.yaml")))
+    checked = 0
+    for work in loaded.library.works():
+        if work.title is None:
+            continue
+        for word in work.title.text.split():
+            core = word.strip(".,:;!?()[]«»“”\"'")
+            if core != core.lower():
+                assert core in printed, f"{work.key}: '{core}' lost its capitals ({style})"
+                checked += 1
+    assert checked > 50  # data/ has many titles with capitals beyond the first letter

@@ -58,7 +58,7 @@ def test_paragraphs_become_par() -> None:
 
 def test_title_protection_sentence_case() -> None:
     out, _ = tex.protect_title("Relations of China with the countries of Central Asia and the SCO")
-    # sentence case: capitalised words after the first are proper nouns
+    # capitalised words after the first are the source's capitals (proper nouns here)
     assert out == "Relations of {China} with the countries of {Central} {Asia} and the {SCO}"
 
 
@@ -67,14 +67,25 @@ def test_title_protection_russian_sentence_case() -> None:
     assert out == "Евразийская интеграция и {Центральная} {Азия}"
 
 
-def test_title_protection_title_case_only_acronyms() -> None:
+def test_title_protection_title_case_keeps_every_capital() -> None:
+    # a title-case title: its proper nouns cannot be told from its title-cased words, and the
+    # record's capitals are what it has, so none of them is left for a style to lower-case
     out, _ = tex.protect_title("Three Goals of China’s Military Diplomacy in the XXI Century")
-    assert out == "Three Goals of China’s Military Diplomacy in the {XXI} Century"
+    assert out == "Three {Goals} of {China’s} {Military} {Diplomacy} in the {XXI} {Century}"
 
 
 def test_title_protection_inner_capitals_and_compounds() -> None:
-    out, _ = tex.protect_title("Using iPhone and COVID-19 Data in Military-Technical Work")
-    assert "{iPhone}" in out and "{COVID-19}" in out and "{Military-Technical}" not in out
+    out, _ = tex.protect_title("iPhone and COVID-19 Data in military-technical work")
+    assert out == "{iPhone} and {COVID-19} {Data} in military-technical work"
+    out, _ = tex.protect_title("Using the Xinjiang-Uighur region")
+    assert out == "Using the {Xinjiang-Uighur} region"
+
+
+def test_title_without_capitals_after_the_first_is_not_braced() -> None:
+    assert tex.protect_title("A study of things")[0] == "A study of things"
+    assert tex.protect_title("Кто виноват? и что делать")[0] == "Кто виноват? и что делать"
+    # BibTeX keeps the title's first character: after an opening quote the capital needs braces
+    assert tex.protect_title("«Кто виноват?» и что делать")[0] == "{«Кто} виноват?» и что делать"
 
 
 def test_name_part_with_and_is_braced() -> None:

@@ -13,7 +13,7 @@ Two rules hold for every value written:
    turns every non-ASCII character into its LaTeX form (``\\'e``, ``{\\cyrchar\\CYRK}``); a
    character without one is kept and reported.
 
-Title words that a style must not lower-case (acronyms, proper nouns in a sentence-case title,
+Title words that a style must not lower-case (every capitalised word but the title's first, and
 words with inner capitals such as ``iPhone``) are wrapped in braces by :func:`protect_title`.
 """
 
@@ -102,48 +102,16 @@ def to_ascii(tex: str) -> tuple[str, list[str]]:
 
 # --- titles ---------------------------------------------------------------------------------
 
-_WORD = re.compile(r"\S+")
-_LETTER = re.compile(r"[^\W\d_]")
-
-
 _LEAD = "([{\"'“‘«„<"
 
 
-def _is_sentence_case(words: list[str]) -> bool:
-    """More than a quarter of the words after the first start lower-case: capitals then mark
-    proper nouns.
-
-    Only plain words of four or more characters are counted: short function words (of, and,
-    in) are lower-case in both styles, and acronyms or words like ``iPhone`` (a capital after
-    the first letter) say nothing.
-    """
-    counted = lower = 0
-    for w in words[1:]:
-        core = w.lstrip(_LEAD)
-        if len(core) < 4 or not core[0].isalpha():
-            continue
-        tail = core[1:]
-        if tail != tail.lower():
-            continue
-        counted += 1
-        if not core[0].isupper():
-            lower += 1
-    if not counted:
-        return True
-    # title case capitalises every long word but perhaps a preposition ("with", "from")
-    return lower * 4 > counted
-
-
-def _needs_protection(word: str, first: bool, sentence_case: bool) -> bool:
+def _needs_protection(word: str, first: bool) -> bool:
+    """True for a word whose capitals a style could lower-case: one with a capital after its
+    first letter (NATO, COVID-19, McDonald, iPhone, Xinjiang-Uighur), and any capitalised word
+    but the title's first when that starts the title (BibTeX's ``change.case$`` keeps only the
+    title's first character: the capital of ``“Demonstration`` is not it)."""
     if word == word.lower():
         return False  # no capital at all
-    if "-" in word.strip("-"):
-        # a compound is judged by its parts: "Military-Technical" is title case, "COVID-19"
-        # an acronym, "Xinjiang-Uygur" two proper nouns in a sentence-case title
-        parts = [p for p in word.split("-") if p]
-        return any(
-            _needs_protection(p, first and i == 0, sentence_case) for i, p in enumerate(parts)
-        )
     core = word.lstrip(_LEAD)
     i = 0
     while i < len(core) and not core[i].isalpha():
@@ -152,35 +120,33 @@ def _needs_protection(word: str, first: bool, sentence_case: bool) -> bool:
         return False
     tail = core[i + 1 :]
     if tail != tail.lower():
-        return True  # NATO, COVID19, McDonald, LaTeX, iPhone: a capital after the first letter
-    if not core[i].isupper():
-        return False
-    return sentence_case and not first
+        return True
+    # the first character of the title is kept; a letter after an opening quote is not
+    return core[i].isupper() and not (first and i == 0 and core is word)
 
 
 def protect_title(text: str, *, ascii: bool = False) -> tuple[str, list[str]]:
     """Escape a title and brace the words a style must not re-case.
 
+    The model holds a title as printed (``docs/file-format.md``, "Titles and their casing"):
+    every capital in it is the source's, so every word with one is protected except the
+    title's first word when only its first letter is a capital. A title read from a
+    ``.bib`` file is written back with the braces it had (``verbatim``), not through this.
     Returns the TeX text and the characters that could not be written in ASCII mode.
     """
     rest = text[1:]
     if rest == rest.lower():
         # no capital after the first character: nothing for a style to lower-case
         return value(text, ascii=ascii)
-    words = text.split(" ")
-    sentence_case = _is_sentence_case([w for w in words if w])
     parts: list[str] = []
     first = True
-    after_colon = False
-    for w in words:
+    for w in text.split(" "):
         if not w:
             parts.append("")
             continue
-        protect = _needs_protection(w, first or after_colon, sentence_case)
         esc = escape(w)
-        parts.append("{" + esc + "}" if protect else esc)
+        parts.append("{" + esc + "}" if _needs_protection(w, first) else esc)
         first = False
-        after_colon = w.endswith((":", ".", "?", "!"))
     out = " ".join(parts)
     if ascii:
         return to_ascii(out)

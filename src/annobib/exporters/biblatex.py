@@ -33,6 +33,7 @@ TYPE_FALLBACK = "A403"  # exported under another entry type than the crosswalk's
 MISSING = "A404"  # a field the entry type requires is absent in the record
 NO_LATEX = "A405"  # --ascii: a character without a LaTeX form, kept as is
 KEY_RENAMED = "A406"  # --ascii: a key that is not ASCII, written under an ASCII key
+NOT_INTEGER = "A407"  # a value biber's data model declares an integer, not one: written as is
 
 # Fields each biblatex entry type accepts (default data model, biblatex 3.x), restricted to
 # the ones annobib writes. Fields valid for every type are in _GLOBAL.
@@ -239,30 +240,13 @@ def _entry_type(work: Work) -> tuple[str, str | None, str | None, str | None]:
     base = row.biblatex
     subtype = row.biblatex_subtype
     kind = work.genre or row.biblatex_kind
-    has_container = work.container_title is not None
-    has_publisher = bool(work.publisher)
-
-    def misc(why: str) -> tuple[str, str | None, str | None, str | None]:
-        return "misc", t.value, work.genre, why
-
-    if base == "article" and not has_container:
-        return misc("no container-title (journaltitle is mandatory for @article)")
-    if base == "incollection":
-        if not has_container:
-            return misc("no container-title (booktitle is mandatory for @incollection/@inbook)")
-        if not work.editor:
-            return "inbook", None, None, None
-    if base == "inproceedings" and not has_container:
-        return misc("no container-title (booktitle is mandatory for @inproceedings)")
+    # The type is kept even when the record lacks a field the type makes mandatory (a journal
+    # article whose source names no journal): as @misc it would lose its volume and issue
+    # (reetz1999). What biber will say is missing, annobib reports itself (A404).
+    if base == "incollection" and not work.editor:
+        return "inbook", None, None, None
     if base in ("report", "thesis"):
-        if not work.genre or not has_publisher:
-            return misc(
-                f"@{base} needs 'type' (genre) and 'institution' (publisher); "
-                f"the record has {'no genre' if not work.genre else 'no publisher'}"
-            )
         return base, None, work.genre, None
-    if base == "online" and not (work.url or work.doi):
-        return misc("no url or doi (one is mandatory for @online)")
     return base, subtype, kind, None
 
 
@@ -402,6 +386,10 @@ def build_entry(
 
     # numbers
     e.put(_target(e, "volume"), work.volume or "", "volume")
+    if dialect == "biblatex" and work.volume and not work.volume.isdigit():
+        e.warn(NOT_INTEGER, "volume", f"volume '{work.volume}' is not an integer, the datatype of "
+               "biber's data model: written as the record has it (biblatex prints it; "
+               "biber --validate-datamodel reports it)", Severity.INFO)
     e.put(_target(e, "issue"), work.issue or "", "issue")
     if work.pages:
         pages = tex.escape(work.pages)
@@ -531,6 +519,9 @@ def _check_required(e: _Entry) -> None:
             e.warn(MISSING, _MODEL_NAME.get(name, name),
                    f"@{e.entry_type} requires '{name}' and the record has none: biber will "
                    "report it (nothing is invented)")
+    if e.entry_type == "online" and "url" not in e.fields and "doi" not in e.fields:
+        e.warn(MISSING, "url", "@online requires 'url' (or a doi) and the record has none: "
+               "biber will report it (nothing is invented)")
     if "date" not in e.fields:
         e.warn(MISSING, "issued", f"@{e.entry_type} requires a date and the record has none: "
                "biber will report it (nothing is invented)")

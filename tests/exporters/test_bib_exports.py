@@ -173,3 +173,30 @@ def test_bad_check_digit_is_reported_not_corrected() -> None:
     res = export(lib, "biblatex")
     assert parse_bib(res.text)["b"]["isbn"] == "978-0-19-853453-6"
     assert ("b", "isbn") in {(f.key, f.field) for f in res.findings if f.code == "A404"}
+
+
+def test_ris_page_count_of_books_and_access_date_of_web_pages() -> None:
+    """Two of issue #12's lost values: a book's page count (RIS SP) and a web page's access
+    date where citation.js reads it (M1 of ELEC); both read back by annobib's RIS reader."""
+    from annobib.sources.ris import read_ris
+
+    lib = library_of(
+        {"key": "kamennov2019", "type": "book", "title": "China", "author": ["Kamennov, P.B."],
+         "issued": "2019", "page-count": "248"},
+        {"key": "web", "type": "web-page", "title": "Page", "url": "https://example.org/",
+         "accessed": "2022-05-14"},
+        {"key": "art", "type": "journal-article", "title": "A", "container-title": "J",
+         "page-count": "12", "pages": "1-12"},
+    )
+    res = export(lib, "ris")
+    book, web, _art = rispy.loads(res.text)
+    assert book["start_page"] == "248" and "end_page" not in book
+    assert web["access_date"] == "2022/05/14"
+    assert "M1  - 2022/05/14" in res.text.split("ER  -")[1]
+    assert {(f.key, f.field) for f in res.findings if f.code == "A402"} >= {("art", "page-count")}
+    assert ("kamennov2019", "page-count") not in {(f.key, f.field) for f in res.findings}
+    back = {w.key: w for w in read_ris(res.text, "x.ris").works}
+    assert back["kamennov2019"].page_count == "248" and back["kamennov2019"].pages is None
+    assert str(back["web"].accessed) == "2022-05-14"
+    assert back["art"].pages == "1-12"
+    assert not [f for f in read_ris(res.text, "x.ris").findings if f.field == "M1"]

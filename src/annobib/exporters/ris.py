@@ -2,7 +2,8 @@
 
 One tag per line (``TY  - JOUR``), CRLF line ends as the RIS specification says, Unicode kept
 (UTF-8). Zotero reads the language from ``LA`` (not BibLaTeX's ``langid``), the access date
-from ``Y2`` and turns every ``N1`` into a note, so annotations travel as ``N1`` notes.
+from ``Y2`` (citation.js a web page's from ``M1``, also written) and turns every ``N1`` into a
+note, so annotations travel as ``N1`` notes. A book's or thesis's page count is its ``SP``.
 A value is one line: a line break inside a value becomes a space (and a warning), so no value
 can start a tag of its own. See ``docs/formats/ris.md``.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from annobib.codecs.ristags import ACCESS_DATE_M1_TYPES, PAGE_COUNT_TYPES
 from annobib.exporters.base import ExportOptions, ExportResult, selected_works, wider_fields
 from annobib.findings import Finding, Location, Severity
 from annobib.model import crosswalk
@@ -115,6 +117,7 @@ def record(work: Work, location: Location | None = None) -> tuple[list[str], lis
             r.tag("DA", ris_date(work.issued), "issued")
     r.tag("VL", work.volume, "volume")
     r.tag("IS", work.issue, "issue")
+    ty = crosswalk.ris_type(work.type)
     if work.pages:
         sp, ep = split_pages(work.pages)
         r.tag("SP", sp, "pages")
@@ -125,12 +128,15 @@ def record(work: Work, location: Location | None = None) -> tuple[list[str], lis
                         f"{work.pages!r} reads back as {sp + '-' + ep!r}", r.location,
                         key=work.key, field="pages")
             )
+    elif work.page_count and ty in PAGE_COUNT_TYPES:
+        r.tag("SP", work.page_count, "page-count")
     r.tag("ET", work.edition, "edition")
     r.tag("PB", work.publisher, "publisher")
     r.tag("CY", work.publisher_place, "publisher-place")
     r.tag("M3", work.genre, "genre")
-    if work.page_count:
-        r.lost("page-count", "RIS has no page-count tag")
+    if work.page_count and (work.pages or ty not in PAGE_COUNT_TYPES):
+        r.lost("page-count", f"RIS has a page count only as the SP of {'/'.join(PAGE_COUNT_TYPES)}"
+               + (" without a page range" if work.pages else ""))
     r.tag("DO", work.doi, "doi")
     r.tag("UR", work.url, "url")
     sn = [*work.isbn, *work.issn]
@@ -138,6 +144,8 @@ def record(work: Work, location: Location | None = None) -> tuple[list[str], lis
         r.tag("SN", "; ".join(sn), "isbn" if work.isbn else "issn")
     if work.accessed is not None:
         r.tag("Y2", ris_date(work.accessed), "accessed")
+        if ty in ACCESS_DATE_M1_TYPES:
+            r.tag("M1", ris_date(work.accessed), "accessed")
     r.tag("LA", work.language, "language")
     r.tag("AB", work.abstract, "abstract")
     for kw in work.keywords:

@@ -14,6 +14,7 @@ from typing import Any
 
 from annobib import chars
 from annobib.codecs import langs
+from annobib.codecs.ristags import ACCESS_DATE_M1_TYPES, PAGE_COUNT_TYPES
 from annobib.findings import Finding, Location, Severity
 from annobib.model import crosswalk
 from annobib.model.person import parse_name
@@ -177,7 +178,7 @@ def _finish(
         t = WorkType.MISC
         b.report(UNKNOWN_TYPE, Severity.WARNING, "TY", f"RIS type '{ty}' is not known: misc")
     b.set("type", t.value)
-    _map(b, tags)
+    _map(b, tags, ty)
     work = b.build()
     if work is not None:
         result.works.append(work)
@@ -217,7 +218,7 @@ def _ris_date(value: str) -> str | None:
     return iso
 
 
-def _map(b: RecordBuilder, tags: dict[str, list[str]]) -> None:
+def _map(b: RecordBuilder, tags: dict[str, list[str]], ty: str) -> None:
     for tag, role in _AUTHORS.items():
         if tag in tags:
             people: list[Any] = list(b.data.get(role, []))
@@ -266,10 +267,21 @@ def _map(b: RecordBuilder, tags: dict[str, list[str]]) -> None:
         if acc is None:
             b.not_held("Y2", y2, "not a RIS date")
         b.set("accessed", acc)
+    if ty in ACCESS_DATE_M1_TYPES and "M1" in tags:
+        m1 = _one(b, tags, "M1") or ""
+        acc = _ris_date(m1)
+        if acc is None:
+            b.not_held("M1", m1, "not a RIS date")
+        elif "accessed" not in b.data:
+            b.set("accessed", acc)
+        elif b.data["accessed"] != acc:
+            b.not_held("M1", m1, "Y2 gives another access date")
 
     sp, ep = _one(b, tags, "SP"), _one(b, tags, "EP")
     if sp and ep:
         b.set("pages", f"{sp}-{ep}")
+    elif sp and not ep and ty in PAGE_COUNT_TYPES and sp.isdigit():
+        b.set("page-count", sp)  # a book's or thesis's SP: its number of pages
     elif sp or ep:
         b.set("pages", sp or ep)
     for simple_tag, model in _SIMPLE.items():

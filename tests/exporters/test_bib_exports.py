@@ -67,7 +67,7 @@ def test_biblatex_article_fields() -> None:
     assert e["number"] == "3"
     assert e["pages"] == "210–225"
     assert e["url"] == "https://example.org/a?x=1&y=%20#frag"  # verbatim field
-    assert e["abstract"] == r"Line \& one \par Paragraph two"
+    assert e["abstract"] == "Line \\& one{ }\n\nParagraph two"
     assert e["annotation"] == r"Summary \$x\textasciicircum{}2\$"
     lost = findings_by(res.findings, "kuzmina2022")
     assert {"license", "rights", "annotation.tags", "title.translated.lang"} <= lost

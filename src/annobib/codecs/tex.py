@@ -45,8 +45,11 @@ _PARAGRAPH = re.compile(r"[ \t]*(?:\r?\n[ \t]*){2,}")
 _LINE = re.compile(r"[ \t]*\r?\n[ \t]*")
 _CYR = re.compile(r"\{\\((?:cyr|CYR)[A-Za-z]*)\}")
 
-PAR = r"\par "  # how a paragraph break inside a field is written
-NEWLINE = r"\newline "  # and a single line break (a bare newline would read as a space)
+# How a paragraph break inside a field is written: TeX's own, a blank line, after an explicit
+# space. Every reader then keeps the words apart: annobib and biber read a paragraph break (or
+# a space), citation.js a space, and pandoc, which joins paragraphs with nothing between them,
+# the braced space (`\par` came back glued from pandoc and as the macro from citation.js).
+PAR = "{ }\n\n"
 
 
 def needs_escape(text: str) -> bool:
@@ -54,9 +57,16 @@ def needs_escape(text: str) -> bool:
     return _NEEDS.search(text) is not None
 
 
+def has_line_break(text: str) -> bool:
+    """True when ``text`` breaks a line inside a paragraph: written as a space."""
+    return "\n" in text and _LINE.search(_PARAGRAPH.sub(" ", text)) is not None
+
+
 def escape(text: str) -> str:
-    """Escape the TeX specials of a plain-text value; paragraph breaks become ``\\par``, single
-    line breaks ``\\newline``.
+    """Escape the TeX specials of a plain-text value; a paragraph break becomes :data:`PAR`,
+    a single line break a space (a line break inside a paragraph has no form that BibTeX
+    readers keep: ``\\newline`` came back as the macro from citation.js; see
+    :func:`has_line_break`).
 
     Literal double hyphens, backquotes and apostrophes are broken up (``-{}-``) so TeX does not
     turn them into dashes or quotes the data did not have.
@@ -69,9 +79,8 @@ def escape(text: str) -> str:
     if "--" in out or "``" in out or "''" in out:
         out = _LIGATURE.sub(lambda m: m.group(0) + "{}", out)
     if "\n" in out or "\r" in out or "\t" in out:
-        out = _PARAGRAPH.sub(lambda _m: " " + PAR, out)
-        out = _LINE.sub(lambda _m: " " + NEWLINE, out)
-        out = out.replace("\t", " ")
+        paragraphs = _PARAGRAPH.split(out)
+        out = PAR.join(_LINE.sub(" ", p).replace("\t", " ") for p in paragraphs)
     return out
 
 

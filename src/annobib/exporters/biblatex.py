@@ -140,6 +140,10 @@ class _Entry:
         else:
             out, missing = tex.value(text, ascii=self.ascii)
         self._missing(missing, model_field)
+        if "\n" in text and how != "verbatim" and tex.has_line_break(text):
+            self.warn(LOST, model_field, f"a line break inside a paragraph is written as a space "
+                      f"(no {self.fmt} reader keeps one; paragraph breaks are kept)",
+                      Severity.INFO)
         if bibfield in self.fields:
             self.fields[bibfield] += ", " + out
         else:

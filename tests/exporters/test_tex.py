@@ -113,3 +113,10 @@ def test_escape_is_balanced_and_reversible(s: str) -> None:
 def test_title_protection_is_balanced(s: str) -> None:
     out, _ = tex.protect_title(s)
     assert balanced(out)
+
+
+def test_lower_case_word_after_a_colon_is_braced() -> None:
+    # pandoc's BibTeX reader sentence-cases by CSL's rules and capitalises after a colon
+    out, _ = tex.protect_title("Foreign policy of Central Asian countries: results of 30-year development")
+    assert out == "Foreign policy of {Central} {Asian} countries: {results} of 30-year development"
+    assert tex.protect_title("China: military policy")[0] == "China: {military} policy"

@@ -144,18 +144,23 @@ def protect_title(text: str, *, ascii: bool = False) -> tuple[str, list[str]]:
     Returns the TeX text and the characters that could not be written in ASCII mode.
     """
     rest = text[1:]
-    if rest == rest.lower():
-        # no capital after the first character: nothing for a style to lower-case
+    if rest == rest.lower() and ": " not in rest:
+        # no capital after the first character: nothing for a style to re-case
         return value(text, ascii=ascii)
     parts: list[str] = []
-    first = True
+    first = after_colon = True
     for w in text.split(" "):
         if not w:
             parts.append("")
             continue
         esc = escape(w)
-        parts.append("{" + esc + "}" if _needs_protection(w, first) else esc)
+        # a lower-case word after a colon: readers that sentence-case by CSL's rules (pandoc's
+        # BibTeX reader) capitalise it ("Central Asia: Results of ...")
+        lower_after_colon = after_colon and not first and w[:1].islower()
+        protect = lower_after_colon or _needs_protection(w, first)
+        parts.append("{" + esc + "}" if protect else esc)
         first = False
+        after_colon = w.endswith(":")
     out = " ".join(parts)
     if ascii:
         return to_ascii(out)

@@ -128,7 +128,7 @@ _LINES: tuple[Code, ...] = (
     _("A404", "warning", "a field the entry type requires is absent (nothing is invented)", "exporters/biblatex exporters/bibtex"),
     _("A405", "warning", "--ascii: a character without a LaTeX form, kept as is", "exporters/biblatex exporters/bibtex"),
     _("A406", "warning", "--ascii: a non-ASCII key written as an ASCII key (old and new named)", "exporters/biblatex exporters/bibtex"),
-    _("A407", "info", "BibLaTeX: a value of another datatype than biber's data model (a Roman volume), written as the record has it", "exporters/biblatex exporters/bibtex"),
+    _("A407", "info", "BibLaTeX: a value or field outside biber's data model (a Roman volume, a field of the source's own), written as the record has it", "exporters/biblatex exporters/bibtex"),
     # A41x: import from BibTeX/BibLaTeX, CSL-JSON, RIS files
     _("A411", "error/warning", "a block or record that could not be parsed (raw text kept in the finding)", "sources/"),
     _("A412", "warning/error", "a key seen before: a different entry imported under a new key", "sources/"),

@@ -96,7 +96,8 @@ def test_plain_library_is_split_and_equal(monkeypatch: pytest.MonkeyPatch) -> No
 def test_key_repeated_across_the_cut_is_renamed_as_in_one_piece(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    text = library(200, tail=entry(999, key="k3") + entry(3))  # different entry, same entry
+    # a different entry (with a macro annobib reports), the same entry
+    text = library(200, tail=entry(999, key="k3", extra="\n  note = {\\weird{x}},") + entry(3))
     one, parts, split = both(text, monkeypatch)
     assert split
     same(one, parts)
@@ -106,7 +107,8 @@ def test_key_repeated_across_the_cut_is_renamed_as_in_one_piece(
     renamed = [f for f in parts.findings if f.key == "k3-2"]  # type: ignore[attr-defined]
     assert renamed and renamed[0].code == "A412"
     # findings about the renamed record name it by its new key
-    assert any(f.field == "bibdate" for f in renamed)
+    assert any(f.field == "note" and f.code == "A418" for f in renamed)
+    assert "bibdate: kept out 999" in items[-1]  # kept as written (verbatim), not reported
 
 
 def test_failed_block_and_invalid_key_in_either_part(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,11 +155,11 @@ def test_macros_defined_in_the_second_part_stay_there(monkeypatch: pytest.Monkey
 def test_line_numbers_after_a_backslash_newline_are_right() -> None:
     # bibtexparser does not count a newline that follows a backslash (TeX's control space)
     text = (
-        "@article{a,\n  title = {pp.\\\n 272},\n  year = {2000}, bibdate = {x}\n}\n\n"
-        "@article{b,\n  year = {2001}, bibdate = {y}\n}\n"
+        "@article{a,\n  title = {pp.\\\n 272},\n  year = {2000}, note = {\\weird x}\n}\n\n"
+        "@article{b,\n  year = {2001}, note = {\\weird y}\n}\n"
     )
     result = read_bibtex(text, "lib.bib")
-    lines = {f.key: f.location.line for f in result.findings if f.field == "bibdate"}
+    lines = {f.key: f.location.line for f in result.findings if f.field == "note"}
     assert lines == {"a": 1, "b": 7}
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
+from annobib.codecs import biblatex_dm
+
 Dialect = Literal["biblatex", "bibtex"]
 # how the reader turns the raw value into model data
 Kind = Literal["text", "verbatim", "special"]
@@ -54,7 +56,7 @@ _IN = ("inbook", "incollection", "inproceedings")
 ROWS: tuple[Row, ...] = (
     _row("container-title", "journaltitle journal booktitle",
          {"article": "journaltitle", **dict.fromkeys(_IN, "booktitle"),
-          "online": "journaltitle", "misc": "howpublished", "book": "maintitle",
+          "online": "journaltitle", "misc": "howpublished",
           "dataset": "journaltitle", "*": "journaltitle"},
          {"article": "journal", **dict.fromkeys(_IN, "booktitle"), "book": "series",
           "*": "howpublished"},
@@ -63,7 +65,6 @@ ROWS: tuple[Row, ...] = (
     _row("collection-title", "series", "series"),
     _row("accessed", "urldate", "urldate", kind="special"),
     _row("volume", "volume", "volume"),
-    _row("issue", "number issue", "number", what="an issue ('number' gives it)"),
     _row("pages", "pages", "pages"),
     _row("page-count", "pagetotal numpages", "pagetotal"),
     _row("edition", "edition", "edition"),
@@ -76,11 +77,28 @@ ROWS: tuple[Row, ...] = (
          what="a publisher"),
     _row("publisher-place", "location address", "location", "address",
          what="a publisher-place"),
+    # biblatex fields with a typed home of their own (issue #12)
+    _row("subtitle", "subtitle", "subtitle"),
+    _row("title-short", "shorttitle", "shorttitle"),
+    _row("version", "version", "version"),
+    _row("status", "pubstate", "pubstate"),
+    _row("chapter-number", "chapter", "chapter"),
+    _row("part-number", "part", "part"),
+    _row("number-of-volumes", "volumes", "volumes"),
+    _row("event-title", "eventtitle", "eventtitle"),
+    _row("event-place", "venue", "venue"),
+    _row("original-publisher", "origpublisher", "origpublisher"),
+    _row("original-publisher-place", "origlocation", "origlocation"),
+    _row("citation-label", "label", "label"),
+    _row("eprint-type", "eprinttype", "eprinttype"),
+    _row("eprint-class", "eprintclass", "eprintclass"),
+    _row("eprint", "eprint", "eprint", kind="verbatim"),
     _row("doi", "doi", "doi", kind="verbatim"),
     _row("url", "url", "url", kind="special"),
     _row("isbn", "isbn", "isbn", kind="special"),
     _row("issn", "issn", "issn", kind="special"),
-    _row("language", "langid language", "langid", "language", kind="special"),
+    # hyphenation: biblatex's old name for langid, read when langid is absent
+    _row("language", "langid hyphenation language", "langid", "language", kind="special"),
     _row("keywords", "keywords", "keywords", kind="special"),
     _row("note", "note addendum", "note", kind="special"),
     _row("annotation", "annotation annote", "annotation", "annote", kind="special",
@@ -88,14 +106,90 @@ ROWS: tuple[Row, ...] = (
 )
 
 BY_MODEL: Mapping[str, Row] = MappingProxyType({r.model: r for r in ROWS})
-TEXT_ROWS: tuple[Row, ...] = tuple(r for r in ROWS if r.kind == "text")
+
+# biblatex's `number` is an issue for periodicals, a series number for books and their parts,
+# and the work's own number (a report's, a patent's, a standard's) for every other type
+ISSUE_TYPES = frozenset({"article", "periodical", "suppperiodical"})
+SERIES_TYPES = frozenset({
+    "book", "mvbook", "inbook", "bookinbook", "suppbook", "collection", "mvcollection",
+    "incollection", "suppcollection", "proceedings", "mvproceedings", "inproceedings",
+    "reference", "mvreference", "inreference", "manual", "booklet",
+})
+
+
+def number_field(entry_type: str) -> str:
+    """The model field biblatex's ``number`` is for an entry of this type."""
+    if entry_type in ISSUE_TYPES:
+        return "issue"
+    if entry_type in SERIES_TYPES:
+        return "collection-number"
+    return "number"
+
+
+# name lists of biblatex with a model field (besides author, editor, translator)
+NAME_FIELDS: Mapping[str, str] = MappingProxyType({
+    "author": "author", "editor": "editor", "translator": "translator",
+    "bookauthor": "container-author", "annotator": "annotator",
+    "commentator": "commentator", "holder": "holder",
+})
+# biblatex date fields -> model dates ("date" and year/month/day are read on their own)
+DATE_FIELDS: Mapping[str, str] = MappingProxyType({
+    "origdate": "original-date", "eventdate": "event-date",
+})
+# relations, written back as they were (values: keys as written)
+RELATION_FIELDS: Mapping[str, str] = MappingProxyType({
+    "crossref": "crossref", "xref": "xref", "xdata": "xdata", "entryset": "entryset",
+})
+LIST_RELATIONS = frozenset({"xdata", "entryset"})
+# the pseudo-field of ``verbatim.biblatex`` that keeps an entry type as written where the
+# model's type reads back from several (@inbook and @incollection are both a chapter)
+ENTRY_TYPE = "entrytype"
+TEXT_ROWS: tuple[Row, ...] = tuple(r for r in ROWS if r.kind in ("text", "verbatim")
+                                    and r.model != "doi")
+# fields the export writes with case protection (codecs/tex.py protect_title)
+TITLE_FIELDS = frozenset({
+    "title", "subtitle", "origtitle", "maintitle", "mainsubtitle", "booktitle",
+    "booksubtitle", "shorttitle", "series", "eventtitle", "issuetitle",
+})
 # fields written verbatim (no TeX decoding when read, no escaping when written)
 VERBATIM = frozenset({"doi", "url", "eprint", "file", "pdf", "verba", "verbb", "verbc"})
 
 
 def target(model: str, dialect: Dialect, entry_type: str) -> str:
-    """The ``.bib`` field the export writes model field ``model`` to ("" for none)."""
-    return BY_MODEL[model].target(dialect, entry_type) or ""
+    """The ``.bib`` field the export writes model field ``model`` to ("" for none); for a
+    container, the first of journaltitle and booktitle that biblatex's data model gives the
+    entry type, when the table's choice is not one of them."""
+    name = BY_MODEL[model].target(dialect, entry_type) or ""
+    if model == "container-title" and dialect == "biblatex" and not accepts(entry_type, name):
+        return next((n for n in ("journaltitle", "booktitle") if accepts(entry_type, n)), name)
+    return name
 
 
-__all__ = ["BY_MODEL", "ROWS", "TEXT_ROWS", "VERBATIM", "Dialect", "Row", "target"]
+def accepts(entry_type: str, bibfield: str) -> bool:
+    """True when biblatex's data model gives ``entry_type`` the field ``bibfield``."""
+    if bibfield.endswith("date") and bibfield != "date":
+        # a date field is declared by its parts (origyear, eventyear, urlyear)
+        bibfield = bibfield.removesuffix("date") + "year"
+    return bibfield in biblatex_dm.GLOBAL or bibfield in biblatex_dm.FIELDS.get(
+        entry_type, frozenset())
+
+
+__all__ = [
+    "BY_MODEL",
+    "DATE_FIELDS",
+    "ENTRY_TYPE",
+    "ISSUE_TYPES",
+    "LIST_RELATIONS",
+    "NAME_FIELDS",
+    "RELATION_FIELDS",
+    "ROWS",
+    "SERIES_TYPES",
+    "TEXT_ROWS",
+    "TITLE_FIELDS",
+    "VERBATIM",
+    "Dialect",
+    "Row",
+    "accepts",
+    "number_field",
+    "target",
+]

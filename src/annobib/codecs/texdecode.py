@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 _ACCENTS = {
     "'": "\u0301",
@@ -171,6 +172,28 @@ def _extra_symbols() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _latex_context() -> tuple[Any, Any] | None:
+    try:
+        from pylatexenc.latex2text import (  # type: ignore[import-untyped]
+            LatexNodes2Text,
+            get_default_latex_context_db,
+        )
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    return get_default_latex_context_db(), LatexNodes2Text(math_mode="verbatim")
+
+
+def _pylatexenc_text(name: str, tex: str) -> str | None:
+    """``tex`` (macro ``name`` and its arguments) as text, where pylatexenc's table knows the
+    macro; None where it does not (the macro is then kept as written and reported)."""
+    ctx = _latex_context()
+    if ctx is None or ctx[0].get_macro_spec(name) is None:
+        return None
+    text: str = ctx[1].latex_to_text(tex)
+    return text
+
+
 def _symbol(name: str) -> str | None:
     if name in _SYMBOLS:
         return _SYMBOLS[name]
@@ -196,28 +219,36 @@ def decode(value: str) -> tuple[str, list[str]]:
     Raises :class:`TooDeep` for arguments nested about a thousand deep (``\\'{\\'{...}}``);
     plain groups are not a problem at any depth.
     """
+    text, unknown, _dropped = decode_detail(value)
+    return text, unknown
+
+
+def decode_detail(value: str) -> tuple[str, list[str], bool]:
+    """:func:`decode`, and whether formatting (``\\emph``, ``\\texttt``) was left out."""
     text = normalise_space(value)
     if not _PLAIN.search(text):
-        return text, []
+        return text, [], False
     unknown: list[str] = []
+    decoder = _Decoder(text, unknown)
     try:
-        out = _Decoder(text, unknown).run()
+        out = decoder.run()
     except RecursionError:
         raise TooDeep(f"macro arguments nested too deeply to decode ({text.count('{')} braces)"
                       ) from None
     out = re.sub(r" *\n *", "\n", out) if "\n" in out else out
     out = re.sub(r"  +", " ", out).strip()
-    return out, unknown
+    return out, unknown, decoder.dropped
 
 
 class _Decoder:
-    __slots__ = ("i", "n", "s", "unknown")
+    __slots__ = ("dropped", "i", "n", "s", "unknown")
 
     def __init__(self, s: str, unknown: list[str]) -> None:
         self.s = s
         self.n = len(s)
         self.i = 0
         self.unknown = unknown
+        self.dropped = False  # a formatting macro (\emph, \texttt...) left out of the text
 
     def run(self, stop_at_close: bool = False) -> str:
         """Decode up to the end, or with ``stop_at_close`` up to the brace closing the group
@@ -299,12 +330,14 @@ class _Decoder:
                 self.i += 2
             return sym
         if name in _DROP:
+            self.dropped = True
             return ""
-        self.unknown.append(name)
+        start = m.start()
         # kept as written, with the groups that follow it
         raw = m.group(0)
         if s[self.i - 1] == " ":
             raw += " "
+        args = False
         while self.i < self.n and s[self.i] == "{":
             depth, j = 0, self.i
             while j < self.n:
@@ -320,7 +353,14 @@ class _Decoder:
                 j += 1
             raw += s[self.i : j + 1]
             self.i = j + 1
-        return raw
+            args = True
+        known = _pylatexenc_text(name, s[start : self.i])
+        if known is not None:
+            return known
+        self.unknown.append(name)
+        # a control word ends at the next letter: keep it apart from the text after it
+        # ({\Dash}{\LaTeX} is "\Dash{}LaTeX", not "\DashLaTeX")
+        return raw if args or raw.endswith(" ") else raw + "{}"
 
     def _accent(self, accent: str) -> str:
         base = self._argument()

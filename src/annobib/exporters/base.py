@@ -75,3 +75,13 @@ def selected_works(library: Library, options: ExportOptions) -> list[Work]:
         return [by_key[k] for k in dict.fromkeys(options.keys) if k in by_key]
     wanted = set(options.keys)
     return [w for w in works if w.key in wanted]
+
+
+def other_formats_verbatim(work: Work, own: str) -> list[tuple[str, str]]:
+    """(field, format) of what the record keeps as written for formats other than ``own``
+    (``verbatim``): each is reported as not exported (A402, info), as any field the target
+    cannot hold."""
+    if not work.verbatim:
+        return []
+    return [(f"verbatim.{fmt}.{name}", fmt) for fmt, fields in work.verbatim.items()
+            if fmt != own for name in fields]

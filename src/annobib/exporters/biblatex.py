@@ -18,9 +18,15 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from annobib import chars
-from annobib.codecs import bibfields, langs, tex
+from annobib.codecs import bibfields, langs, tex, texdecode
 from annobib.codecs.bibfields import Dialect
-from annobib.exporters.base import ExportOptions, ExportResult, selected_works, wider_fields
+from annobib.exporters.base import (
+    ExportOptions,
+    ExportResult,
+    other_formats_verbatim,
+    selected_works,
+    wider_fields,
+)
 from annobib.findings import Finding, Location, Severity
 from annobib.model import crosswalk
 from annobib.model.library import Library
@@ -33,37 +39,8 @@ TYPE_FALLBACK = "A403"  # exported under another entry type than the crosswalk's
 MISSING = "A404"  # a field the entry type requires is absent in the record
 NO_LATEX = "A405"  # --ascii: a character without a LaTeX form, kept as is
 KEY_RENAMED = "A406"  # --ascii: a key that is not ASCII, written under an ASCII key
-NOT_INTEGER = "A407"  # a value biber's data model declares an integer, not one: written as is
+NOT_INTEGER = "A407"  # a value or field outside biber's data model, written as the record has it
 
-# Fields each biblatex entry type accepts (default data model, biblatex 3.x), restricted to
-# the ones annobib writes. Fields valid for every type are in _GLOBAL.
-def _f(names: str) -> frozenset[str]:
-    return frozenset(names.split())
-
-
-_GLOBAL = _f("abstract annotation doi entrysubtype keywords langid origtitle shortjournal url "
-             "date urldate")
-_ALLOWED: dict[str, frozenset[str]] = {
-    "article": _f("addendum author editor issn journaltitle note number origlanguage pages "
-                  "series title titleaddon translator volume"),
-    "book": _f("addendum author edition editor isbn location note number origlanguage pages "
-               "pagetotal publisher series title titleaddon translator volume"),
-    "inbook": _f("addendum author booktitle edition editor isbn location note number "
-                 "origlanguage pages publisher series title titleaddon translator volume"),
-    "incollection": _f("addendum author booktitle edition editor isbn location note number "
-                       "origlanguage pages publisher series title titleaddon translator volume"),
-    "inproceedings": _f("addendum author booktitle editor isbn location note number "
-                        "organization pages publisher series title titleaddon volume"),
-    "online": _f("addendum author editor note organization title titleaddon"),
-    "report": _f("addendum author institution location note number pages pagetotal title "
-                 "titleaddon type"),
-    "thesis": _f("addendum author institution location note pages pagetotal title titleaddon "
-                 "type"),
-    "misc": _f("addendum author editor howpublished location note organization title "
-               "titleaddon type"),
-    "dataset": _f("addendum author edition editor location note number organization publisher "
-                  "series title titleaddon type"),
-}
 # Mandatory fields (besides a date, which every type wants): what biber warns about.
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "article": ("author", "title", "journaltitle"),
@@ -76,6 +53,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "thesis": ("author", "title", "type", "institution"),
     "misc": ("title",),
     "dataset": ("title",),
+    "set": ("entryset",),
 }
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -121,17 +99,22 @@ class _Entry:
     def allowed(self, bibfield: str) -> bool:
         if self.dialect == "bibtex":
             return True
-        # a type without its own row yet takes @misc's fields (TODO h12bib: every biblatex type)
-        return bibfield in _GLOBAL or bibfield in _ALLOWED.get(self.entry_type, _ALLOWED["misc"])
+        return bibfields.accepts(self.entry_type, bibfield)
 
     def put(self, bibfield: str, text: str, model_field: str, *, how: str = "value") -> bool:
         """Write ``text`` to ``bibfield`` if the entry type allows it, else warn it is lost."""
         if not text:
             return False
         if not self.allowed(bibfield):
-            self.lost(model_field, f"@{self.entry_type} has no '{bibfield}' field")
+            if not self.kept_elsewhere(text):
+                self.lost(model_field, f"@{self.entry_type} has no '{bibfield}' field")
             return False
-        if how == "title":
+        written = self.as_written(bibfield, text)
+        if written is not None:
+            # the source's TeX, byte for byte: the record still says what it decodes to
+            self.fields[bibfield] = written
+            return True
+        if how == "title" or (how == "value" and bibfield in bibfields.TITLE_FIELDS):
             out, missing = tex.protect_title(text, ascii=self.ascii)
         elif how == "verbatim":
             out, missing = _verbatim(text), []
@@ -149,6 +132,28 @@ class _Entry:
         else:
             self.fields[bibfield] = out
         return True
+
+    def kept_elsewhere(self, text: str) -> bool:
+        """True when the source's own field for ``text`` (a @collection's booktitle) is kept
+        as written and goes back from there."""
+        kept = self.work.verbatim.get("biblatex") if self.work.verbatim else None
+        return bool(kept) and any(
+            isinstance(raw, str) and self.as_written(name, text) == raw
+            for name, raw in (kept or {}).items() if name != bibfields.ENTRY_TYPE)
+
+    def as_written(self, bibfield: str, text: str) -> str | None:
+        """The field's TeX as the source wrote it (``verbatim.biblatex``), when it decodes to
+        ``text``: macros annobib cannot decode and the source's case protection go back
+        unchanged. None when there is none, or the record's text was changed since."""
+        kept = self.work.verbatim.get("biblatex") if self.work.verbatim else None
+        raw = kept.get(bibfield) if kept else None
+        if not isinstance(raw, str) or bibfield in self.fields or self.ascii:
+            return None
+        try:
+            decoded = texdecode.decode(raw)[0]
+        except texdecode.TooDeep:
+            decoded = texdecode.normalise_space(raw)
+        return raw if decoded == text else None
 
     def put_names(self, bibfield: str, people: list[Person], role: str) -> None:
         if not people:
@@ -170,6 +175,8 @@ class _Entry:
     def _name(self, p: Person, role: str, i: int) -> str:
         family_text = p.family
         first = p.first_names()
+        if p.use_prefix is not None or p.dropping_particle or p.non_dropping_particle or p.suffix:
+            return self._name_parts(p, f"{role}[{i}]")
         if (
             family_text is not None
             and p.literal is None
@@ -181,6 +188,30 @@ class _Entry:
             # the common case: nothing to escape or brace (a family name with a space is braced)
             return f"{family_text}, {first}" if first else family_text
         return self._name_slow(p, f"{role}[{i}]")
+
+    def _name_parts(self, p: Person, where: str) -> str:
+        """A name with a particle or suffix: BibTeX's ``von Last, Jr, First``, or biblatex's
+        extended format where the name has its own ``useprefix``."""
+        def part(text: str | None) -> str:
+            out, missing = tex.name_part(text or "", ascii=self.ascii)
+            self._missing(missing, where)
+            return out
+
+        prefix = p.non_dropping_particle or p.dropping_particle
+        if p.use_prefix is not None and self.dialect == "biblatex":
+            items = [("useprefix", "true" if p.use_prefix else "false"),
+                     ("family", p.family), ("given", p.first_names()), ("prefix", prefix),
+                     ("suffix", p.suffix)]
+            return ", ".join(f"{k}={{{part(v) if k != 'useprefix' else v}}}"
+                             for k, v in items if v)
+        family = part(p.family)
+        if " " in (p.family or "") and not family.startswith("{"):
+            family = "{" + family + "}"
+        head = f"{part(prefix)} {family}" if prefix else family
+        first = p.first_names()
+        if p.suffix:
+            return f"{head}, {part(p.suffix)}, {part(first)}"
+        return f"{head}, {part(first)}" if first else head
 
     def _name_slow(self, p: Person, where: str) -> str:
         if p.literal is not None:
@@ -247,7 +278,8 @@ def _entry_type(work: Work) -> tuple[str, str | None, str | None, str | None]:
     # The type is kept even when the record lacks a field the type makes mandatory (a journal
     # article whose source names no journal): as @misc it would lose its volume and issue
     # (reetz1999). What biber will say is missing, annobib reports itself (A404).
-    if base == "incollection" and not work.editor:
+    if base == "incollection" and not work.editor and not (work.crossref or work.xdata):
+        # an editor inherited through crossref/xdata makes it an @incollection as written
         return "inbook", None, None, None
     if base in ("report", "thesis"):
         return base, None, work.genre, None
@@ -295,7 +327,9 @@ def _title_fields(e: _Entry, title: MultiText, work: Work) -> None:
                 e.put("origlanguage", name, "title.original.lang")
             else:
                 e.lost("title.original.lang", "no origlanguage for this entry type/language")
-    if title.translated is not None:
+    if title.translated is not None and work.title_addon:
+        e.lost("title.translated", f"{e.fmt} has one titleaddon, taken by the title-addon")
+    elif title.translated is not None:
         e.put("titleaddon", "[" + title.translated.text + "]", "title.translated")
         if title.translated.lang:
             e.lost("title.translated.lang", f"{e.fmt} has no language for a title add-on")
@@ -343,6 +377,9 @@ def build_entry(
                f"'{e.key}'; \\cite{{{work.key}}} will not find it")
     if dialect == "biblatex":
         btype, subtype, kind, why = _entry_type(work)
+        written = ((work.verbatim or {}).get("biblatex") or {}).get(bibfields.ENTRY_TYPE)
+        if isinstance(written, str) and crosswalk.from_bibtex(written) is work.type:
+            btype = written  # the source's entry type, which reads back as this record's type
         e.entry_type = btype
         if why:
             e.warn(TYPE_FALLBACK, "type", f"exported as @misc: {why}", Severity.INFO)
@@ -394,7 +431,6 @@ def build_entry(
         e.warn(NOT_INTEGER, "volume", f"volume '{work.volume}' is not an integer, the datatype of "
                "biber's data model: written as the record has it (biblatex prints it; "
                "biber --validate-datamodel reports it)", Severity.INFO)
-    e.put(_target(e, "issue"), work.issue or "", "issue")
     if work.pages:
         pages = tex.escape(work.pages)
         if ascii:
@@ -429,7 +465,10 @@ def build_entry(
     if work.language:
         name = langs.babel_name(work.language)
         if dialect == "biblatex":
-            if name:
+            spelled = ((work.verbatim or {}).get("biblatex") or {}).get("langid")
+            if isinstance(spelled, str) and langs.from_babel(spelled) == work.language:
+                e.fields["langid"] = spelled  # the source's name for it (german, not ngerman)
+            elif name:
                 e.fields["langid"] = name
             else:
                 e.lost("language", f"biblatex has no language '{work.language}'")
@@ -452,10 +491,90 @@ def build_entry(
     if work.rights:
         e.lost("rights", f"{e.fmt} has no field for a copyright statement")
     _annotation(e)
-    for name in wider_fields(work):  # TODO h12bib: the biblatex fields of the wider model
-        e.lost(name, f"not written to {e.fmt} yet")
+    _biblatex_fields(e)
+    for name in wider_fields(work, _WRITTEN_BY_BIBLATEX_FIELDS):
+        e.lost(name, f"{e.fmt} has no field for it")
     _check_required(e)
     return e
+
+
+# rows of the crosswalk written by build_entry itself (the others by _biblatex_fields)
+_WRITTEN_ABOVE = frozenset({
+    "container-title", "container-title-short", "collection-title", "volume", "pages",
+    "page-count", "edition", "abstract", "publisher", "publisher-place",
+})
+_NAME_ROLES_ABOVE = frozenset({"author", "editor", "translator"})
+# the model fields _biblatex_fields writes (or reports) beyond the ones build_entry writes
+_WRITTEN_BY_BIBLATEX_FIELDS = frozenset({
+    "title_addon", "main_title", "subtitle", "title_short", "version", "status",
+    "chapter_number", "part_number", "number_of_volumes", "event_title", "event_place",
+    "original_publisher", "original_publisher_place", "citation_label", "eprint", "eprint_type",
+    "eprint_class", "number", "collection_number", "container_author", "annotator",
+    "commentator", "holder", "original_date", "event_date", "crossref", "xref", "xdata",
+    "entryset", "verbatim",
+})
+
+
+def _biblatex_fields(e: _Entry) -> None:
+    """The fields issue #12 gave the model, then what the source said that no field holds
+    (``verbatim.biblatex``), as written."""
+    w = e.work
+    if w.title_addon:
+        e.put("titleaddon", w.title_addon, "title-addon")
+    if w.main_title is not None and "maintitle" not in e.fields:
+        _other_text(e, w.main_title, "maintitle", "main-title")
+    for row in bibfields.TEXT_ROWS:
+        if row.model in _WRITTEN_ABOVE:
+            continue
+        value = getattr(w, row.model.replace("-", "_"), None)
+        if value:
+            e.put(_target(e, row.model), str(value), row.model,
+                  how="verbatim" if row.kind == "verbatim" else "value")
+    # biblatex's number: the issue of a periodical, a book's series number, else its own
+    number_model = bibfields.number_field(e.entry_type)
+    for model in ("issue", "collection-number", "number"):
+        value = getattr(w, model.replace("-", "_"))
+        if not value:
+            continue
+        if model == number_model and "number" not in e.fields:
+            e.put("number", value, model)
+        elif model == "issue" and e.dialect == "biblatex" and "issue" not in e.fields:
+            e.put("issue", value, model)
+        else:
+            e.lost(model, f"@{e.entry_type}'s number is its {number_model}")
+    for bib, model in bibfields.NAME_FIELDS.items():
+        if model not in _NAME_ROLES_ABOVE:
+            e.put_names(bib, getattr(w, model.replace("-", "_")), model)
+    for bib, model in bibfields.DATE_FIELDS.items():
+        d = getattr(w, model.replace("-", "_"))
+        if d is not None and e.allowed(bib):
+            e.fields[bib] = _date_biblatex(d)
+        elif d is not None:
+            e.lost(model, f"@{e.entry_type} has no '{bib}' field")
+    for bib, model in bibfields.RELATION_FIELDS.items():
+        value = getattr(w, model)
+        if value:
+            e.fields[bib] = ",".join(value) if isinstance(value, list) else value
+    for name, fmt in other_formats_verbatim(w, "biblatex"):
+        e.warn(LOST, name, f"not exported to {e.fmt}: kept as written for {fmt} and written "
+               "back only there", Severity.INFO)
+    kept = (w.verbatim or {}).get("biblatex", {})
+    for name, raw in kept.items():
+        if name == bibfields.ENTRY_TYPE:
+            continue
+        if name in e.fields:
+            if e.fields[name] != raw:
+                e.warn(LOST, f"verbatim.biblatex.{name}", f"'{name}' as the source wrote it is "
+                       "not used: the record's text was changed since (written from it)",
+                       Severity.INFO)
+        elif isinstance(raw, str):
+            e.fields[name] = raw  # as it was written, TeX and all
+            if e.dialect == "biblatex" and not e.allowed(name):
+                e.warn(NOT_INTEGER, f"verbatim.biblatex.{name}", f"'{name}' is not a field of "
+                       f"@{e.entry_type} in biber's data model: written as the source had it "
+                       "(biber --validate-datamodel reports it)", Severity.INFO)
+        else:
+            e.lost(f"verbatim.biblatex.{name}", "not a text value")
 
 
 def ascii_key(key: str) -> str:

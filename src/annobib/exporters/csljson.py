@@ -13,7 +13,12 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from annobib.exporters.base import ExportOptions, ExportResult, selected_works
+from annobib.exporters.base import (
+    ExportOptions,
+    ExportResult,
+    other_formats_verbatim,
+    selected_works,
+)
 from annobib.findings import Finding, Severity
 from annobib.model import csl
 from annobib.model.crosswalk import is_lossy
@@ -112,6 +117,12 @@ def export(library: Library, options: ExportOptions) -> ExportResult:
         )
         for _, _, lossy in done
         for key, ours, theirs in lossy
+    ]
+    findings += [
+        Finding("A402", Severity.INFO, f"not exported to CSL-JSON: kept as written for {fmt} "
+                "and written back only there", library.origin(w.key), key=w.key, field=name)
+        for w in works if w.verbatim
+        for name, fmt in other_formats_verbatim(w, "csl")
     ]
     return ExportResult(_array(lines), findings)
 

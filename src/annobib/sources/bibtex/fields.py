@@ -7,19 +7,36 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from annobib.codecs import langs
-from annobib.codecs.bibfields import BY_MODEL, TEXT_ROWS, Row
+from annobib.codecs import biblatex_dm, langs
+from annobib.codecs.bibfields import (
+    BY_MODEL,
+    DATE_FIELDS,
+    ENTRY_TYPE,
+    LIST_RELATIONS,
+    NAME_FIELDS,
+    RELATION_FIELDS,
+    TEXT_ROWS,
+    Row,
+    accepts,
+    number_field,
+    target,
+)
 from annobib.codecs.texdecode import normalise_space
 from annobib.findings import Severity
 from annobib.model import crosswalk
 from annobib.model.record import WorkType
 from annobib.sources.bibtex.names import SharedPersons, names
-from annobib.sources.bibtex.values import date, field_text
-from annobib.sources.interchange import UNKNOWN_TYPE, RecordBuilder, identifiers, is_lang
+from annobib.sources.bibtex.values import date, field_text, is_date
+from annobib.sources.interchange import (
+    NOT_HELD,
+    UNKNOWN_TYPE,
+    RecordBuilder,
+    identifiers,
+    is_lang,
+)
 
 # fields consumed by the type decision or carrying nothing for the model
 _TYPE_FIELDS = frozenset({"entrysubtype"})
-_ROLES = ("author", "editor", "translator")
 
 
 def first_value(b: RecordBuilder, fields: dict[str, str], row: Row, entry_type: str) -> None:
@@ -27,11 +44,16 @@ def first_value(b: RecordBuilder, fields: dict[str, str], row: Row, entry_type: 
     model = row.model
     for name in row.names(entry_type):
         if name in fields:
-            value = field_text(b, name, fields.pop(name))
+            raw = fields.pop(name)
+            value = field_text(b, name, raw)
             if model in b.data:
                 b.not_held(name, value, f"the record already has {row.what}")
-            else:
-                b.set(model, value)
+                continue
+            b.set(model, value)
+            if entry_type in biblatex_dm.ENTRY_TYPES and not accepts(
+                    entry_type, target(model, "biblatex", entry_type)):
+                # the export has no field of this type for it: the source's goes back as is
+                b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[name] = raw
 
 
 def map_entry(
@@ -41,17 +63,29 @@ def map_entry(
     shared: SharedPersons | None = None,
 ) -> None:
     _entry_type(b, entry_type, fields)
-    for role in _ROLES:
-        if role in fields:
-            b.set(role, names(b, role, fields.pop(role), shared))
+    for bib, model in NAME_FIELDS.items():
+        if bib in fields:
+            b.set(model, names(b, bib, fields.pop(bib), shared))
     title = _title(b, fields)
     for row in TEXT_ROWS:
         first_value(b, fields, row, entry_type)
-    if "howpublished" in fields:
-        b.not_held("howpublished", field_text(b, "howpublished", fields.pop("howpublished")))
+    if "number" in fields:
+        model = number_field(entry_type)
+        b.set(model, field_text(b, "number", fields.pop("number")))
     date(b, fields)
-    if "urldate" in fields:
-        b.set("accessed", normalise_space(fields.pop("urldate")))
+    for bib, model in (("urldate", "accessed"), *DATE_FIELDS.items()):
+        if bib in fields and is_date(normalise_space(fields[bib])):
+            b.set(model, normalise_space(fields.pop(bib)))
+        elif bib in fields:  # kept as written (verbatim) and said
+            b.report(NOT_HELD, Severity.WARNING, bib, "not a date annobib reads (EDTF levels "
+                     f"0 and 1): kept as written (value: {fields[bib]!r})")
+    for bib, model in RELATION_FIELDS.items():
+        if bib in fields:
+            raw = normalise_space(fields.pop(bib))
+            if bib in LIST_RELATIONS:
+                b.set(model, [k.strip() for k in raw.split(",") if k.strip()])
+            else:
+                b.set(model, raw)
     _identifiers(b, fields)
     lang = _language(b, fields)
     if "keywords" in fields:
@@ -67,10 +101,10 @@ def map_entry(
                 b.set("annotation", {"summary": value})
     if fields.get("key") == b.key:
         fields.pop("key")
-    for name, value in fields.items():
-        if name in _TYPE_FIELDS:
-            continue
-        b.not_held(name, value)
+    # the rest, as written: written back to BibLaTeX/BibTeX only (docs/formats/biblatex.md)
+    kept = {name: value for name, value in fields.items() if name not in _TYPE_FIELDS}
+    if kept:
+        b.data.setdefault("verbatim", {}).setdefault("biblatex", {}).update(kept)
 
 
 def _entry_type(b: RecordBuilder, entry_type: str, fields: dict[str, str]) -> None:
@@ -89,6 +123,13 @@ def _entry_type(b: RecordBuilder, entry_type: str, fields: dict[str, str]) -> No
     elif subtype and t.value != subtype and crosswalk.biblatex_subtype(t) != subtype:
         b.not_held("entrysubtype", subtype)
     b.set("type", t.value)
+    inherits = any(f in fields for f in ("editor", "crossref", "xdata"))
+    if entry_type != crosswalk.row(t).biblatex and crosswalk.from_bibtex(entry_type) is t and (
+            entry_type in biblatex_dm.ENTRY_TYPES) and (entry_type != "inbook" or inherits):
+        # a biblatex type the model folds into another (@inbook into chapter; the export
+        # writes a chapter without an editor of its own as @inbook): the entry type as
+        # written goes back while the record's type is still this one
+        b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[ENTRY_TYPE] = entry_type
     # the `type` field: a genre, unless it only repeats the annobib type written by the export
     if kind is not None:
         fields.pop("type")
@@ -97,6 +138,8 @@ def _entry_type(b: RecordBuilder, entry_type: str, fields: dict[str, str]) -> No
 
 
 def _title(b: RecordBuilder, fields: dict[str, str]) -> str | None:
+    if "maintitle" in fields:
+        b.set("main-title", field_text(b, "maintitle", fields.pop("maintitle")))
     title = field_text(b, "title", fields.pop("title", "")) if "title" in fields else None
     if not title:
         return title
@@ -107,7 +150,7 @@ def _title(b: RecordBuilder, fields: dict[str, str]) -> str | None:
         if addon_text.startswith("[") and addon_text.endswith("]"):
             mt["translated"] = {"text": addon_text[1:-1]}
         else:
-            b.not_held("titleaddon", addon_text)
+            b.set("title-addon", addon_text)
     orig = fields.pop("origtitle", None)
     if orig is not None:
         olang = fields.pop("origlanguage", None)
@@ -147,12 +190,20 @@ def _language(b: RecordBuilder, fields: dict[str, str]) -> str | None:
     lang = None
     for name in BY_MODEL["language"].read:
         if name in fields:
-            raw = normalise_space(fields.pop(name))
+            raw = normalise_space(fields[name])
             tag = langs.from_babel(raw) or (raw if is_lang(raw) else None)
+            if name == "language" and (tag is None or lang is not None):
+                # biblatex's printed list of languages ("langlatin and langgerman", or beside
+                # a langid): kept as written (verbatim)
+                continue
+            fields.pop(name)
             if tag is None:
                 b.not_held(name, raw, "not a language biblatex/babel or BCP 47 names")
             elif lang is None:
                 lang = tag
+                if name != "language" and langs.babel_name(tag) != raw:
+                    # the source's spelling (german, hyphenation), written back as it was
+                    b.data.setdefault("verbatim", {}).setdefault("biblatex", {})["langid"] = raw
             elif tag != lang:
                 b.not_held(name, raw, f"the record's language is already '{lang}'")
     b.set("language", lang)

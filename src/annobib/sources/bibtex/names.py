@@ -41,26 +41,26 @@ def _split_names(raw: str) -> list[str]:
     return [n for n in out if n.strip()]
 
 
-def _name_parts(one: str) -> tuple[str, str] | None:
-    """(family, given) of one BibTeX name; the common plain forms without bibtexparser."""
+def _name_parts(one: str) -> tuple[str, str, str, str] | None:
+    """(von, family, jr, given) of one BibTeX name; the common plain forms without
+    bibtexparser."""
     if "," in one and one.count(",") == 1 and "{" not in one and "\\" not in one:
         family, given = one.split(",")
-        return " ".join(family.split()), " ".join(given.split())
+        if not family.lstrip()[:1].islower():
+            return "", " ".join(family.split()), "", " ".join(given.split())
     if _SIMPLE_NAME.match(one):
         words = one.split()
         # "First Last" with no lower-case ("von") word: BibTeX's last word is the family
         if words and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
-            return words[-1], " ".join(words[:-1])
+            return "", words[-1], "", " ".join(words[:-1])
     from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 
     try:
         parts = parse_single_name_into_parts(one, strict=False)
     except InvalidNameError:
         return None
-    family = " ".join([*parts.von, *parts.last])
-    if parts.jr:
-        family += " " + " ".join(parts.jr)
-    return family, " ".join(parts.first)
+    return (" ".join(parts.von), " ".join(parts.last), " ".join(parts.jr),
+            " ".join(parts.first))
 
 
 class SharedPersons:
@@ -90,8 +90,8 @@ SHARED = SharedPersons()
 
 def names(
     b: RecordBuilder, name: str, raw: str, shared: SharedPersons | None = None
-) -> list[dict[str, str] | Person]:
-    people: list[dict[str, str] | Person] = []
+) -> list[dict[str, Any] | Person]:
+    people: list[dict[str, Any] | Person] = []
     for one in _split_names(raw):
         one = one.strip()
         if shared is not None:
@@ -116,20 +116,78 @@ def names(
     return people
 
 
-def _person(b: RecordBuilder, name: str, one: str) -> dict[str, str] | None:
+_EXTENDED = re.compile(r"^\s*(?:family|given|prefix|suffix|useprefix)\s*=", re.IGNORECASE)
+_EXT_PART = re.compile(r"\s*([A-Za-z-]+)\s*=\s*")
+
+
+def _split_commas(s: str) -> list[str]:
+    """``s`` split at commas outside braces."""
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(s):
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            out.append(s[start:i])
+            start = i + 1
+    out.append(s[start:])
+    return out
+
+
+def _extended(b: RecordBuilder, name: str, one: str) -> dict[str, Any] | None:
+    """biblatex's extended name format: ``family=Goethe, given=Johann Wolfgang``, with
+    ``prefix`` (a particle: non-dropping with ``useprefix=true``, else dropping), ``suffix``
+    and a per-name ``useprefix``."""
+    parts: dict[str, str] = {}
+    for piece in _split_commas(one):
+        m = _EXT_PART.match(piece)
+        if m is None:
+            b.not_held(name, one, "a part of an extended name without 'key=value'")
+            return None
+        value = piece[m.end():].strip()
+        if value.startswith("{") and value.endswith("}") and one_group(value):
+            value = value[1:-1]
+        parts[m.group(1).lower()] = value
+    out: dict[str, Any] = {}
+    use = parts.pop("useprefix", None)
+    if use is not None:
+        out["use-prefix"] = use.strip().lower() == "true"
+    for key, model in (("family", "family"), ("given", "given"), ("suffix", "suffix")):
+        if key in parts:
+            out[model] = field_text(b, name, parts.pop(key), keep=False)
+    if "prefix" in parts:
+        particle = "non-dropping-particle" if out.get("use-prefix") else "dropping-particle"
+        out[particle] = field_text(b, name, parts.pop("prefix"), keep=False)
+    for key, value in parts.items():
+        b.not_held(f"{name}.{key}", value, "a part of an extended name the model has no field for")
+    return out or None
+
+
+def _person(b: RecordBuilder, name: str, one: str) -> dict[str, Any] | None:
     """One name of a name list, as model data (None: reported as not held)."""
     if one.lower() == "others":
         b.not_held(name, "others", "'and others' (a truncated name list) has no place")
         return None
     if one.startswith("{") and one.endswith("}") and one_group(one):
-        return {"literal": field_text(b, name, one[1:-1])}
+        return {"literal": field_text(b, name, one[1:-1], keep=False)}
+    if "=" in one and _EXTENDED.match(one):
+        return _extended(b, name, one)
     parts = _name_parts(one)
     if parts is None:
         b.not_held(name, one, "a name BibTeX's rules cannot split")
         return None
-    family, given = parts
+    von, family, jr, given = parts
     if _NEEDS_DECODE.search(family):
-        family = field_text(b, name, family)
+        family = field_text(b, name, family, keep=False)
     if given and _NEEDS_DECODE.search(given):
-        given = field_text(b, name, given)
-    return person_data(family or None, given or None)
+        given = field_text(b, name, given, keep=False)
+    person = person_data(family or None, given or None)
+    if person is not None and (von or jr):
+        # BibTeX's "von" part: a particle, dropped in sorting unless the name or entry says
+        # useprefix (biblatex's default); its "Jr" part: a suffix
+        if von:
+            person["dropping-particle"] = field_text(b, name, von, keep=False)
+        if jr:
+            person["suffix"] = field_text(b, name, jr, keep=False)
+    return person

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 
-from annobib.codecs.bibfields import VERBATIM
-from annobib.codecs.texdecode import TooDeep, decode, normalise_space
+from annobib.codecs.bibfields import TITLE_FIELDS, VERBATIM
+from annobib.codecs.tex import protect_title, value
+from annobib.codecs.texdecode import TooDeep, decode_detail, normalise_space
 from annobib.findings import Severity
-from annobib.sources.interchange import TEX_UNKNOWN, UNPARSABLE, RecordBuilder
+from annobib.model.values import PartialDate
+from annobib.sources.interchange import NOT_HELD, TEX_UNKNOWN, UNPARSABLE, RecordBuilder
 
 MONTHS = {
     "jan": 1,
@@ -87,11 +89,22 @@ def evaluate(raw: str, strings: dict[str, str], undefined: list[str] | None) -> 
     return "".join(out)
 
 
-def field_text(b: RecordBuilder, name: str, raw: str) -> str:
+def is_date(raw: str) -> bool:
+    """True when the model reads ``raw`` as a date (EDTF levels 0 and 1)."""
+    try:
+        PartialDate.model_validate(raw)
+    except ValueError:
+        return False
+    return True
+
+
+def field_text(b: RecordBuilder, name: str, raw: str, *, keep: bool = True) -> str:
+    """The text of one field; with ``keep``, TeX that decoding does not repeat exactly is kept
+    as written too."""
     if name in VERBATIM:
         return normalise_space(raw)
     try:
-        text, unknown = decode(raw)
+        text, unknown, dropped = decode_detail(raw)
     except TooDeep as exc:
         b.report(UNPARSABLE, Severity.WARNING, name, f"{exc}: kept as written")
         return normalise_space(raw)
@@ -102,7 +115,29 @@ def field_text(b: RecordBuilder, name: str, raw: str) -> str:
             name,
             "TeX macro(s) kept as written: " + ", ".join("\\" + u for u in unknown),
         )
+    if keep and (unknown or dropped or (("{" in raw or name in TITLE_FIELDS) and _differs(
+            name, raw, text))):
+        # the TeX as written, for the BibLaTeX/BibTeX export to write back byte for byte
+        # while the record's text is still what it decodes to (codecs/bibfields.py)
+        b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[name] = raw
     return text
+
+
+# a brace group of two or more characters once macros are left out: protection ({IEEE}) or a
+# literal "and" in a list ({and}), which decoding does not keep (M{\\"u}nchen's is an accent's)
+_MACROS = re.compile(r"\\[A-Za-z]+\s*|\\.")
+_GROUP = re.compile(r"\{[^{}]{2,}\}")
+
+
+def _differs(name: str, raw: str, text: str) -> bool:
+    """True when the export would not write ``text`` back as the source wrote ``raw``: a
+    title protected otherwise than the export's rule does (the reader keeps the source's
+    braces; docs/file-format.md, "Titles and their casing"), or braces that decoding drops
+    and that carry meaning ({IEEE}, a literal {and} in a list)."""
+    written = normalise_space(raw)
+    if name in TITLE_FIELDS:
+        return written != protect_title(text)[0]
+    return _GROUP.search(_MACROS.sub("", raw)) is not None and written != value(text)[0]
 
 
 def one_group(s: str) -> bool:
@@ -120,13 +155,16 @@ def one_group(s: str) -> bool:
 
 
 def date(b: RecordBuilder, fields: dict[str, str]) -> None:
+    """``date`` (biblatex: EDTF levels 0 and 1, ranges with ``/``) or year/month/day."""
     if "date" in fields:
-        raw = normalise_space(fields.pop("date"))
-        m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", raw)
-        if m:
+        raw = normalise_space(fields["date"])
+        if is_date(raw):
+            fields.pop("date")
             b.set("issued", raw)
-        else:
-            b.not_held("date", raw, "a date range or uncertain date (the model holds one date)")
+        else:  # kept as written (verbatim) and said
+            b.report(NOT_HELD, Severity.WARNING, "date",
+                     f"not a date annobib reads (EDTF levels 0 and 1): kept as written "
+                     f"(value: {raw!r})")
         for extra in ("year", "month", "day"):
             if extra in fields:
                 b.not_held(extra, fields.pop(extra), "'date' is given and takes precedence")

@@ -159,7 +159,9 @@ class _Entry:
         if not people:
             return
         if not self.allowed(bibfield):
-            self.lost(role, f"@{self.entry_type} has no '{bibfield}' field")
+            kept = self.work.verbatim.get("biblatex") if self.work.verbatim else None
+            if not kept or bibfield not in kept:  # else written back as the source had it
+                self.lost(role, f"@{self.entry_type} has no '{bibfield}' field")
             return
         names = []
         for i, p in enumerate(people):

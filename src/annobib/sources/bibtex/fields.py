@@ -65,7 +65,11 @@ def map_entry(
     _entry_type(b, entry_type, fields)
     for bib, model in NAME_FIELDS.items():
         if bib in fields:
-            b.set(model, names(b, bib, fields.pop(bib), shared))
+            raw = fields.pop(bib)
+            b.set(model, names(b, bib, raw, shared))
+            if entry_type in biblatex_dm.ENTRY_TYPES and not accepts(entry_type, bib):
+                # not a field of this type in biblatex's data model: it goes back as written
+                b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[bib] = raw
     title = _title(b, fields)
     for row in TEXT_ROWS:
         first_value(b, fields, row, entry_type)

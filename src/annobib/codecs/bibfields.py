@@ -165,6 +165,22 @@ def target(model: str, dialect: Dialect, entry_type: str) -> str:
     return name
 
 
+# .bib field names biber itself reads as another (its default source map): a value under one
+# of these needs no hint of its name to come back as the same field
+BIBER_ALIASES: Mapping[str, str] = MappingProxyType({
+    "journal": "journaltitle", "address": "location", "school": "institution",
+    "annote": "annotation", "hyphenation": "langid", "key": "sortkey",
+})
+
+
+def aliases(bibfield: str) -> tuple[str, ...]:
+    """The other names of the row that reads ``bibfield``."""
+    for row in ROWS:
+        if bibfield in row.read:
+            return tuple(n for n in row.read if n != bibfield)
+    return ()
+
+
 def accepts(entry_type: str, bibfield: str) -> bool:
     """True when biblatex's data model gives ``entry_type`` the field ``bibfield``."""
     if bibfield.endswith("date") and bibfield != "date":

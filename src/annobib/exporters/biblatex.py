@@ -114,6 +114,13 @@ class _Entry:
             # the source's TeX, byte for byte: the record still says what it decodes to
             self.fields[bibfield] = written
             return True
+        row = bibfields.BY_MODEL.get(model_field)
+        for alias in row.read if row is not None else ():
+            # kept under the source's own name for the field (journal, organization)
+            written = self.as_written(alias, text) if alias != bibfield else None
+            if written is not None:
+                self.fields[alias] = written
+                return True
         if how == "title" or (how == "value" and bibfield in bibfields.TITLE_FIELDS):
             out, missing = tex.protect_title(text, ascii=self.ascii)
         elif how == "verbatim":
@@ -565,7 +572,8 @@ def _biblatex_fields(e: _Entry) -> None:
         if name == bibfields.ENTRY_TYPE:
             continue
         if name in e.fields:
-            if e.fields[name] != raw:
+            if e.fields[name] != raw and not any(
+                    e.fields.get(a) == raw for a in bibfields.aliases(name)):
                 e.warn(LOST, f"verbatim.biblatex.{name}", f"'{name}' as the source wrote it is "
                        "not used: the record's text was changed since (written from it)",
                        Severity.INFO)

@@ -9,6 +9,7 @@ from typing import Any
 
 from annobib.codecs import biblatex_dm, langs
 from annobib.codecs.bibfields import (
+    BIBER_ALIASES,
     BY_MODEL,
     DATE_FIELDS,
     ENTRY_TYPE,
@@ -50,9 +51,12 @@ def first_value(b: RecordBuilder, fields: dict[str, str], row: Row, entry_type: 
                 b.not_held(name, value, f"the record already has {row.what}")
                 continue
             b.set(model, value)
-            if entry_type in biblatex_dm.ENTRY_TYPES and not accepts(
-                    entry_type, target(model, "biblatex", entry_type)):
-                # the export has no field of this type for it: the source's goes back as is
+            written_as = target(model, "biblatex", entry_type)
+            if entry_type in biblatex_dm.ENTRY_TYPES and (
+                    not accepts(entry_type, written_as)
+                    or (name != written_as and BIBER_ALIASES.get(name) != written_as)):
+                # the export would write it under another name (organization as publisher) or
+                # not at all for this type: the source's field goes back as it was
                 b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[name] = raw
 
 

@@ -156,6 +156,9 @@ class _Entry:
         raw = kept.get(bibfield) if kept else None
         if not isinstance(raw, str) or bibfield in self.fields or self.ascii:
             return None
+        if chars.ODD.search(raw) or not _balanced(raw):
+            return None  # control characters, lone surrogates, stray braces: escaped
+
         try:
             decoded = texdecode.decode(raw)[0]
         except texdecode.TooDeep:
@@ -254,6 +257,18 @@ _NOT_PLAIN_NAME = re.compile(
 def _plain_name(part: str) -> bool:
     """A name part written as is: nothing to escape, no comma, no "and", no outer spaces."""
     return _NOT_PLAIN_NAME.search(part) is None and part == part.strip()
+
+
+def _balanced(raw: str) -> bool:
+    depth = 0
+    for c in raw:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def _verbatim(text: str) -> str:
@@ -577,6 +592,8 @@ def _biblatex_fields(e: _Entry) -> None:
                 e.warn(LOST, f"verbatim.biblatex.{name}", f"'{name}' as the source wrote it is "
                        "not used: the record's text was changed since (written from it)",
                        Severity.INFO)
+        elif isinstance(raw, str) and (chars.ODD.search(raw) or not _balanced(raw)):
+            e.put(name, raw, f"verbatim.biblatex.{name}", how="tex")  # escaped like any value
         elif isinstance(raw, str):
             e.fields[name] = raw  # as it was written, TeX and all
             if e.dialect == "biblatex" and not e.allowed(name):

@@ -119,6 +119,9 @@ _BIBER_NOT_IN_MODEL = re.compile(
 def _check_biber_warnings(output: str, result: ExportResult) -> None:
     expected = _expected_missing(result)
     typed = {(f.key, f.field) for f in result.findings if f.code == "A407"}
+    typed |= {(f.key, f"verbatim.biblatex.{name}") for f in result.findings
+              if f.code == "A407" and f.field == "verbatim.biblatex"
+              for name in re.findall(r"'([^']+)'", f.message.split(": ", 1)[-1])}
     for line in output.splitlines():
         if "ERROR" in line:
             pytest.fail(f"biber error: {line}")

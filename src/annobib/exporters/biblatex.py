@@ -57,7 +57,6 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_SEASON_CODE = {"spring": 21, "summer": 22, "autumn": 23, "winter": 24}
 
 
 @dataclass(slots=True)
@@ -325,8 +324,8 @@ def _bibtex_type(work: Work) -> str:
 
 
 def _date_biblatex(d: PartialDate) -> str:
-    if d.season is not None:
-        return f"{d.year:04d}-{_SEASON_CODE[d.season]}"
+    """biblatex reads EDTF levels 0 and 1: the model's own form, seasons (21-24), ranges and
+    qualifiers included."""
     return d.iso()
 
 

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parent / "tests"))
 DEFAULT_CORPORA = HERE.parent.parent / "shared" / "corpora"
 CORPORA = ("biblatex-examples.bib", "cdl.bib", "tugboat.bib")
 
@@ -80,7 +80,7 @@ def main() -> int:
     if shutil.which("biber") is None:
         print("skip: biber is not installed")
         return 0
-    from tests.clients.biber_roundtrip import roundtrip
+    from clients.biber_roundtrip import roundtrip
 
     for name in [args.only] if args.only else CORPORA:
         path = args.corpora / name

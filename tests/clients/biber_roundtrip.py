@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string
 
 from annobib.exporters import export
 from annobib.model.library import Document, Library, LoadedDocument
@@ -69,7 +69,7 @@ def _biber(src: Path, out: Path) -> dict[str, tuple[str, dict[str, str]]]:
                        cwd=src.parent, capture_output=True, text=True, timeout=600, check=False)
     if r.returncode != 0:
         raise RuntimeError(f"biber --tool failed on {src.name}: {r.stdout[-1500:]}{r.stderr}")
-    lib = bibtexparser.parse_string(out.read_text(encoding="utf-8"))
+    lib = parse_string(out.read_text(encoding="utf-8"))
     return {e.key: (e.entry_type.lower(), {f.key.lower(): str(f.value) for f in e.fields})
             for e in lib.entries}
 

@@ -5,10 +5,13 @@ except the differences docs/formats/biblatex.md lists ("biber round trip")."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
-from tests.clients.biber_roundtrip import roundtrip
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from clients.biber_roundtrip import roundtrip
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "interchange" / "biblatex-examples.bib"
 

@@ -105,7 +105,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str
 
 
 def _pandoc_reads(fmt: str, path: Path) -> list[dict[str, Any]]:
-    return json.loads(_run(["pandoc", "-f", fmt, "-t", "csljson", path.name], path.parent))
+    items: list[dict[str, Any]] = json.loads(
+        _run(["pandoc", "-f", fmt, "-t", "csljson", path.name], path.parent))
+    return items
 
 
 def _peer_bib(out: Path, fmt: str) -> Path:
@@ -180,7 +182,9 @@ def test_citationjs_reads_every_value(fmt: str, files: tuple[Path, list[dict[str
     out, reference = files
 
     def reads(path: Path) -> list[dict[str, Any]]:
-        return json.loads(_run(["node", str(JS), str(where), "read", fmt, path.name], out))
+        items: list[dict[str, Any]] = json.loads(
+            _run(["node", str(JS), str(where), "read", fmt, path.name], out))
+        return items
 
     if fmt == "ris":
         peer = out / "peer.ris"

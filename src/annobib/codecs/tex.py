@@ -52,6 +52,22 @@ _CYR = re.compile(r"\{\\((?:cyr|CYR)[A-Za-z]*)\}")
 PAR = "{ }\n\n"
 
 
+def balanced(raw: str) -> bool:
+    """True when every brace of ``raw`` closes after it opens and all are closed (TeX that a
+    .bib parser reads back as one value)."""
+    if "}" not in raw:
+        return "{" not in raw
+    depth = 0
+    for c in raw:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def needs_escape(text: str) -> bool:
     """True when :func:`escape` would change ``text``."""
     return _NEEDS.search(text) is not None

@@ -155,7 +155,7 @@ class _Entry:
         raw = kept.get(bibfield) if kept else None
         if not isinstance(raw, str) or bibfield in self.fields or self.ascii:
             return None
-        if chars.ODD.search(raw) or not _balanced(raw):
+        if chars.ODD.search(raw) or not tex.balanced(raw):
             return None  # control characters, lone surrogates, stray braces: escaped
 
         try:
@@ -258,34 +258,12 @@ def _plain_name(part: str) -> bool:
     return _NOT_PLAIN_NAME.search(part) is None and part == part.strip()
 
 
-def _balanced(raw: str) -> bool:
-    if "}" not in raw:
-        return "{" not in raw
-    depth = 0
-    for c in raw:
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
 def _verbatim(text: str) -> str:
     """A URL or DOI as written in a verbatim field: braces must stay balanced for the parser,
     and a control character (which URL and DOI syntax allow here) is percent-encoded."""
     if chars.CONTROL.search(text):
         text = chars.CONTROL.sub(lambda m: quote(m.group(), safe=""), text)
-    depth = 0
-    for c in text:
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth < 0:
-                break
-    if depth == 0 and "}" not in text.split("{", 1)[0]:
+    if tex.balanced(text):
         return text
     return text.replace("{", "%7B").replace("}", "%7D")
 
@@ -595,7 +573,7 @@ def _biblatex_fields(e: _Entry) -> None:
                 e.warn(LOST, f"verbatim.biblatex.{name}", f"'{name}' as the source wrote it is "
                        "not used: the record's text was changed since (written from it)",
                        Severity.INFO)
-        elif isinstance(raw, str) and (chars.ODD.search(raw) or not _balanced(raw)):
+        elif isinstance(raw, str) and (chars.ODD.search(raw) or not tex.balanced(raw)):
             e.put(name, raw, f"verbatim.biblatex.{name}", how="tex")  # escaped like any value
         elif isinstance(raw, str):
             e.fields[name] = raw  # as it was written, TeX and all

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from annobib.codecs.bibfields import TITLE_FIELDS, VERBATIM
-from annobib.codecs.tex import protect_title, value
+from annobib.codecs.tex import balanced, protect_title, value
 from annobib.codecs.texdecode import TooDeep, decode_detail, normalise_space
 from annobib.findings import Severity
 from annobib.model.values import PartialDate
@@ -121,7 +121,7 @@ def field_text(b: RecordBuilder, name: str, raw: str, *, keep: bool = True) -> s
             b.report(UNPARSABLE, Severity.WARNING, name, f"nested {depth} braces deep (more "
                      f"than {_DEEP}): read as its text; check the entry")
     braced = "{" in raw or name in TITLE_FIELDS
-    if keep and text and _balanced(raw) and (
+    if keep and text and balanced(raw) and (
             unknown or dropped or (braced and _differs(name, raw, text))):
         # the TeX as written, for the BibLaTeX/BibTeX export to write back byte for byte
         # while the record's text is still what it decodes to (codecs/bibfields.py)
@@ -144,16 +144,6 @@ def _depth(raw: str) -> int:
         depth += 1 if m.group() == "{" else -1
         deepest = max(deepest, depth)
     return deepest
-
-
-def _balanced(raw: str) -> bool:
-    """True when every brace of ``raw`` is closed after it opens (TeX that can go back)."""
-    depth = 0
-    for m in _BRACES.finditer(raw):
-        depth += 1 if m.group() == "{" else -1
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def _differs(name: str, raw: str, text: str) -> bool:

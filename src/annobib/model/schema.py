@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from annobib.model.library import Document
-from annobib.model.record import NAME_ROLES
+from annobib.model.record import KEY_RE, NAME_ROLES
 
 #: A name for the schema, not a place to fetch it from: the project has no public host for it.
 #: Editors are pointed at the file itself (docs/editors.md: a path, or the copy that
@@ -63,12 +63,12 @@ def _scalars(node: Any) -> Any:
     constrained = any(k in out for k in ("pattern", "enum", "const", "format"))
     if t == "string" and not constrained:
         out["type"] = _ANY_SCALAR
-    elif t == "string" and out.get("pattern") == "^[A-Za-z0-9][A-Za-z0-9_:.\\-]*$":
+    elif t == "string" and out.get("pattern") == KEY_RE.pattern:
         # a key written as a bare number (``key: 2022``, ``key: true``) is its text
         rest = {k: v for k, v in out.items() if k not in ("type", "pattern", "minLength",
                                                           "maxLength")}
         text = {k: out[k] for k in ("type", "pattern", "minLength", "maxLength") if k in out}
-        out = {**rest, "anyOf": [text, {"type": "number", "minimum": 0}, {"type": "boolean"}]}
+        out = {**rest, "anyOf": [text, {"type": "number"}, {"type": "boolean"}]}
     elif t == "integer" and "const" in out:
         out = {**out, "type": ["integer", "string"], "enum": [out["const"], str(out["const"])]}
         del out["const"]

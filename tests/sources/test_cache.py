@@ -71,3 +71,29 @@ def test_positions_are_cached_once_computed(tmp_path: Path) -> None:
     doc = second.library.documents[0]
     assert doc.locate("w", "accessed").line == 4
     assert [str(x) for x in second.findings] == first
+
+
+def test_a_changed_validator_misses_the_cache(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key holds the validating modules' code, not a version number: edit one and every
+    entry it made misses (issue 16)."""
+    import shutil
+
+    package = tmp_path / "annobib"
+    shutil.copytree(Path(cache.__file__).resolve().parents[1], package)
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+    cache.code_hash.cache_clear()
+    try:
+        before = cache.code_hash()
+        assert cache.code_hash() == before  # stable while nothing changes
+        values = package / "model" / "values.py"
+        values.write_text(values.read_text(encoding="utf-8") + "\n# a changed rule\n",
+                          encoding="utf-8")
+        cache.code_hash.cache_clear()
+        assert cache.code_hash() != before
+        (package / "exporters" / "ris.py").write_text("# not a validator\n", encoding="utf-8")
+        after = cache.code_hash()
+        cache.code_hash.cache_clear()
+        assert cache.code_hash() == after  # an exporter is no part of the key
+    finally:
+        cache.code_hash.cache_clear()

@@ -1,14 +1,17 @@
 """A content-addressed cache of validated documents, so unchanged files load fast.
 
 The key is the SHA-256 of the file's bytes, the file name (findings and origins name it) and
-annobib's version: any edit, rename or upgrade misses. Entries live outside the data
-(``$ANNOBIB_CACHE_DIR``, else ``$XDG_CACHE_HOME/annobib``, else ``~/.cache/annobib``), are written
-atomically, and any problem reading or writing them is ignored: the cache can only save time,
-never change a result. ``ANNOBIB_NO_CACHE=1`` switches it off.
+the code that validates it (:func:`code_hash`: the sources of the model and of the YAML reader,
+not a hand-bumped number): any edit, rename, upgrade or changed validator misses. Entries live
+outside the data (``$ANNOBIB_CACHE_DIR``, else ``$XDG_CACHE_HOME/annobib``, else
+``~/.cache/annobib``), are written atomically, and any problem reading or writing them is
+ignored: the cache can only save time, never change a result. ``ANNOBIB_NO_CACHE=1`` switches
+it off.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -34,9 +37,33 @@ def _enabled() -> bool:
     return os.environ.get("ANNOBIB_NO_CACHE", "") not in ("1", "true", "yes")
 
 
+_PACKAGE = Path(__file__).resolve().parents[1]
+# what decides a cached entry's contents: the types, the reader, its positions and this format
+_VALIDATING = ("model/*.py", "sources/yaml*.py", "sources/located.py", "sources/messages.py",
+               "sources/cache.py", "codes.py", "findings.py")
+
+
+@functools.cache
+def code_hash() -> str:
+    """SHA-256 of the modules that validate a document and shape its entry, read once per run.
+
+    A development checkout whose validator changed never serves findings of the old one;
+    without readable sources (a frozen build) the version stands in.
+    """
+    h = hashlib.sha256()
+    try:
+        for pattern in _VALIDATING:
+            for path in sorted(_PACKAGE.glob(pattern)):
+                rel = path.relative_to(_PACKAGE).as_posix()
+                h.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return f"version {__version__}"
+    return h.hexdigest()
+
+
 def _entry(raw: bytes, name: str) -> Path:
     h = hashlib.sha256()
-    h.update(f"{_FORMAT}\0{__version__}\0{name}\0".encode())
+    h.update(f"{_FORMAT}\0{code_hash()}\0{name}\0".encode())
     h.update(raw)
     digest = h.hexdigest()
     return cache_dir() / digest[:2] / f"{digest}.entry"

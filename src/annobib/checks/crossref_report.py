@@ -103,8 +103,14 @@ def _sarif_rule(code: str) -> dict[str, Any]:
 
 
 def to_sarif(result: CheckResult, exit_code: int) -> str:
-    findings = result.all_findings()
-    used = sorted({f.code for f in findings} | set(CODES))
+    return findings_sarif(result.all_findings(), exit_code, set(CODES),
+                          result.unavailable_reason is None, {"statuses": result.counts()})
+
+
+def findings_sarif(findings: Sequence[Finding], exit_code: int, rule_codes: set[str],
+                   successful: bool, properties: dict[str, Any]) -> str:
+    """A SARIF 2.1.0 log of ``findings`` (rules: their codes and ``rule_codes``)."""
+    used = sorted({f.code for f in findings} | rule_codes)
     rules = [_sarif_rule(code) for code in used]
     run: dict[str, Any] = {
         "tool": {
@@ -118,9 +124,9 @@ def to_sarif(result: CheckResult, exit_code: int) -> str:
         },
         "invocations": [
             {
-                "executionSuccessful": result.unavailable_reason is None,
+                "executionSuccessful": successful,
                 "exitCode": exit_code,
-                "properties": {"statuses": result.counts()},
+                "properties": properties,
             }
         ],
         "results": [_sarif_result(f) for f in findings],

@@ -71,7 +71,7 @@ def _register_optional() -> None:
     """
     import importlib
 
-    for name in ("check", "importer", "cite", "styles", "explain", "configcmd", "cited",
+    for name in ("check", "importer", "review", "cite", "styles", "explain", "configcmd", "cited",
                  "snapshot"):
         importlib.import_module(f"annobib.cli.{name}").register(app)
 

@@ -1,0 +1,152 @@
+"""``annobib review``: parse a printed reference list, find each work, re-format it.
+
+Options and rendering only; the work is :func:`annobib.tasks.review.review_text`.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annobib.cli.common import write_or_stop
+from annobib.cli.exitcodes import ExitCode
+
+
+class ReviewFormat(StrEnum):
+    text = "text"
+    html = "html"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    yaml = "yaml"
+
+
+def review_command(
+    file: Annotated[str, typer.Argument(help="A text file holding a printed reference list or "
+                                        "footnotes ('-' reads standard input).")],
+    style: Annotated[str, typer.Option("--style", help="The style to re-format in (a CSL "
+                                       "style name, e.g. post-soviet-issues or a GOST style).")],
+    output_format: Annotated[
+        ReviewFormat | None,
+        typer.Option("--format", "-f", help="text (terminal), html (the report page), json, "
+                     "sarif, github, or yaml (the records for the library). Default: html "
+                     "when -o ends in .html, else text."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the report to FILE.")
+    ] = None,
+    mailto: Annotated[
+        str | None,
+        typer.Option("--mailto", envvar="ANNOBIB_MAILTO",
+                     help="Your e-mail address for Crossref's polite pool."),
+    ] = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option("--api-url", envvar="ANNOBIB_CROSSREF_URL",
+                     help="Crossref API base URL (a mirror, proxy or test server)."),
+    ] = None,
+    evidence: Annotated[
+        Path | None,
+        typer.Option("--evidence", help="Evidence directory (default: .crossref/ beside the "
+                     "file).", show_default=False),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use only stored evidence; no network.")
+    ] = False,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1,
+                                           help="Seconds for one answer.")] = 20.0,
+    max_time: Annotated[float, typer.Option("--max-time", min=0.1,
+                                            help="Seconds for all Crossref requests.")] = 300.0,
+    retries: Annotated[int, typer.Option("--retries", min=1,
+                                         help="Attempts per request.")] = 4,
+) -> None:
+    """Parse a printed list, find each work in Crossref, re-format it in STYLE.
+
+    Each reference gets its parsed fields with confidences, a verdict (matched with the DOI
+    and the evidence, ambiguous with the candidates, not-in-crossref with the plausible
+    reason, unchecked when Crossref could not be asked), the reference as STYLE prints it and
+    a character-level difference. Exit codes: 0 clean, 1 findings (a printed DOI nobody
+    registered, an ambiguous match, an entry not read), 2 usage, 3 unreadable input,
+    4 Crossref unavailable for at least one work.
+    """
+    from annobib.cli import render
+    from annobib.cli.check import _service, checked_api_url, default_evidence_dir
+    from annobib.findings import Severity
+    from annobib.styles import Formatter
+    from annobib.tasks.review import review_text
+
+    if not offline:
+        api_url = checked_api_url(api_url)
+    fmt = output_format or (ReviewFormat.html if output is not None
+                            and output.suffix.lower() in (".html", ".htm") else ReviewFormat.text)
+    name = "<stdin>" if file == "-" else file
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        sys.stderr.write(f"{name}: cannot read: {exc}\n")
+        raise typer.Exit(int(ExitCode.UNREADABLE)) from None
+    base = Path.cwd() if file == "-" else Path(file)
+    service = _service(offline=offline, refresh=False,
+                       evidence=evidence or default_evidence_dir([base]), api_url=api_url,
+                       mailto=mailto, timeout=timeout, max_time=max_time, retries=retries)
+    try:
+        with Formatter() as formatter:
+            try:
+                formatter.style(style)
+            except (KeyError, ValueError, LookupError) as exc:
+                raise typer.BadParameter(str(exc), param_hint="--style") from None
+            review = review_text(text, name, service, formatter, style)
+    finally:
+        service.close()
+    if review.unchecked():
+        code = ExitCode.UNAVAILABLE
+    elif any(f.severity is Severity.ERROR for f in review.findings) or any(
+            it.match.verdict.value == "ambiguous" for it in review.items):
+        code = ExitCode.FINDINGS
+    else:
+        code = ExitCode.OK
+    if fmt is ReviewFormat.text:
+        out = _text(review)
+    elif fmt is ReviewFormat.html:
+        import json
+
+        from annobib.exporters.review_html import review_page
+
+        out = review_page(json.loads(review.to_json(int(code))))
+    elif fmt is ReviewFormat.json:
+        out = review.to_json(int(code))
+    elif fmt is ReviewFormat.sarif:
+        out = review.to_sarif(int(code))
+    elif fmt is ReviewFormat.github:
+        out = review.to_github()
+    else:
+        out = review.to_yaml()
+    if output is not None:
+        write_or_stop("review", output, out)
+    else:
+        render.write_stdout(out)
+    raise typer.Exit(int(code))
+
+
+def _text(review: object) -> str:
+    from annobib import chars
+    from annobib.tasks.review import Review
+
+    assert isinstance(review, Review)
+    lines = []
+    for it in review.items:
+        doi = f" {it.match.doi}" if it.match.doi else ""
+        lines.append(chars.one_line(f"{it.label} (line {it.line}): {it.match.verdict.value}"
+                                    f"{doi}: {it.match.reason}"))
+    counts = ", ".join(f"{k} {v}" for k, v in review.counts().items() if v)
+    lines.append(f"{len(review.items)} works: {counts}")
+    return "\n".join(lines) + "\n"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("review")(review_command)

@@ -1,0 +1,1 @@
+"""Tasks: whole jobs made of sources, checks, services and exporters (below the CLI)."""

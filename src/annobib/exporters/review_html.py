@@ -86,12 +86,12 @@ def review_page(payload: dict[str, Any], threshold: float = 0.6) -> str:
         body.append(f'<h2>{_e(item.get("label", ""))} <span class="label">line '
                     f'{_e(item.get("line", ""))}</span> <span class="verdict v-{_e(verdict)}">'
                     f"{_e(verdict)}</span></h2>")
-        body.append(f'<p class="printed"><span class="label">Printed:</span>'
+        body.append(f'<p class="printed"><span class="label">Printed:</span> '
                     f'{_e(item.get("printed", ""))}</p>')
-        body.append(f'<p class="reason"><span class="label">Why:</span>'
+        body.append(f'<p class="reason"><span class="label">Why:</span> '
                     f'{_e(match.get("reason", ""))}</p>')
         if match.get("doi"):
-            body.append(f'<p class="doi"><span class="label">DOI:</span>'
+            body.append(f'<p class="doi"><span class="label">DOI:</span> '
                         f'{_e(match["doi"])}</p>')
         cands = match.get("candidates") or []
         if cands and verdict != "matched":
@@ -103,8 +103,8 @@ def review_page(payload: dict[str, Any], threshold: float = 0.6) -> str:
             body.append("</ul>")
         if item.get("formatted") is not None:
             body.append(f'<p class="formatted"><span class="label">As the style prints it:'
-                        f'</span>{_e(item["formatted"])}</p>')
-            body.append(f'<p class="diff"><span class="label">Difference:</span>'
+                        f'</span> {_e(item["formatted"])}</p>')
+            body.append(f'<p class="diff"><span class="label">Difference:</span> '
                         f'{_diff(item.get("diff", []))}</p>')
         body.extend(_fields_table(item, threshold))
         body.append("</article>")

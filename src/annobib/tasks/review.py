@@ -127,17 +127,19 @@ def char_diff(printed: str, formatted: str) -> list[tuple[str, str]]:
     return out
 
 
-def _pairs(imp: TextImport, result: Any) -> list[tuple[str, Any, Work]]:
-    """(label, parsed work, model work) for every record of the import, in order.
+def _pairs(imp: TextImport, result: Any) -> list[tuple[str, Any, Work, str]]:
+    """(label, parsed work, model work, printed text) for every record of the import, in
+    order: a reference's printed text is its whole entry, number included; a cite's is its
+    part of the note.
 
     :func:`~annobib.sources.text.records.to_model` leaves out what it could not read (and
     reports it), so parsed works and records are paired by the entry they came from."""
-    out: list[tuple[str, Any, Work]] = []
+    out: list[tuple[str, Any, Work, str]] = []
     for i, pe in enumerate(result.entries, start=1):
         if not result.notes:
             ref = next((r for r in imp.references if r.source == pe.entry.source), None)
             if ref is not None and ref.work is not None:
-                out.append((str(ref.n), pe.works[0], ref.work))
+                out.append((str(ref.n), pe.works[0], ref.work, ref.source))
             continue
         note = next((n for n in imp.footnotes if n.n == i), None)
         if note is None:
@@ -149,7 +151,8 @@ def _pairs(imp: TextImport, result: Any) -> list[tuple[str, Any, Work]]:
                       if isinstance(pw.data.get("title"), dict)}
             parsed = [titles.get(w.title.text if w.title else "", parsed[0]) for w in works]
         for j, (pw, w) in enumerate(zip(parsed, works, strict=True), start=1):
-            out.append((f"note {i}" + (f", cite {j}" if len(works) > 1 else ""), pw, w))
+            label = f"note {i}" + (f", cite {j}" if len(works) > 1 else "")
+            out.append((label, pw, w, pw.source))
     return out
 
 
@@ -164,19 +167,19 @@ def review_text(text: str, filename: str, service: MetadataService, formatter: F
     result = read_list(text, filename)
     imp = to_model(result, KeyRegistry(), filename)
     pairs = _pairs(imp, result)
-    matches = find_all([(w, pw.source) for _, pw, w in pairs], service)
+    matches = find_all([(w, pw.source) for _, pw, w, _ in pairs], service)
     st = formatter.style(style)
-    works = [w for _, _, w in pairs]
+    works = [w for _, _, w, _ in pairs]
     rendered = formatter.bibliography(csl_items(works), st, locale, "text").by_id() if works \
         else {}
     items: list[Reviewed] = []
     findings = list(imp.findings)
-    for (label, pw, work), match in zip(pairs, matches, strict=True):
+    for (label, pw, work, printed), match in zip(pairs, matches, strict=True):
         formatted = rendered.get(work.key)
-        item = Reviewed(label, pw.line, pw.source, work, dict(pw.confidence),
+        item = Reviewed(label, pw.line, printed, work, dict(pw.confidence),
                         dict(pw.inferred), match, formatted)
         if formatted is not None:
-            item.diff = char_diff(pw.source, formatted)
+            item.diff = char_diff(printed, formatted)
         else:
             findings.append(Finding("A502", Severity.ERROR,
                                     "the style printed no entry for this record",

@@ -150,7 +150,7 @@ _LINES: tuple[Code, ...] = (
     _("A421", "info", "a part of the Crossref record that was not imported", "sources/crossref"),
     _("A422", "error", "--doi: not a valid DOI", "checks/crossref"),
     # A5xx: formatted output (CSL styles)
-    _("A502", "error", "the style printed no entry for this record", "exporters/formatted"),
+    _("A502", "error", "the style printed no entry for this record", "exporters/formatted tasks/review"),
     _("A503", "warning", "--notes: no selected document has footnotes", "exporters/formatted"),
     # A6xx: the manuscript (annobib cited, export --cited-in)
     _("A601", "error", "a key the document cites is not in the library", "checks/citations"),

@@ -630,6 +630,20 @@ def bibliographic_query(work: Work, source: str | None = None) -> str:
     return ". ".join(parts)
 
 
+def numbers_agree(work: Work, record: dict[str, Any]) -> list[tuple[str, bool]]:
+    """Volume, issue and first page, where both sides have them: ``(field, agrees)``."""
+    out: list[tuple[str, bool]] = []
+    for name in ("volume", "issue"):
+        ours_v = getattr(work, name)
+        theirs_v = record.get(name)
+        if ours_v and isinstance(theirs_v, str) and theirs_v:
+            out.append((name, fold(ours_v) == fold(theirs_v)))
+    page = record.get("page")
+    if work.pages and isinstance(page, str) and page:
+        out.append(("pages", first_page(work.pages) == first_page(page)))
+    return out
+
+
 def validate_candidate(work: Work, record: dict[str, Any]) -> Suggestion | None:
     """SBMV-style validation: compare the fields both sides have; None without a DOI."""
     doi = str(record.get("DOI") or "").lower()
@@ -661,18 +675,9 @@ def validate_candidate(work: Work, record: dict[str, Any]) -> Suggestion | None:
                  for _, a in work.container_title.variants() for b in t)
         weights.append((1.0, 1.0 if ok else 0.0))
         (agreed if ok else disagreed).append("container-title")
-    for name in ("volume", "issue"):
-        ours_v = getattr(work, name)
-        theirs_v = record.get(name)
-        if ours_v and isinstance(theirs_v, str) and theirs_v:
-            ok = fold(ours_v) == fold(theirs_v)
-            weights.append((0.5, 1.0 if ok else 0.0))
-            (agreed if ok else disagreed).append(name)
-    page = record.get("page")
-    if work.pages and isinstance(page, str) and page:
-        ok = first_page(work.pages) == first_page(page)
+    for name, ok in numbers_agree(work, record):
         weights.append((0.5, 1.0 if ok else 0.0))
-        (agreed if ok else disagreed).append("pages")
+        (agreed if ok else disagreed).append(name)
     if not weights:
         return None
     score = sum(w * s for w, s in weights) / sum(w for w, _ in weights)

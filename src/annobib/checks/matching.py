@@ -38,11 +38,12 @@ from annobib.checks.crossref import (
     crossref_titles,
     crossref_years,
     judge,
+    numbers_agree,
 )
 from annobib.findings import Finding, Location, Severity
 from annobib.model import Work, WorkType
 from annobib.services.base import Lookup, MetadataService, SearchResult
-from annobib.textmatch import first_page, fold, has_cyrillic, name_key, similarity, strip_markup
+from annobib.textmatch import fold, has_cyrillic, name_key, similarity, strip_markup
 
 #: the transliteration schemes a printed Cyrillic title or name may have been romanised in
 SCHEMES: tuple[tuple[str, Any], ...] = (
@@ -279,17 +280,9 @@ def validate(work: Work, record: dict[str, Any]) -> Candidate | None:
     if container is not None:
         weights.append((1.0, 1.0 if container else 0.0))
         (agreed if container else disagreed).append("container-title")
-    for name in ("volume", "issue"):
-        ours_v, theirs_v = getattr(work, name), record.get(name)
-        if ours_v and isinstance(theirs_v, str) and theirs_v:
-            ok = fold(ours_v) == fold(theirs_v)
-            weights.append((0.5, 1.0 if ok else 0.0))
-            (agreed if ok else disagreed).append(name)
-    page = record.get("page")
-    if work.pages and isinstance(page, str) and page:
-        ok = first_page(work.pages) == first_page(page)
+    for name, ok in numbers_agree(work, record):
         weights.append((0.5, 1.0 if ok else 0.0))
-        (agreed if ok else disagreed).append("pages")
+        (agreed if ok else disagreed).append(name)
     score = sum(w * s for w, s in weights) / sum(w for w, _ in weights)
     # Accepted: the title agrees, and so does at least one more of the identifying fields
     # (first author, year, container, pages); the author may not clash, nor may both the year

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -99,6 +100,13 @@ def test_unquoted_volume_is_valid_for_both() -> None:
     assert _schema_says(text) and _validate_says(text)
     bad = text.replace("issued: 2022", "issued: May 2022")
     assert not _schema_says(bad) and not _validate_says(bad)
+
+
+@pytest.mark.parametrize("title", ['""', "{text: ''}", "{text: A, translated: ''}"])
+def test_an_empty_title_is_invalid_for_both(title: str) -> None:
+    # found by the generated files: the short form of a title took "" while validate said A110
+    text = f"annobib: 1\nworks:\n  - key: k\n    type: book\n    title: {title}\n"
+    assert not _schema_says(text) and not _validate_says(text)
 
 
 def test_the_id_is_a_name_not_a_placeholder_address() -> None:

@@ -28,8 +28,13 @@ _BOOL_WORDS = ["true", "false", "True", "False", "TRUE", "FALSE", "yes", "no", "
                "1", "0", "t", "f", "y", "n"]
 
 _SHORT_FORMS: dict[str, dict[str, Any]] = {
-    "LangText": {"type": "string", "description": "Short form: the text alone."},
-    "MultiText": {"type": "string", "description": "Short form: the text as printed, alone."},
+    # the short forms hold ``text``, which must not be empty (as the long form's minLength says)
+    "LangText": {"type": "string", "minLength": 1, "description": "Short form: the text alone."},
+    "MultiText": {
+        "type": "string",
+        "minLength": 1,
+        "description": "Short form: the text as printed, alone.",
+    },
     "Person": {
         "type": "string",
         "description": 'Short form: "Family, Given" or "Family, I. R."; "{Organisation}" for a '

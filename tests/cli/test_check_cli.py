@@ -385,6 +385,12 @@ def test_timeout_and_max_time_hold_against_a_dripping_server(lib: Path) -> None:
     import subprocess
     import time
 
+    # what starting the interpreter and annobib costs on this machine now, so a loaded machine
+    # does not pass for a deadline that failed to hold (without the fix the run took 92-197 s)
+    t0 = time.monotonic()
+    subprocess.run([sys.executable, "-m", "annobib", "--version"], capture_output=True,
+                   timeout=60, check=True)
+    start_up = time.monotonic() - t0
     s = running(None)
     try:
         s.inject(Fault("drip", route="any", seconds=0.5))
@@ -398,7 +404,8 @@ def test_timeout_and_max_time_hold_against_a_dripping_server(lib: Path) -> None:
         s.stop()
     assert proc.returncode == 4, proc.stderr
     assert statuses(proc) == {"unchecked"}
-    assert took < 4 + 2 + 2, f"{took:.1f} s for --max-time 4 (start-up allowed 2 s)"
+    allowed = 4 + 2 + max(2.0, 2 * start_up)
+    assert took < allowed, f"{took:.1f} s for --max-time 4 (start-up {start_up:.1f} s)"
 
 
 def test_the_answer_cap_is_in_the_docs() -> None:

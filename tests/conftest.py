@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from annobib import runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -29,7 +30,7 @@ def _gc_unfrozen() -> Iterator[None]:
     # a command run in-process freezes what it loaded (annobib.cli.common.load), which in a
     # long test session would keep every earlier test's garbage
     yield
-    gc.unfreeze()
+    runtime.unfreeze()
 
 
 @pytest.hookimpl(hookwrapper=True)

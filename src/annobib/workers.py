@@ -12,11 +12,10 @@ may only save time: every caller gets the same result without one.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from annobib import progress
@@ -85,19 +84,6 @@ MIN_ITEMS = 2000
 CHUNK = 400
 #: How the last :func:`map_chunks` call shared its pieces (for tests and benchmarks).
 LAST: dict[str, int] = {"own_chunks": 0, "worker_chunks": 0}
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic collections while records are built and written: they create no cycles worth
-    collecting, and each collection would walk every record model (seconds in total)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> list[Sequence[T]]:

@@ -213,14 +213,13 @@ def load(paths: Sequence[str | Path], **options: bool) -> LoadResult:
     """:func:`annobib.api.load` (same options) for a command, whose records then live until it
     exits.
 
-    They are moved out of the cyclic GC's sight (``gc.freeze``): records hold no reference
-    cycles, and each later full collection would walk all of them again (sorting the 28,000
-    findings of a 20,000-record export set one off: about a second).
+    They are moved out of the cyclic GC's sight (:func:`annobib.runtime.freeze_loaded`):
+    records hold no reference cycles, and each later full collection would walk all of them
+    again.
     """
-    import gc
-
+    from annobib import runtime
     from annobib.api import load as load_library
 
     result = load_library(paths, **options)
-    gc.freeze()
+    runtime.freeze_loaded()
     return result

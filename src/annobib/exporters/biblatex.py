@@ -729,9 +729,9 @@ def render(entries: list[_Entry]) -> str:
 def export_with(library: Library, options: ExportOptions, dialect: Dialect) -> ExportResult:
     """Build and write every selected work; on two cores for large libraries (see
     :func:`annobib.workers.map_chunks`), with the same text and findings in the same order."""
-    from annobib import workers
+    from annobib import runtime, workers
 
-    with workers.gc_paused():
+    with runtime.gc_paused():
         works = selected_works(library, options)
         origins: dict[str, Location | None] = {}
 

@@ -70,9 +70,9 @@ def library_to_csl(library: Library, options: ExportOptions | None = None) -> li
 def export(library: Library, options: ExportOptions) -> ExportResult:
     """The items, one per line; for a large library on two cores (see
     :func:`annobib.workers.map_chunks`), with the same text and findings."""
-    from annobib import workers
+    from annobib import runtime, workers
 
-    with workers.gc_paused():
+    with runtime.gc_paused():
         counts = _reference_counts(library)
         works = selected_works(library, options)
         encode = _encoder()

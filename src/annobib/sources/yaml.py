@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import gc
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from annobib import chars
+from annobib import chars, runtime
 from annobib.errors import InputError
 from annobib.findings import Finding, Location, Severity
 from annobib.model.library import (
@@ -151,9 +150,8 @@ def load_file(
         return None, [Finding("A100", Severity.ERROR, msg, Location(name, line, col))], False
     if text.startswith("\ufeff"):
         text = text[1:]
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small objects: collections would cost half the time
-    try:
+    # hundreds of thousands of small objects: collections would cost half the time
+    with runtime.gc_paused():
         loaded, findings = parse_document(text, name, positions=positions)
         if use_cache:
             from annobib.sources import cache
@@ -170,9 +168,6 @@ def load_file(
                     workers.later(store)
                 else:
                     store()
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return loaded, findings, True
 
 
@@ -184,10 +179,9 @@ def _cache_writer(
     document, summary = loaded.document, loaded.summary.to_plain()
 
     def store() -> None:
-        from annobib import workers
         from annobib.sources import cache
 
-        with workers.gc_paused():
+        with runtime.gc_paused():
             cache.put(raw, name, document_data(document), summary, findings)
             if isinstance(loaded.indexer, _Marked):
                 cache.put_index(raw, name, loaded.indexer.plain())

@@ -19,7 +19,7 @@ Field mapping: ``docs/formats/bibtex.md`` and ``docs/formats/biblatex.md``.
 
 from __future__ import annotations
 
-from annobib import workers
+from annobib import runtime
 from annobib.findings import Finding
 from annobib.sources.bibtex import blocks, parallel
 from annobib.sources.interchange import KeyRegistry, ReadResult
@@ -43,7 +43,7 @@ def read_bibtex(
     """
     # Tens of thousands of small objects: the cyclic GC would run hundreds of times for
     # nothing (nothing here makes cycles), so it is paused while reading.
-    with workers.gc_paused():
+    with runtime.gc_paused():
         keys = keys or KeyRegistry()
         result = ReadResult()
         parts = parallel.read_parallel(text, filename, jobs) if as_yaml and jobs != 1 else None

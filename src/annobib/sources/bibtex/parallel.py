@@ -104,9 +104,9 @@ def _read_part(
     they pickle in half the time of the objects), whether they are packed, the entries seen and
     the macros defined at its end; None when the part cannot stand apart (a later part not
     beginning with a whole block, a part but the last not ending with one, a repeated macro)."""
-    from annobib import workers
+    from annobib import runtime
 
-    with workers.gc_paused():  # the caller pauses it too; a forked worker has its own state
+    with runtime.gc_paused():  # the caller pauses it too; a forked worker has its own state
         return _read_part_paused(text, filename, line_offset, strings, inherited, first, last,
                                  pack)
 

@@ -23,6 +23,7 @@ from annobib.cli.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from annobib.cli.common import Reporting
+    from annobib.exporters import ExportOptions, Format
     from annobib.findings import Finding
     from annobib.model import Library
 
@@ -71,14 +72,19 @@ def export(
     quiet: QuietOpt = False,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Export again whenever a data file changes (the "
+                           "style's engine stays warm); Ctrl-C ends it.")
+    ] = False,
 ) -> None:
     """Export records: each article, then each work its reference list cites, in list order.
 
     With findings at or above --fail-on (exit 1), an -o FILE is left as it was.
     """
+    import contextlib
     import difflib
 
-    from annobib.cli.common import reporting, settings, triage
+    from annobib.cli.common import reporting, settings
 
     how = reporting(verbose=verbose, quiet=quiet, select=select, ignore=ignore, fail_on=fail_on)
     config = settings()
@@ -88,22 +94,18 @@ def export(
     locale = locale or config.get("locale")
 
     # the executable may have started the engine already (annobib.cli.entry)
-    from annobib import progress
     from annobib.cli.progress import shown as shown_progress
     from annobib.exporters import FORMATS
     from annobib.styles import Formatter, default_style, take_early_formatter
 
     fmt = FORMATS.get(to) if to is not None else None
-    with take_early_formatter() or Formatter() as formatter, shown_progress():
+    with take_early_formatter() or Formatter() as formatter, shown_progress(not watch):
         if fmt is not None and fmt.styled:
             # The style's engine needs nothing from the records (about 1 s for APA): build it
             # on a background thread while the records are imported and loaded.
             formatter.prepare(style or default_style(notes), locale)
 
-        from annobib import workers
         from annobib.cli import render
-        from annobib.cli.common import load
-        from annobib.errors import AnnobibError
         from annobib.exporters import ExportOptions
 
         if fmt is None:
@@ -114,47 +116,81 @@ def export(
             )
             raise typer.Exit(int(ExitCode.USAGE))
 
-        # what the format needs of the load: positions to name what a record loses at its
-        # place; a worker beside the export that can store a cold load's records meanwhile
-        with progress.phase("loading"):
-            result = load(
-                default_paths(paths),
-                use_cache=not no_cache,
-                positions=fmt.positions,
-                defer_cache=fmt.shares_load,
-            )
-        if keys:
-            _refuse_unknown_keys(list(keys), result.library, result.findings, how)
-        in_order = False
-        if cited_in:
-            from annobib.checks.citations import compare
-            from annobib.cli.cited import read_documents
+        def once(edited: list[str]) -> ExitCode:
+            """One export: load (again), export, report, write; the formatter stays warm."""
+            if edited:
+                import gc
 
-            found = compare(read_documents(list(cited_in), "export"), result.library,
-                            not_cited=False)
-            result.findings.extend(found.findings)
-            # \nocite{*}: everything; else what is cited (and --key), in citation order
-            keys = None if found.everything else [*(keys or []), *found.keys]
-            in_order = keys is not None
-        options = ExportOptions(
-            ascii=ascii_only,
-            style=style,
-            locale=locale,
-            annotated=annotated,
-            notes=notes,
-            keys=list(keys) if keys is not None else None,
-            in_key_order=in_order,
-            formatter=formatter,
+                gc.unfreeze()  # the previous run's records go; only the latest are kept
+                render.stderr_console().print(
+                    f"annobib export: {len(edited)} file(s) changed, exporting again",
+                    markup=False)
+            return _export_once(
+                paths, fmt, to, output, keys, cited_in, how, no_cache,
+                ExportOptions(ascii=ascii_only, style=style, locale=locale, annotated=annotated,
+                              notes=notes, formatter=formatter),
+            )
+
+        if not watch:
+            code = once([])
+        else:
+            from annobib.tasks.watch import bound_from_env
+            from annobib.tasks.watch import watch as watch_loop
+
+            def guarded(edited: list[str]) -> None:
+                # a run refused (unknown key, unwritable file) is reported; keep watching
+                with contextlib.suppress(typer.Exit):
+                    once(edited)
+
+            watch_loop(default_paths(paths), guarded, max_runs=bound_from_env())
+            code = ExitCode.OK  # Ctrl-C or the bound ends a watch; each run reported itself
+    raise typer.Exit(int(code))
+
+
+def _export_once(paths: list[Path] | None, fmt: Format, to: str, output: Path | None,
+                 keys: list[str] | None, cited_in: list[Path] | None, how: Reporting,
+                 no_cache: bool, options: ExportOptions) -> ExitCode:
+    """Load, export, report and write once; returns the exit code of this run."""
+    import dataclasses
+
+    from annobib import progress, workers
+    from annobib.cli import render
+    from annobib.cli.common import load, triage
+    from annobib.errors import AnnobibError
+
+    # what the format needs of the load: positions to name what a record loses at its
+    # place; a worker beside the export that can store a cold load's records meanwhile
+    with progress.phase("loading"):
+        result = load(
+            default_paths(paths),
+            use_cache=not no_cache,
+            positions=fmt.positions,
+            defer_cache=fmt.shares_load,
         )
-        try:
-            with progress.phase(f"exporting to {to}"):
-                exported = fmt.exporter()(result.library, options)
-        except AnnobibError as exc:
-            render.report(triage(result.findings, how, result.library), how)
-            render.stderr_console().print(f"annobib export: {exc}")
-            raise typer.Exit(exc.exit_code) from None
-        finally:
-            workers.finish_later()  # what no worker stored
+    if keys:
+        _refuse_unknown_keys(list(keys), result.library, result.findings, how)
+    in_order = False
+    if cited_in:
+        from annobib.checks.citations import compare
+        from annobib.cli.cited import read_documents
+
+        found = compare(read_documents(list(cited_in), "export"), result.library,
+                        not_cited=False)
+        result.findings.extend(found.findings)
+        # \nocite{*}: everything; else what is cited (and --key), in citation order
+        keys = None if found.everything else [*(keys or []), *found.keys]
+        in_order = keys is not None
+    options = dataclasses.replace(
+        options, keys=list(keys) if keys is not None else None, in_key_order=in_order)
+    try:
+        with progress.phase(f"exporting to {to}"):
+            exported = fmt.exporter()(result.library, options)
+    except AnnobibError as exc:
+        render.report(triage(result.findings, how, result.library), how)
+        render.stderr_console().print(f"annobib export: {exc}")
+        return ExitCode(exc.exit_code)
+    finally:
+        workers.finish_later()  # what no worker stored
     triaged = triage([*result.findings, *exported.findings], how, result.library)
     render.report(triaged, how)
     code = exit_code_for(triaged.active, how.fail_on, bool(result.unreadable))
@@ -167,7 +203,7 @@ def export(
             "or --fail-on never to write it anyway", markup=False)
     else:
         write_or_stop("export", output, exported.text, newline=fmt.newline)
-    raise typer.Exit(int(code))
+    return code
 
 
 def _refuse_unknown_keys(keys: list[str], library: Library, findings: list[Finding],

@@ -64,7 +64,7 @@ CSL.setDecorations = function (state, attributes) {
   }
   return found;
 };
-var __annobib = {items: {}, locales: {}, engines: []};
+var __annobib = {items: {}, versions: {}, locales: {}, engines: [], seen: []};
 __annobib.sys = {
   retrieveLocale: function (lang) { return __annobib.locales[lang] || false; },
   retrieveItem: function (id) { return __annobib.items[id]; }
@@ -73,8 +73,11 @@ function __annobib_locale(lang, xml) { __annobib.locales[lang] = xml; return tru
 function __annobib_items(items) {
   var ids = [];
   for (var i = 0; i < items.length; i++) {
-    __annobib.items[items[i].id] = items[i];
-    ids.push(items[i].id);
+    var id = items[i].id;
+    // a record edited since an engine last registered it (export --watch) counts as new
+    __annobib.versions[id] = (__annobib.versions[id] || 0) + 1;
+    __annobib.items[id] = items[i];
+    ids.push(id);
   }
   return ids.length;
 }
@@ -83,12 +86,27 @@ function __annobib_engine(styleXml, lang, force) {
   // URLs and DOIs as links in HTML (<a href>); the text and RTF outputs print them unchanged
   engine.opt.development_extensions.wrap_url_and_doi = true;
   __annobib.engines.push(engine);
+  __annobib.seen.push({});
   return __annobib.engines.length - 1;
+}
+// updateItems keeps an id it already holds as it was, so an item whose data changed is
+// deleted and registered again: citeproc-js re-reads it and re-renders only what it affects
+function __annobib_update(n, e, ids) {
+  var seen = __annobib.seen[n];
+  var stale = {};
+  var any = false;
+  for (var i = 0; i < ids.length; i++) {
+    var v = seen[ids[i]];
+    if (v !== undefined && v !== __annobib.versions[ids[i]]) { stale[ids[i]] = true; any = true; }
+  }
+  if (any) { e.updateItems(ids.filter(function (i) { return !stale[i]; })); }
+  e.updateItems(ids);
+  for (var j = 0; j < ids.length; j++) { seen[ids[j]] = __annobib.versions[ids[j]]; }
 }
 function __annobib_bib(n, ids, format, only) {
   var e = __annobib.engines[n];
   e.setOutputFormat(format);
-  e.updateItems(ids);
+  __annobib_update(n, e, ids);
   var b;
   if (only) {
     // every id stays registered (numbers unchanged); only these entries are rendered
@@ -115,13 +133,13 @@ function __annobib_bib(n, ids, format, only) {
 function __annobib_cluster(n, ids, cites, format) {
   var e = __annobib.engines[n];
   e.setOutputFormat(format);
-  e.updateItems(ids);
+  __annobib_update(n, e, ids);
   return (e.makeCitationCluster(cites));
 }
 function __annobib_notes(n, ids, clusters, format) {
   var e = __annobib.engines[n];
   e.setOutputFormat(format);
-  e.updateItems(ids);
+  __annobib_update(n, e, ids);
   var out = {};
   var pre = [];
   for (var i = 0; i < clusters.length; i++) {

@@ -1,0 +1,108 @@
+"""``annobib export --watch``: an edit to a data file is exported again by the warm engine."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from annobib.tasks.watch import RUNS_ENV, changed, snapshot, watch
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+OLD = "China has a military base in Tajikistan"  # a reference title in data/tomberg2022.yaml
+NEW = "A title edited while annobib watched"
+
+
+def _start(tmp_path: Path, runs: int) -> tuple[subprocess.Popen[str], Path, Path]:
+    """The watch in a subprocess; its stderr goes to ``tmp_path/stderr.txt`` (read as it runs)."""
+    copy = tmp_path / "data-copy"
+    shutil.copytree(DATA, copy)
+    out = tmp_path / "out.html"
+    env = {**os.environ, RUNS_ENV: str(runs)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annobib", "export", "data-copy/", "--to", "html",
+         "--style", "apa", "-o", "out.html", "--watch"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+        stderr=(tmp_path / "stderr.txt").open("w", encoding="utf-8"), text=True)
+    return proc, copy / "tomberg2022.yaml", out
+
+
+def _wait_for(pred: Callable[[], bool], proc: subprocess.Popen[str], what: str, limit: float = 120) -> None:
+    deadline = time.monotonic() + limit
+    while not pred():
+        if proc.poll() is not None:
+            raise AssertionError(f"watch ended before {what}: {proc.communicate()}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"no {what} within {limit} s: {proc.communicate()}")
+        time.sleep(0.1)
+
+
+def test_an_edited_title_is_exported_again(tmp_path: Path) -> None:
+    proc, record, out = _start(tmp_path, runs=2)
+    _wait_for(out.exists, proc, "first export")
+    first = out.read_text(encoding="utf-8")
+    assert OLD in first and NEW not in first
+    text = record.read_text(encoding="utf-8")
+    assert text.count(OLD) >= 1
+    record.write_text(text.replace(OLD, NEW), encoding="utf-8")
+    proc.communicate(timeout=120)
+    stderr = (tmp_path / "stderr.txt").read_text(encoding="utf-8")
+    assert proc.returncode == 0, stderr
+    second = out.read_text(encoding="utf-8")
+    assert NEW in second and OLD not in second
+    assert "1 file(s) changed" in stderr
+    # the warm engine gives what a cold export of the edited copy gives (order, numbers, text)
+    cold = subprocess.run(
+        [sys.executable, "-m", "annobib", "export", "data-copy/", "--to", "html",
+         "--style", "apa", "-o", "cold.html"], cwd=tmp_path, capture_output=True, text=True)
+    assert cold.returncode == 0, cold.stderr
+    assert (tmp_path / "cold.html").read_text(encoding="utf-8") == second
+
+
+def test_a_yaml_error_is_reported_and_watching_goes_on(tmp_path: Path) -> None:
+    proc, record, out = _start(tmp_path, runs=3)
+    _wait_for(out.exists, proc, "first export")
+    good = record.read_text(encoding="utf-8")
+    broken = good.replace("annobib: 1\n", "annobib: 1\narticle: [unclosed\n", 1)
+    assert broken != good
+    record.write_text(broken, encoding="utf-8")
+    log = tmp_path / "stderr.txt"
+    # the broken run is reported and leaves out.html alone; the loop is still there
+    _wait_for(lambda: "not written" in log.read_text(encoding="utf-8"), proc, "the broken run")
+    assert proc.poll() is None
+    assert NEW not in out.read_text(encoding="utf-8")
+    record.write_text(good.replace(OLD, NEW), encoding="utf-8")
+    proc.communicate(timeout=120)
+    stderr = log.read_text(encoding="utf-8")
+    assert proc.returncode == 0, stderr
+    assert "tomberg2022.yaml:" in stderr  # the YAML error, at its file and line
+    assert "not written" in stderr
+    assert NEW in out.read_text(encoding="utf-8")
+
+
+def test_snapshot_sees_edits_additions_and_removals(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("one", encoding="utf-8")
+    before = snapshot([tmp_path])
+    (tmp_path / "a.yaml").write_text("one two", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("x", encoding="utf-8")
+    after = snapshot([tmp_path])
+    assert changed(before, after) == [str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")]
+    (tmp_path / "b.yaml").unlink()
+    assert changed(after, snapshot([tmp_path])) == [str(tmp_path / "b.yaml")]
+    assert changed(after, after) == []
+
+
+def test_ctrl_c_ends_the_loop_without_error(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("one", encoding="utf-8")
+    calls: list[list[str]] = []
+
+    def interrupt(_: float) -> None:
+        raise KeyboardInterrupt
+
+    runs = watch([tmp_path], calls.append, sleep=interrupt)
+    assert runs == 1 and calls == [[]]

@@ -119,9 +119,9 @@ def export(
         def once(edited: list[str]) -> ExitCode:
             """One export: load (again), export, report, write; the formatter stays warm."""
             if edited:
-                import gc
+                from annobib import runtime
 
-                gc.unfreeze()  # the previous run's records go; only the latest are kept
+                runtime.unfreeze()  # the previous run's records go; only the latest are kept
                 render.stderr_console().print(
                     f"annobib export: {len(edited)} file(s) changed, exporting again",
                     markup=False)

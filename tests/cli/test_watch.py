@@ -106,3 +106,15 @@ def test_ctrl_c_ends_the_loop_without_error(tmp_path: Path) -> None:
 
     runs = watch([tmp_path], calls.append, sleep=interrupt)
     assert runs == 1 and calls == [[]]
+
+
+def test_a_bad_run_bound_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
+    for bad in ("0", "x", "-1"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "annobib", "export", str(DATA), "--to", "csljson",
+             "-o", str(tmp_path / "out.json"), "--watch"],
+            env={**os.environ, RUNS_ENV: bad}, capture_output=True, text=True, timeout=120,
+            check=False)
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert f"{RUNS_ENV} must be a positive number of runs, not {bad!r}" in proc.stderr

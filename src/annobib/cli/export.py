@@ -134,15 +134,22 @@ def export(
         if not watch:
             code = once([])
         else:
+            from annobib.errors import UsageError
             from annobib.tasks.watch import bound_from_env
             from annobib.tasks.watch import watch as watch_loop
+
+            try:
+                bound = bound_from_env()
+            except UsageError as exc:
+                render.stderr_console().print(f"annobib export: {exc}", markup=False)
+                raise typer.Exit(int(exc.exit_code)) from None
 
             def guarded(edited: list[str]) -> None:
                 # a run refused (unknown key, unwritable file) is reported; keep watching
                 with contextlib.suppress(typer.Exit):
                     once(edited)
 
-            watch_loop(default_paths(paths), guarded, max_runs=bound_from_env())
+            watch_loop(default_paths(paths), guarded, max_runs=bound)
             code = ExitCode.OK  # Ctrl-C or the bound ends a watch; each run reported itself
     raise typer.Exit(int(code))
 

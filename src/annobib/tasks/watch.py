@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from annobib.errors import UsageError
+
 #: Environment variable bounding the number of runs (the first one included); for tests.
 RUNS_ENV = "ANNOBIB_WATCH_RUNS"
 
@@ -44,10 +46,9 @@ def bound_from_env() -> int | None:
     raw = os.environ.get(RUNS_ENV, "").strip()
     if not raw:
         return None
-    value = int(raw)
-    if value < 1:
-        raise ValueError(f"{RUNS_ENV} must be a positive number of runs, not {raw!r}")
-    return value
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"{RUNS_ENV} must be a positive number of runs, not {raw!r}")
+    return int(raw)
 
 
 def watch(

@@ -224,3 +224,48 @@ def test_isbn_issn_found_however_separated() -> None:
     (work,) = read_text(csl, "c.json", "csljson").works
     assert work.isbn == ["978-0-19-853453-6", "0-19-853453-1"]
     assert work.issn == ["0028-0836"]
+
+
+# --- what the BibLaTeX export writes back as the source wrote it (issue #12, biber --tool) ---
+
+AS_WRITTEN = """\
+@article{url, author = {A, B}, title = {T}, journal = {J}, year = 2020,
+  doi = {https://doi.org/10.1000/ABC}, pages = {M-1--M-14}}
+@article{bare, author = {A, B}, title = {T}, journal = {J}, year = 2020,
+  doi = {10.1000/XYZ}, pages = {1--10}}
+@incollection{inc, author = {A, B}, title = {T}, booktitle = {B}, publisher = {P}, year = 2000}
+"""
+
+
+def _biblatex_of(text: str) -> dict[str, str]:
+    first = read_text(text, "in.bib", "bibtex")
+    out = export(_library(first.works), "biblatex").text
+    return {block.split("{", 1)[1].split(",", 1)[0]: block for block in out.split("\n@")}
+
+
+def test_biblatex_doi_given_as_url_goes_back_as_written() -> None:
+    first = read_text(AS_WRITTEN, "in.bib", "bibtex")
+    assert [w.doi for w in first.works[:2]] == ["10.1000/ABC", "10.1000/XYZ"]  # the DOI itself
+    out = _biblatex_of(AS_WRITTEN)
+    assert "doi = {https://doi.org/10.1000/ABC}" in out["url"]
+    assert "doi = {10.1000/XYZ}" in out["bare"]
+    assert "10.1000/ABC" in export(_library(first.works), "bibtex").text  # BibTeX: the DOI
+    assert "doi.org/10.1000/ABC" not in export(_library(first.works), "bibtex").text
+
+
+def test_biblatex_doi_changed_since_is_written_from_the_record() -> None:
+    first = read_text(AS_WRITTEN, "in.bib", "bibtex")
+    changed = first.works[0].model_copy(update={"doi": "10.1000/NEW"})
+    out = export(_library([changed]), "biblatex").text
+    assert "doi = {10.1000/NEW}" in out and "ABC" not in out
+
+
+def test_biblatex_hyphenated_page_range_goes_back_as_written() -> None:
+    out = _biblatex_of(AS_WRITTEN)
+    assert "pages = {M-1--M-14}" in out["url"]  # biber splits 'M-1–M-14' at the wrong hyphen
+    assert "pages = {1–10}" in out["bare"]  # a plain range keeps the record's en dash
+
+
+def test_biblatex_incollection_without_editor_stays_incollection() -> None:
+    out = _biblatex_of(AS_WRITTEN)
+    assert out["inc"].lstrip("@").startswith("incollection{inc,")

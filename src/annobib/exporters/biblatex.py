@@ -32,7 +32,7 @@ from annobib.model import crosswalk
 from annobib.model.library import Library
 from annobib.model.person import Person
 from annobib.model.record import Work
-from annobib.model.values import MultiText, PartialDate
+from annobib.model.values import MultiText, PartialDate, normalise_doi
 
 LOST = "A402"  # a field the format (or the chosen entry type) cannot hold
 TYPE_FALLBACK = "A403"  # exported under another entry type than the crosswalk's
@@ -268,6 +268,20 @@ def _verbatim(text: str) -> str:
     return text.replace("{", "%7B").replace("}", "%7D")
 
 
+def _doi_as_written(work: Work) -> str:
+    """The DOI as the source wrote it (a resolver URL, ``verbatim.biblatex.doi``) while it is
+    still the record's DOI; else the record's DOI."""
+    assert work.doi is not None
+    raw = ((work.verbatim or {}).get("biblatex") or {}).get("doi")
+    if isinstance(raw, str):
+        try:
+            if normalise_doi(raw) == work.doi:
+                return raw
+        except ValueError:
+            pass
+    return work.doi
+
+
 # --- the entry type --------------------------------------------------------------------------
 
 
@@ -458,7 +472,8 @@ def build_entry(
 
     # identifiers
     if work.doi:
-        e.put("doi", work.doi, "doi", how="verbatim")
+        e.put("doi", _doi_as_written(work) if dialect == "biblatex" else work.doi, "doi",
+              how="verbatim")
     if work.url:
         e.put("url", work.url, "url", how="verbatim")
     _first_only(e, "isbn", work.isbn)

@@ -26,6 +26,7 @@ from annobib.codecs.texdecode import normalise_space
 from annobib.findings import Severity
 from annobib.model import crosswalk
 from annobib.model.record import WorkType
+from annobib.model.values import normalise_doi
 from annobib.sources.bibtex.names import SharedPersons, names
 from annobib.sources.bibtex.values import date, field_text, is_date
 from annobib.sources.interchange import (
@@ -38,6 +39,8 @@ from annobib.sources.interchange import (
 
 # fields consumed by the type decision or carrying nothing for the model
 _TYPE_FIELDS = frozenset({"entrysubtype"})
+# "--" and a lone hyphen in one pages value
+_HYPHENATED_RANGE = re.compile(r"(?<!-)-(?!-).*--|--.*(?<!-)-(?!-)")
 
 
 def first_value(b: RecordBuilder, fields: dict[str, str], row: Row, entry_type: str) -> None:
@@ -57,6 +60,10 @@ def first_value(b: RecordBuilder, fields: dict[str, str], row: Row, entry_type: 
                     or (name != written_as and BIBER_ALIASES.get(name) != written_as)):
                 # the export would write it under another name (organization as publisher) or
                 # not at all for this type: the source's field goes back as it was
+                b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[name] = raw
+            elif name == "pages" and _HYPHENATED_RANGE.search(raw):
+                # a range of hyphenated pages (M-1--M-14): biber re-splits the decoded en dash
+                # range at the wrong hyphen, so the source's text goes back as written
                 b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[name] = raw
 
 
@@ -132,7 +139,11 @@ def _entry_type(b: RecordBuilder, entry_type: str, fields: dict[str, str]) -> No
         b.not_held("entrysubtype", subtype)
     b.set("type", t.value)
     inherits = any(f in fields for f in ("editor", "crossref", "xdata"))
-    if entry_type != crosswalk.row(t).biblatex and crosswalk.from_bibtex(entry_type) is t and (
+    if entry_type == "incollection" and not inherits and crosswalk.from_bibtex(entry_type) is t:
+        # the export writes a chapter without an editor as @inbook: an @incollection as
+        # written goes back as @incollection
+        b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[ENTRY_TYPE] = entry_type
+    elif entry_type != crosswalk.row(t).biblatex and crosswalk.from_bibtex(entry_type) is t and (
             entry_type in biblatex_dm.ENTRY_TYPES) and (entry_type != "inbook" or inherits):
         # a biblatex type the model folds into another (@inbook into chapter; the export
         # writes a chapter without an editor of its own as @inbook): the entry type as
@@ -176,7 +187,16 @@ def _title(b: RecordBuilder, fields: dict[str, str]) -> str | None:
 
 def _identifiers(b: RecordBuilder, fields: dict[str, str]) -> None:
     if "doi" in fields:
-        b.set("doi", normalise_space(fields.pop("doi")))
+        doi = normalise_space(fields.pop("doi"))
+        b.set("doi", doi)
+        try:
+            bare = normalise_doi(doi)
+        except ValueError:
+            bare = doi  # reported when the record is built
+        if bare != doi:
+            # a DOI written as a resolver URL (https://doi.org/10...): the record holds the
+            # DOI, the BibLaTeX export writes it back as the source wrote it
+            b.data.setdefault("verbatim", {}).setdefault("biblatex", {})["doi"] = doi
     if "url" in fields:
         # Beebe's files list several URLs in one field, separated by "; "
         urls = [u for u in re.split(r";\s+", normalise_space(fields.pop("url"))) if u]

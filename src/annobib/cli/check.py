@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from annobib.cli.common import PathsArg, default_paths, stop, write_or_stop
+from annobib.cli.common import (
+    ApiUrlOpt,
+    MailtoOpt,
+    OfflineOpt,
+    PathsArg,
+    default_paths,
+    stop,
+    write_or_stop,
+)
 from annobib.cli.exitcodes import ExitCode
 from annobib.errors import WriteError
 
@@ -214,24 +222,14 @@ def check(
                      help="When Crossref could not be asked about some work: fail (exit 4), "
                      "warn, or pass."),
     ] = OnUnreachable.fail,
-    mailto: Annotated[
-        str | None,
-        typer.Option("--mailto", envvar="ANNOBIB_MAILTO",
-                     help="Your e-mail address for Crossref's polite pool (higher limits)."),
-    ] = None,
-    api_url: Annotated[
-        str | None,
-        typer.Option("--api-url", envvar="ANNOBIB_CROSSREF_URL",
-                     help="Crossref API base URL (a mirror, proxy or test server)."),
-    ] = None,
+    mailto: MailtoOpt = None,
+    api_url: ApiUrlOpt = None,
     evidence: Annotated[
         Path | None,
         typer.Option("--evidence", help="Evidence directory (default: .crossref/ beside the "
                      "data).", show_default=False),
     ] = None,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Use only stored evidence; no network.")
-    ] = False,
+    offline: OfflineOpt = False,
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Ask Crossref again even where evidence exists.")
     ] = False,

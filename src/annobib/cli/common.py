@@ -57,6 +57,20 @@ IgnoreOpt = Annotated[
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Do not use the cache of validated files.")
 ]
+# the Crossref options that check and review share
+MailtoOpt = Annotated[
+    str | None,
+    typer.Option("--mailto", envvar="ANNOBIB_MAILTO",
+                 help="Your e-mail address for Crossref's polite pool (higher limits)."),
+]
+ApiUrlOpt = Annotated[
+    str | None,
+    typer.Option("--api-url", envvar="ANNOBIB_CROSSREF_URL",
+                 help="Crossref API base URL (a mirror, proxy or test server)."),
+]
+OfflineOpt = Annotated[
+    bool, typer.Option("--offline", help="Use only stored evidence; no network.")
+]
 
 
 @dataclass(frozen=True, slots=True)

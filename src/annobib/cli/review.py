@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from annobib.cli.common import write_or_stop
+from annobib.cli.common import ApiUrlOpt, MailtoOpt, OfflineOpt, write_or_stop
 from annobib.cli.exitcodes import ExitCode
 
 
@@ -39,24 +39,14 @@ def review_command(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write the report to FILE.")
     ] = None,
-    mailto: Annotated[
-        str | None,
-        typer.Option("--mailto", envvar="ANNOBIB_MAILTO",
-                     help="Your e-mail address for Crossref's polite pool."),
-    ] = None,
-    api_url: Annotated[
-        str | None,
-        typer.Option("--api-url", envvar="ANNOBIB_CROSSREF_URL",
-                     help="Crossref API base URL (a mirror, proxy or test server)."),
-    ] = None,
+    mailto: MailtoOpt = None,
+    api_url: ApiUrlOpt = None,
     evidence: Annotated[
         Path | None,
         typer.Option("--evidence", help="Evidence directory (default: .crossref/ beside the "
                      "file).", show_default=False),
     ] = None,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Use only stored evidence; no network.")
-    ] = False,
+    offline: OfflineOpt = False,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1,
                                            help="Seconds for one answer.")] = 20.0,
     max_time: Annotated[float, typer.Option("--max-time", min=0.1,

@@ -269,3 +269,15 @@ def test_biblatex_hyphenated_page_range_goes_back_as_written() -> None:
 def test_biblatex_incollection_without_editor_stays_incollection() -> None:
     out = _biblatex_of(AS_WRITTEN)
     assert out["inc"].lstrip("@").startswith("incollection{inc,")
+
+
+def test_macro_that_pylatexenc_cannot_render_is_kept_and_reported() -> None:
+    # from bvitamins-prl-neurips-icml.bib (the abstract of the Deep Graph Pose paper): `\href`
+    # given one argument made pylatexenc raise IndexError, and the whole import died with a
+    # traceback; such a macro is kept as written and reported like any unknown one
+    bib = ("@article{dgp, title = {T}, author = {Doe, J.}, year = {2020},\n"
+           "  abstract = {Code at \\href\\CodeLinkhttps://github.com/paninski-lab/deepgraphpose.}}\n")
+    r = read_text(bib, "dgp.bib", "bibtex")
+    (rec,) = dump(r)
+    assert "\\href" in rec["abstract"] and "deepgraphpose" in rec["abstract"]
+    assert ("A418", "dgp", "abstract") in {(f.code, f.key, f.field) for f in r.findings}

@@ -190,7 +190,12 @@ def _pylatexenc_text(name: str, tex: str) -> str | None:
     ctx = _latex_context()
     if ctx is None or ctx[0].get_macro_spec(name) is None:
         return None
-    text: str = ctx[1].latex_to_text(tex)
+    try:
+        text: str = ctx[1].latex_to_text(tex)
+    except Exception:  # pylatexenc fails on some malformed arguments
+        # (``\href`` followed by one argument raises IndexError): a macro it cannot render
+        # is one it does not know, kept as written and reported like any other
+        return None
     return text
 
 

@@ -139,10 +139,28 @@ def test_html_languages_in_a_mixed_gost_list(library: Library, formatter: Format
 
 def test_notes_html_page(library: Library, formatter: Formatter) -> None:
     page = _export(library, formatter, "html", style="chicago-notes-bibliography", notes=True)
-    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en-US">')  # the style's locale
+    assert '<h1 id="notes">Notes</h1>\n<p class="style-name">Chicago' in page
     assert page.count('<li id="fn-1-') == 16
     assert (
         '<li id="fn-1-1" value="1">See: V. S. Miasnikov, “<span lang="ru-Latn">Aziatskiye '
         "gosudarstva SNG v politike Kitaia i Yaponii</span>,” in <i>Rossia i strany blizhnego "
         "zarubezhya. Vneshnepoliticheskiye orientiry</i> (Moscow, 1997), 160.</li>"
     ) in page
+
+
+def test_notes_html_page_speaks_the_language_of_its_locale(library: Library, formatter: Formatter) -> None:
+    # as the bibliography page does: lang, heading and title from the locale; what is in
+    # another language (the style's English name, an English article title) says so
+    page = _export(library, formatter, "html", style="chicago-notes-bibliography", notes=True,
+                   locale="ru-RU")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="ru-RU">')
+    assert "<title>Примечания (Chicago" in page
+    assert '<h1 id="notes">Примечания</h1>\n<p class="style-name" lang="en">Chicago' in page
+    assert '<h2 id="notes-1" lang="en">Central Asian States and China' in page
+    assert '<span lang="ru-Latn">Aziatskiye gosudarstva SNG v politike Kitaia i Yaponii</span>' in page
+    # a locale annobib has no words for: English words on a page that says it is English
+    page = _export(library, formatter, "html", style="chicago-notes-bibliography", notes=True,
+                   locale="de-DE")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert '<h1 id="notes">Notes</h1>' in page

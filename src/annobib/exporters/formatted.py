@@ -502,9 +502,11 @@ def _notes(
     library: Library, options: ExportOptions, fmt: str, formatter: Formatter
 ) -> ExportResult:
     style = formatter.style(options.style or DEFAULT_NOTES_STYLE)
+    # the locale the notes are rendered in (the engine is built once and kept warm)
+    page_lang = page_language(formatter.engine(style, options.locale).locale)
     by_key = library.by_key()
     findings: list[Finding] = []
-    sections: list[tuple[str, list[tuple[int, str]]]] = []
+    sections: list[Section] = []
     for loaded in library.documents:
         doc = loaded.document
         if not doc.footnotes:
@@ -536,7 +538,7 @@ def _notes(
             if fmt == "html":
                 by_id = {str(it["id"]): it for it in items}
                 cites = [
-                    _mark_title_lang(c, by_id.get(cite.target_key, {}), "en", whole=False)
+                    _mark_title_lang(c, by_id.get(cite.target_key, {}), page_lang, whole=False)
                     for c, cite in zip(cites, note.cites, strict=True)
                 ]
             out.append(
@@ -544,13 +546,15 @@ def _notes(
                                     bracketed=not style.is_note_style))
             )
         title = doc.article.title_text() if doc.article is not None else loaded.path
-        sections.append((title, out))
+        title_lang = (doc.article.title.lang if doc.article is not None
+                      and doc.article.title is not None else None)
+        sections.append(Section(title, title_lang, out))
     if not sections:
         findings.append(
             Finding("A503", Severity.WARNING, "--notes: no selected document has footnotes")
         )
     writer = {"text": _notes_text, "markdown": _notes_md, "html": _notes_html, "rtf": _notes_rtf}
-    text = writer[fmt](sections, style.title) if sections else ""
+    text = writer[fmt](sections, style.title, page_lang) if sections else ""
     return ExportResult(text=text, findings=findings)
 
 
@@ -663,20 +667,30 @@ def _with_inline_cites(
     return out
 
 
-def _notes_text(sections: list[tuple[str, list[tuple[int, str]]]], style_title: str) -> str:
+@dataclass(slots=True)
+class Section:
+    """One document's regenerated notes: its title (and the title's language, if known)."""
+
+    title: str
+    title_lang: str | None
+    notes: list[tuple[int, str]]
+
+
+def _notes_text(sections: list[Section], style_title: str, lang: str) -> str:
     out = []
-    for _title, notes in sections:
-        out.append("\n".join(f"{n}. {t}" for n, t in notes))
+    for s in sections:
+        out.append("\n".join(f"{n}. {t}" for n, t in s.notes))
     return "\n\n".join(out) + "\n"
 
 
-def _notes_md(sections: list[tuple[str, list[tuple[int, str]]]], style_title: str) -> str:
+def _notes_md(sections: list[Section], style_title: str, lang: str) -> str:
     # A numbered list with the notes' own numbers: every Markdown renderer shows it (footnote
     # definitions without references in the text are dropped by most of them).
     out = []
-    for title, notes in sections:
-        block = [f"## Notes: {escape_md(title)}", ""] if len(sections) > 1 else []
-        block.append("\n".join(f"{n}. {t}" for n, t in notes))
+    for s in sections:
+        heading = f"## {_words(lang)['notes']}: {escape_md(s.title)}"
+        block = [heading, ""] if len(sections) > 1 else []
+        block.append("\n".join(f"{n}. {t}" for n, t in s.notes))
         out.append("\n".join(block))
     return "\n\n".join(out) + "\n"
 
@@ -687,21 +701,30 @@ def escape_md(text: str) -> str:
     return escape_markdown(text)
 
 
-def _notes_html(sections: list[tuple[str, list[tuple[int, str]]]], style_title: str) -> str:
-    body = ['<h1 id="notes">Notes</h1>', f'<p class="style-name">{html.escape(style_title)}</p>']
-    for s, (title, notes) in enumerate(sections):
-        hid = f"notes-{s + 1}"
-        body.append(f'<h2 id="{hid}">{html.escape(title)}</h2>')
+def _notes_html(sections: list[Section], style_title: str, lang: str) -> str:
+    # ``lang``: the language of the notes' locale where annobib has words for it (as on the
+    # bibliography page); a document title in another language says so
+    words = _words(lang)
+    style_lang = "" if _same_language("en", lang) else ' lang="en"'  # the styles' titles
+    body = [
+        f'<h1 id="notes">{words["notes"]}</h1>',
+        f'<p class="style-name"{style_lang}>{html.escape(style_title)}</p>',
+    ]
+    for i, s in enumerate(sections):
+        hid = f"notes-{i + 1}"
+        title_lang = (f' lang="{html.escape(s.title_lang)}"'
+                      if s.title_lang and not _same_language(s.title_lang, lang) else "")
+        body.append(f'<h2 id="{hid}"{title_lang}>{html.escape(s.title)}</h2>')
         body.append(f'<ol class="footnotes" aria-labelledby="{hid}">')
-        for n, t in notes:
-            body.append(f'<li id="fn-{s + 1}-{n}" value="{n}">{t}</li>')
+        for n, t in s.notes:
+            body.append(f'<li id="fn-{i + 1}-{n}" value="{n}">{t}</li>')
         body.append("</ol>")
-    return _html_page(f"Notes ({style_title})", "en", body, _generator())
+    return _html_page(f"{words['notes']} ({style_title})", lang, body, _generator())
 
 
-def _notes_rtf(sections: list[tuple[str, list[tuple[int, str]]]], style_title: str) -> str:
+def _notes_rtf(sections: list[Section], style_title: str, lang: str) -> str:
     paras = []
-    for _title, notes in sections:
-        for n, t in notes:
+    for s in sections:
+        for n, t in s.notes:
             paras.append(r"{\pard\sa120 " + f"{n}. " + t + r"\par}")
     return _rtf_doc(paras)

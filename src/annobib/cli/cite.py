@@ -32,30 +32,42 @@ _LABEL_RE = re.compile(r"^\s*([A-Za-z]+)\.?\s+(.+)$")
 def parse_cite(token: str, known: set[str]) -> dict[str, str]:
     """``KEY``, ``KEY:291``, ``KEY:pp. 12-14``, ``KEY:ch. 3`` -> a citeproc cite item.
 
-    Keys may themselves contain ``:``; the longest known key prefix wins.
+    Keys may themselves contain ``:`` (biblatex accepts them): the token is resolved against
+    the library's keys, the longest key that exists wins and the rest is the locator (an empty
+    locator, ``KEY:``, is none).
     """
-    if token in known:
-        return {"id": token}
     cut = len(token)
-    while True:
-        cut = token.rfind(":", 0, cut)
-        if cut <= 0:
-            break
+    while cut > 0:
         key, locator = token[:cut], token[cut + 1 :].strip()
-        if key in known and locator:
+        if key in known:
+            if not locator:
+                return {"id": key}
             label = "page"
             m = _LABEL_RE.match(locator)
             if m and m.group(1).lower() in _LABELS:
                 label, locator = _LABELS[m.group(1).lower()], m.group(2).strip()
             return {"id": key, "locator": locator, "label": label}
-    from annobib.errors import InputError
+        cut = token.rfind(":", 0, cut)
+    raise _unknown_key(token, known)
 
-    key = token.split(":", 1)[0]
+
+def _unknown_key(token: str, known: set[str]) -> Exception:
+    """The error for a token no key of the library begins: named whole, closest keys offered."""
     import difflib
 
-    close = difflib.get_close_matches(key, sorted(known), n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise InputError(f"no record with key {key!r}{hint}")
+    from annobib.errors import InputError
+
+    ends = [cut for cut in range(len(token), 0, -1) if cut == len(token) or token[cut] == ":"]
+    candidates = [token[:cut] for cut in ends]
+    scored: dict[str, float] = {}
+    for candidate in candidates:
+        for close in difflib.get_close_matches(candidate, known, n=3):
+            ratio = difflib.SequenceMatcher(None, candidate, close).ratio()
+            scored[close] = max(scored.get(close, 0.0), ratio)
+    best = sorted(scored, key=lambda k: (-scored[k], k))[:3]
+    hint = f"; did you mean {', '.join(best)}?" if best else ""
+    where = " nor any part of it before a ':'" if len(candidates) > 1 else ""
+    return InputError(f"no record with key {token!r}{where}{hint}")
 
 
 def cite(

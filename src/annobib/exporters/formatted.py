@@ -383,7 +383,12 @@ def _in_text(fragment: str, needle: str) -> int:
 
 
 def _anchor(key: str) -> str:
-    return "ref-" + re.sub(r"[^A-Za-z0-9_.:\-]", "-", key)
+    """The entry's id, escaped: ``ref-`` and the key as written (HTML5 ids hold any character
+    but whitespace), so it is stable and as unique as the keys on the page. A key holds no
+    whitespace or ``%`` (``model.record.KEY_RE``); writing whitespace as ``%XX`` keeps even a
+    key built without validation apart from the others and the id valid."""
+    anchor = "ref-" + re.sub(r"\s", lambda m: f"%{ord(m.group()):02X}", key)
+    return html.escape(anchor, quote=True)
 
 
 def _html_page(title: str, lang: str, body: list[str], generator: str) -> str:

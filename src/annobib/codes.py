@@ -149,6 +149,7 @@ _LINES: tuple[Code, ...] = (
     # A42x: import --doi from Crossref
     _("A421", "info", "a part of the Crossref record that was not imported", "sources/crossref"),
     _("A422", "error", "--doi: not a valid DOI", "checks/crossref"),
+    _("A423", "warning", "--doi: Crossref answers with the record of another DOI (an alias): its DOI is imported", "sources/crossref"),
     # A5xx: formatted output (CSL styles)
     _("A502", "error", "the style printed no entry for this record", "exporters/formatted tasks/review"),
     _("A503", "warning", "--notes: no selected document has footnotes", "exporters/formatted"),

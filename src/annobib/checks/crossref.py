@@ -929,7 +929,7 @@ def import_dois(dois: Sequence[str], service: MetadataService, *,
         if isinstance(lk, Found):
             key = make_key(lk.record, taken)
             taken.add(key)
-            work, notes = work_from_crossref(lk.record, key)
+            work, notes = work_from_crossref(lk.record, key, asked=doi)
             works.append(work)
             findings.extend(notes)
         elif isinstance(lk, Unavailable):

@@ -97,10 +97,22 @@ Note = Callable[..., None]
 """Records a finding about what was left out: ``note(message, fieldname=None)``."""
 
 
-def work_from_crossref(record: dict[str, Any], key: str) -> tuple[Work, list[Finding]]:
-    """A :class:`Work` holding what the Crossref record states. Findings say what was left out."""
+def work_from_crossref(record: dict[str, Any], key: str,
+                       asked: str | None = None) -> tuple[Work, list[Finding]]:
+    """A :class:`Work` holding what the Crossref record states. Findings say what was left out.
+
+    ``asked`` is the DOI the record was asked for: when Crossref answered with another DOI's
+    record (a documented alias, HTTP 301), the record's own DOI is kept, as Crossref states
+    it, and an A423 names both.
+    """
     findings: list[Finding] = []
     doi = str(record.get("DOI") or "").lower()
+    if asked is not None and doi and asked.lower() != doi:
+        findings.append(Finding(
+            "A423", Severity.WARNING,
+            f"Crossref answers {asked.lower()} with the record of {doi} (a DOI alias); "
+            f"imported with Crossref's DOI {doi}",
+            None, key, "doi", {"doi": asked.lower(), "theirs": doi}))
 
     def note(message: str, fieldname: str | None = None) -> None:
         findings.append(Finding("A421", Severity.INFO, message, None, key, fieldname, {"doi": doi}))

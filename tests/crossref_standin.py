@@ -26,7 +26,11 @@ here:
   Content-Length (chunked) until ``Fault.size`` bytes or the client hangs up; "drip" sends
   the whole answer, status line and headers included, one byte every ``Fault.seconds``
   after the first ``Fault.size`` bytes; "deep-nest" wraps the real body in ``Fault.size``
-  JSON arrays. Bytes actually sent per request are kept in :attr:`StandIn.sent`.
+  JSON arrays; "gzip" sends the real answer with ``Fault.size`` bytes of JSON whitespace
+  appended (still valid JSON), gzip-compressed, with ``Content-Encoding: gzip`` and the
+  compressed length (``size`` 0: the answer as Crossref sends it compressed; a large ``size``:
+  a decompression bomb, 64 MiB of it in about 64 kB). Bytes actually sent per request are kept
+  in :attr:`StandIn.sent`.
 - A path that is not an API route (``/works...``) gets the recorded doi.org HTML 404, as a
   wrong ``--api-url`` path would.
 
@@ -45,6 +49,7 @@ import re
 import socket
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -149,14 +154,14 @@ class Fault:
     ``times`` times (None: every time)."""
 
     kind: str  # 500, 503, 429, slow, drop, truncate, invalid-json, relabel, html-404,
-    # other-record, swap-doi, redirect, pad, endless, drip, deep-nest (see the module doc)
+    # other-record, swap-doi, redirect, pad, endless, drip, deep-nest, gzip (module doc)
     route: str = "any"
     times: int | None = None
     seconds: float = 0.0  # for "slow" and "drip"
     retry_after: str | None = None  # for 429/503
     doi: str | None = None  # for "other-record" and "swap-doi"
     location: str | None = None  # for "redirect"
-    size: int = 0  # for "pad", "endless", "drip", "deep-nest"
+    size: int = 0  # for "pad", "endless", "drip", "deep-nest", "gzip"
 
 
 @dataclass
@@ -387,7 +392,7 @@ class StandIn:
 
 
 _BODY_FAULTS = {"relabel", "html-404", "other-record", "swap-doi", "redirect", "pad", "endless",
-                "drip", "deep-nest"}
+                "drip", "deep-nest", "gzip"}
 
 
 def _without_type(headers: dict[str, str]) -> dict[str, str]:
@@ -485,7 +490,7 @@ class _Handler(BaseHTTPRequestHandler):
                     body = body[: len(body) // 2]  # only JSON bodies; text 404s stay whole
                 elif fault.kind in _BODY_FAULTS:
                     status, body, headers = self._alter(fault, status, body, headers)
-                    if fault.kind in ("pad", "endless", "drip"):
+                    if fault.kind in ("pad", "endless", "drip", "gzip"):
                         s._record(route, path, status)
                         self._stream(fault, status, body, headers)
                         return
@@ -520,6 +525,16 @@ class _Handler(BaseHTTPRequestHandler):
             return st, b"", {**h, "Location": fault.location}
         if fault.kind == "deep-nest":
             return status, b"[" * fault.size + body + b"]" * fault.size, headers
+        if fault.kind == "gzip":
+            packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+            parts = [packer.compress(body)]
+            pad = b" " * (1 << 20)
+            left = fault.size
+            while left > 0:
+                parts.append(packer.compress(pad[: min(left, len(pad))]))
+                left -= len(pad)
+            parts.append(packer.flush())
+            return status, b"".join(parts), {**headers, "Content-Encoding": "gzip"}
         return status, body, headers  # pad, endless, drip: done while sending
 
     def _stream(self, fault: Fault, status: int, body: bytes, headers: dict[str, str]) -> None:
@@ -529,6 +544,8 @@ class _Handler(BaseHTTPRequestHandler):
         head += [f"{k}: {v}" for k, v in headers.items() if k.lower() not in _HOP_HEADERS]
         if fault.kind == "pad":
             head.append(f"Content-Length: {len(body) + fault.size}")
+        elif fault.kind == "gzip":
+            head.append(f"Content-Length: {len(body)}")  # the compressed length
         elif fault.kind == "endless":
             head.append("Transfer-Encoding: chunked")
         else:
@@ -546,6 +563,10 @@ class _Handler(BaseHTTPRequestHandler):
                     sent += 1
                 return
             self.wfile.write(raw_head)
+            if fault.kind == "gzip":
+                self.wfile.write(body)
+                sent = len(body)
+                return
             chunk = b" " * 65536
             if fault.kind == "pad":
                 self.wfile.write(body)

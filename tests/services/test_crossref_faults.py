@@ -188,6 +188,23 @@ def test_small_cap_applies_to_every_answer(server: StandIn, tmp_path: Path) -> N
     assert out.code == "A332"
 
 
+def test_a_gzip_answer_is_read_whole(server: StandIn, tmp_path: Path) -> None:
+    server.inject(Fault("gzip", route="any"))  # the real answer, compressed as Crossref does
+    found = lookup(server, tmp_path, [SREP])[SREP]
+    assert isinstance(found, Found) and found.record == recorded_message(
+        "work_journal-article_10.1038-srep16696.json")
+
+
+def test_a_decompression_bomb_stops_at_the_cap(server: StandIn, tmp_path: Path) -> None:
+    # the real answer and 16 MiB of JSON whitespace, gzip-compressed to some 20 kB
+    server.inject(Fault("gzip", route="any", size=16 * MIB))
+    out = unavailable(lookup(server, tmp_path, [SREP], max_bytes=MIB)[SREP])
+    assert out.code == "A332" and "over the cap of 1 MiB" in out.reason
+    assert server.bytes_sent() < 64 * 1024
+    assert server.count() == 1, "an answer over the cap is not asked for again"
+    assert not evidence_file(tmp_path, SREP).exists()
+
+
 # --- item 5: deadlines ------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -26,6 +27,9 @@ MAX_ANSWER_BYTES = 8 * 1024 * 1024
 """The largest answer read (8 MiB). A full work record with a long reference list is some
 tens of kB; a list query of 50 records rarely passes 1 MiB. Larger answers are not read to
 the end (the work is unchecked); a batch over the cap falls back to single lookups."""
+
+ACCEPT_ENCODING = "gzip, deflate"
+"""The content codings the client asks for: those :class:`CappedBody` decodes (and identity)."""
 
 MAX_DEPTH = 32
 """The deepest nesting of arrays and objects accepted in a record (real ones reach ~6)."""
@@ -61,6 +65,81 @@ def is_crossref_not_found(body: Any, content_type: str | None) -> bool:
 
 def describe_answer(content_type: str | None, size: int) -> str:
     return f"{media_type(content_type) or 'no content type'}, {size} bytes"
+
+
+_PIECE = 256 * 1024  # decoded at a time: zlib holds up to twice a piece while building one
+_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
+
+
+class UnreadEncoding(ValueError):
+    """An answer in a content coding the client did not ask for and does not decode."""
+
+
+class CappedBody:
+    """An answer's body as it is received, decoded (gzip, deflate) and held to ``cap`` bytes.
+
+    What arrives and what it expands to both count against the cap: decompression is asked
+    for at most one byte more than the cap holds, so a small compressed body that expands
+    to gigabytes (a decompression bomb) stops at ``cap + 1`` decoded bytes, never more.
+    :meth:`feed` returns False once the body is over the cap (the caller stops reading);
+    a corrupt or unfinished compressed body is a ``ValueError``. Pure: the caller reads.
+    """
+
+    def __init__(self, content_encoding: str | None, cap: int) -> None:
+        codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
+        codings = [c for c in codings if c and c != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in _WBITS):
+            raise UnreadEncoding(f"encoded as {content_encoding!r}, not one of the codings "
+                                 f"asked for ({ACCEPT_ENCODING})")
+        self.cap = cap
+        self.received = 0  # bytes as they arrived
+        self.size = 0  # bytes decoded
+        self._coding = codings[0] if codings else None
+        self._z = zlib.decompressobj(_WBITS[self._coding]) if self._coding else None
+        self._started = False
+        self._parts: list[bytes] = []
+
+    def _keep(self, data: bytes) -> bool:
+        self.size += len(data)
+        if self.size > self.cap:
+            return False
+        self._parts.append(data)
+        return True
+
+    def feed(self, raw: bytes) -> bool:
+        """Take the next bytes received; False once the body is over the cap."""
+        self.received += len(raw)
+        if self.received > self.cap:
+            return False
+        if self._z is None:
+            return self._keep(raw)
+        data = raw
+        while data:
+            try:
+                out = self._z.decompress(data, min(self.cap - self.size + 1, _PIECE))
+            except zlib.error as exc:
+                if self._coding == "deflate" and not self._started:
+                    # "deflate" sent without its zlib header, as some servers do
+                    self._started = True
+                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise ValueError(f"a corrupt {self._coding} body ({exc})") from None
+            self._started = True
+            if not self._keep(out):
+                return False
+            if self._z.eof:
+                data = self._z.unused_data
+                if data:  # another gzip member follows
+                    self._z = zlib.decompressobj(_WBITS[self._coding or "gzip"])
+            else:
+                data = self._z.unconsumed_tail
+        return True
+
+    def finish(self) -> bytes:
+        """The decoded body, once everything has been received."""
+        if self._z is not None and not self._z.eof:
+            raise ValueError(f"the {self._coding} body ends before its end")
+        return b"".join(self._parts)
 
 
 def depth_problem(value: Any, max_depth: int = MAX_DEPTH) -> str | None:

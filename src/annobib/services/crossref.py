@@ -46,8 +46,10 @@ from habanero.habanero_utils import make_ua
 
 from annobib import __version__
 from annobib.services.answers import (
+    ACCEPT_ENCODING,
     MAX_ANSWER_BYTES,
     MAX_DEPTH,
+    CappedBody,
     depth_problem,
     describe_answer,
     is_crossref_not_found,
@@ -395,7 +397,8 @@ class CrossrefService:
         self._deadline = clock() + self.retry.max_time
         self._writer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="evidence")
         self._writes: list[Future[Any]] = []
-        self._headers = make_ua(self.mailto, f"annobib/{__version__}")
+        self._headers = {**make_ua(self.mailto, f"annobib/{__version__}"),
+                         "Accept-Encoding": ACCEPT_ENCODING}
         self._client = httpx2.Client(
             follow_redirects=False,
             timeout=httpx2.Timeout(self.retry.timeout),
@@ -577,7 +580,7 @@ class CrossrefService:
         tuple[httpx2.Response, bytes]
     ):
         """One GET, the whole exchange within ``wait`` seconds and the body within
-        ``max_bytes`` (not read further: :class:`_Refused`)."""
+        ``max_bytes``, as received and as decoded (not read further: :class:`_Refused`)."""
         cap = self.max_bytes
         end = time.monotonic() + wait
         _deadline.at = end
@@ -590,17 +593,21 @@ class CrossrefService:
                 if length.strip().isdigit() and int(length) > cap:
                     raise _Refused(f"Crossref's answer would be {int(length)} bytes, over the "
                                    f"cap of {cap / 2**20:g} MiB; not read", "A332")
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > cap:
-                        raise _Refused(f"Crossref's answer is over the cap of "
-                                       f"{cap / 2**20:g} MiB; not read further", "A332")
-                    if time.monotonic() > end:
-                        raise httpx2.ReadTimeout("the deadline of the request has passed")
-                    chunks.append(chunk)
-                return response, b"".join(chunks)
+                try:
+                    body = CappedBody(response.headers.get("content-encoding"), cap)
+                except ValueError as exc:
+                    raise _Refused(f"Crossref's answer is {exc}; not read", "A332") from None
+                try:
+                    # decoded here, not by httpx2, so a compressed body stops at the cap
+                    for chunk in response.iter_raw():
+                        if not body.feed(chunk):
+                            raise _Refused(f"Crossref's answer is over the cap of "
+                                           f"{cap / 2**20:g} MiB; not read further", "A332")
+                        if time.monotonic() > end:
+                            raise httpx2.ReadTimeout("the deadline of the request has passed")
+                    return response, body.finish()
+                except ValueError as exc:  # corrupt or unfinished compressed body
+                    raise httpx2.DecodingError(str(exc)) from None
         finally:
             _deadline.at = None
 

@@ -17,8 +17,9 @@ this repository). Skips cleanly (exit 0 with a message) when the directory is ab
     citeproc-js (annobib's own engine, in process) twice: from the raw input items, and from the
     items annobib exported after the round trip. A fixture counts when the raw rendering
     matches the fixture's ``RESULT``; it fails for annobib when the round-tripped rendering does
-    not. Citation fixtures whose ``CITATIONS`` (citations with positions in notes) annobib
-    cannot express are counted apart.
+    not. Citation fixtures with ``CITATIONS`` (clusters with positions in notes, which
+    ``annobib cite`` cannot express: it prints one cluster) are counted in the totals and also
+    apart (``MODE, with CITATIONS``).
 
 Prints the counts and the changed items (``--show``), and writes them as JSON (``--json``).
 """
@@ -239,9 +240,10 @@ def run_render(fixtures: list[tuple[str, dict[str, str]]], show: int) -> dict[st
         mode = sec.get("MODE", "").strip()
         if mode not in ("bibliography", "citation") or "INPUT" not in sec or "CSL" not in sec:
             continue
-        c = counts.setdefault(mode, {"fixtures": 0, "raw_pass": 0, "annobib_pass": 0,
-                                     "annobib_fail": 0, "same_output": 0})
-        c["fixtures"] += 1
+        groups = [mode] + ([f"{mode}, with CITATIONS"] if "CITATIONS" in sec else [])
+        for group in groups:
+            counts.setdefault(group, {"fixtures": 0, "raw_pass": 0, "annobib_pass": 0,
+                                      "annobib_fail": 0, "same_output": 0})["fixtures"] += 1
         try:
             items = json.loads(sec["INPUT"])
         except json.JSONDecodeError:
@@ -258,15 +260,18 @@ def run_render(fixtures: list[tuple[str, dict[str, str]]], show: int) -> dict[st
             ours = _norm(render(js, sec, out))
         except Exception as exc:
             ours = f"<error {exc}>"
-        if ours == raw:
-            c["same_output"] += 1
-        if raw == want:
-            c["raw_pass"] += 1
-            if ours == want:
-                c["annobib_pass"] += 1
-            else:
-                c["annobib_fail"] += 1
-                failing.append(f"{name} ({mode})")
+        for group in groups:
+            c = counts[group]
+            if ours == raw:
+                c["same_output"] += 1
+            if raw == want:
+                c["raw_pass"] += 1
+                if ours == want:
+                    c["annobib_pass"] += 1
+                else:
+                    c["annobib_fail"] += 1
+        if raw == want and ours != want:
+            failing.append(f"{name} ({mode})")
     js.close()
     for mode, c in counts.items():
         print(f"render, {mode}: {c['fixtures']} fixtures; citeproc-js {version} passes "

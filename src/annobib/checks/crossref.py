@@ -16,11 +16,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annobib.codes import matching
 from annobib.findings import Finding, Location, Severity
-from annobib.model import Document, Library, Work, WorkType
+from annobib.model import Document, Library, Work
 from annobib.model.crosswalk import from_crossref
 from annobib.model.library import LoadedDocument
 from annobib.services.base import (
@@ -29,7 +29,6 @@ from annobib.services.base import (
     MetadataService,
     NotFound,
     OtherAgency,
-    SearchResult,
     Unavailable,
 )
 from annobib.textmatch import (
@@ -42,6 +41,9 @@ from annobib.textmatch import (
     similarity,
     strip_markup,
 )
+
+if TYPE_CHECKING:
+    from annobib.checks.matching import Candidate, Match
 
 
 class Status(StrEnum):
@@ -62,22 +64,6 @@ UNCHECKED_CODES = frozenset({"A330", "A331", "A332", "A333"})
 
 TITLE_SAME = 0.95
 TITLE_CLOSE = 0.80
-SUGGEST_THRESHOLD = 0.90
-POSSIBLE_THRESHOLD = 0.60
-
-# Types for which a DOI search makes sense; web pages, treaties, statutes, news have none.
-SEARCHABLE = frozenset(
-    {
-        WorkType.JOURNAL_ARTICLE,
-        WorkType.CHAPTER,
-        WorkType.BOOK,
-        WorkType.CONFERENCE_PAPER,
-        WorkType.REPORT,
-        WorkType.THESIS,
-        WorkType.DATASET,
-        WorkType.MISC,
-    }
-)
 
 _RETRACTIONS = {"retraction", "withdrawal", "removal", "partial_retraction"}
 _CORRECTIONS = {
@@ -92,26 +78,6 @@ _CORRECTIONS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    doi: str
-    score: float
-    accepted: bool  # above the high-precision threshold
-    agreed: tuple[str, ...]
-    disagreed: tuple[str, ...]
-    title: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "doi": self.doi,
-            "score": round(self.score, 3),
-            "accepted": self.accepted,
-            "agreed": list(self.agreed),
-            "disagreed": list(self.disagreed),
-            "title": self.title,
-        }
-
-
 @dataclass(slots=True)
 class WorkResult:
     key: str
@@ -121,8 +87,9 @@ class WorkResult:
     findings: list[Finding] = field(default_factory=list)
     matched_title: str | None = None  # "ours:text ~ crossref:original-title[0]"
     reason: str | None = None  # why unchecked / which agency
-    suggestion: Suggestion | None = None
-    candidates: list[Suggestion] = field(default_factory=list)
+    match: Match | None = None  # --suggest-dois: the matcher's verdict for a work without DOI
+    suggestion: Candidate | None = None  # the accepted candidate of a "matched" verdict
+    candidates: list[Candidate] = field(default_factory=list)  # those listed otherwise
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -135,6 +102,8 @@ class WorkResult:
             "reason": self.reason,
             "findings": [f.to_json() for f in self.findings],
         }
+        if self.match is not None:
+            out["match"] = self.match.to_json()
         if self.suggestion is not None:
             out["suggestion"] = self.suggestion.to_json()
         if self.candidates:
@@ -644,62 +613,6 @@ def numbers_agree(work: Work, record: dict[str, Any]) -> list[tuple[str, bool]]:
     return out
 
 
-def validate_candidate(work: Work, record: dict[str, Any]) -> Suggestion | None:
-    """SBMV-style validation: compare the fields both sides have; None without a DOI."""
-    doi = str(record.get("DOI") or "").lower()
-    if not doi:
-        return None
-    agreed: list[str] = []
-    disagreed: list[str] = []
-    weights: list[tuple[float, float]] = []  # (weight, score)
-    title_score, _, _, _, their_title = best_title_match(work, record)
-    if work.title is not None and crossref_titles(record):
-        weights.append((3.0, title_score))
-        (agreed if title_score >= TITLE_SAME else disagreed).append("title")
-    theirs = _their_people(record)
-    if work.author and theirs:
-        o = work.author[0]
-        ok = (o.literal is not None and bool(theirs[0].get("name"))
-              and similarity(o.literal, str(theirs[0]["name"])) >= TITLE_CLOSE) or (
-            o.literal is None and _family_matches(o.family or "", o.original_script, theirs[0]))
-        weights.append((1.5, 1.0 if ok else 0.0))
-        (agreed if ok else disagreed).append("author")
-    years = crossref_years(record)
-    if work.issued is not None and years:
-        ok = work.issued.year in years.values()
-        weights.append((1.0, 1.0 if ok else 0.0))
-        (agreed if ok else disagreed).append("year")
-    if work.container_title is not None and _strings(record.get("container-title")):
-        t = _strings(record.get("container-title")) + _strings(record.get("short-container-title"))
-        ok = any(similarity(a, b) >= 0.9 or _abbrev_matches(a, b)
-                 for _, a in work.container_title.variants() for b in t)
-        weights.append((1.0, 1.0 if ok else 0.0))
-        (agreed if ok else disagreed).append("container-title")
-    for name, ok in numbers_agree(work, record):
-        weights.append((0.5, 1.0 if ok else 0.0))
-        (agreed if ok else disagreed).append(name)
-    if not weights:
-        return None
-    score = sum(w * s for w, s in weights) / sum(w for w, _ in weights)
-    # High precision: the title must agree and at least two more fields must, none may clash
-    # except one of the minor numbers.
-    major_clash = any(f in disagreed for f in ("author", "year", "container-title"))
-    accepted = (
-        score >= SUGGEST_THRESHOLD
-        and title_score >= TITLE_SAME
-        and len(agreed) >= 3
-        and not major_clash
-    )
-    return Suggestion(doi, score, accepted, tuple(agreed), tuple(disagreed), their_title)
-
-
-def suggest(work: Work, result: SearchResult) -> list[Suggestion]:
-    """Validated candidates, best first."""
-    out = [s for hit in result.hits if (s := validate_candidate(work, hit.record)) is not None]
-    out.sort(key=lambda s: s.score, reverse=True)
-    return out
-
-
 def _sources_by_key(library: Library) -> dict[str, str]:
     out: dict[str, str] = {}
     for loaded in library.documents:
@@ -726,6 +639,9 @@ def check_library(
     if keys is not None:
         wanted = set(keys)
         works = [w for w in works if w.key in wanted]
+    # the matcher imports this module's comparison: imported here, not at the top
+    from annobib.checks.matching import Verdict, find
+
     with_doi = [w for w in works if w.doi]
     lookups = service.lookup([w.doi for w in with_doi if w.doi], progress=progress)
     sources = _sources_by_key(library) if suggest_dois else {}
@@ -738,32 +654,20 @@ def check_library(
         if suggest_dois:
             location = where(work.key, None) or location
         res = WorkResult(work.key, None, Status.NO_DOI, location)
-        if suggest_dois and work.type in SEARCHABLE and work.title is not None:
-            search = service.search(bibliographic_query(work, sources.get(work.key)), rows=5)
-            if isinstance(search, SearchResult):
-                cands = suggest(work, search)
-                best = cands[0] if cands else None
-                if best is not None and best.accepted:
-                    res.suggestion = best
-                    res.findings.append(Finding(
-                        "A340", Severity.INFO,
-                        f"Crossref search suggests DOI {best.doi} (score {best.score:.2f}; "
-                        f"agreed: {', '.join(best.agreed)})",
-                        location, work.key, "doi", best.to_json()))
-                else:
-                    res.candidates = [c for c in cands if c.score >= POSSIBLE_THRESHOLD][:3]
-                    for cand in res.candidates:
-                        res.findings.append(Finding(
-                            "A341", Severity.INFO,
-                            f"possible DOI {cand.doi} (score {cand.score:.2f}, below the "
-                            f"threshold; agreed: {', '.join(cand.agreed) or 'nothing'}; "
-                            f"disagreed: {', '.join(cand.disagreed) or 'nothing'})",
-                            location, work.key, "doi", cand.to_json()))
+        if suggest_dois:
+            # the one matcher, the same verdict and evidence as `annobib review`
+            res.match = find(work, service, sources.get(work.key))
+            res.findings.append(res.match.finding(location, work.key))
+            if res.match.verdict is Verdict.MATCHED:
+                res.suggestion = next(c for c in res.match.candidates
+                                      if c.doi == res.match.doi)
             else:
+                res.candidates = list(res.match.candidates)
+            if res.match.verdict is Verdict.UNCHECKED:
                 # the search was asked for and could not be made: that is "unchecked",
                 # never a quiet "no DOI"
                 res.status = Status.UNCHECKED
-                res.reason = f"DOI search could not be made: {search.reason}"
+                res.reason = res.match.reason
         results.append(res)
     doc_findings: list[Finding] = []
     for loaded in library.documents:

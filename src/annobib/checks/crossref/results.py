@@ -1,0 +1,82 @@
+"""What the check gives back: the status of each work and the run's result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from annobib.codes import matching
+from annobib.findings import Finding, Location
+
+if TYPE_CHECKING:
+    from annobib.checks.matching import Candidate, Match
+
+
+class Status(StrEnum):
+    VERIFIED = "verified"
+    DIFFERS = "differs"
+    NOT_FOUND = "not-found"
+    OTHER_AGENCY = "other-agency"
+    RETRACTED_CORRECTED = "retracted-corrected"
+    UNCHECKED = "unchecked"
+    NO_DOI = "no-doi"
+
+
+# Stable finding codes of the check (A3xx), as registered in annobib.codes; docs/ci.md lists them.
+CODES: dict[str, str] = {c.code: c.title for c in matching("A3")}
+
+# Findings that come with an "unchecked" work: --on-unreachable alone decides about them.
+UNCHECKED_CODES = frozenset({"A330", "A331", "A332", "A333"})
+
+
+@dataclass(slots=True)
+class WorkResult:
+    key: str
+    doi: str | None
+    status: Status
+    location: Location | None
+    findings: list[Finding] = field(default_factory=list)
+    matched_title: str | None = None  # "ours:text ~ crossref:original-title[0]"
+    reason: str | None = None  # why unchecked / which agency
+    match: Match | None = None  # --suggest-dois: the matcher's verdict for a work without DOI
+    suggestion: Candidate | None = None  # the accepted candidate of a "matched" verdict
+    candidates: list[Candidate] = field(default_factory=list)  # those listed otherwise
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "key": self.key,
+            "doi": self.doi,
+            "status": self.status.value,
+            "file": self.location.file if self.location else None,
+            "line": self.location.line if self.location else None,
+            "matched-title": self.matched_title,
+            "reason": self.reason,
+            "findings": [f.to_json() for f in self.findings],
+        }
+        if self.match is not None:
+            out["match"] = self.match.to_json()
+        if self.suggestion is not None:
+            out["suggestion"] = self.suggestion.to_json()
+        if self.candidates:
+            out["candidates"] = [c.to_json() for c in self.candidates]
+        return out
+
+
+@dataclass(slots=True)
+class CheckResult:
+    works: list[WorkResult]
+    findings: list[Finding]  # document-level findings (reference lists)
+    service: str
+    unavailable_reason: str | None = None
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Status}
+        for w in self.works:
+            out[w.status.value] += 1
+        return out
+
+    def all_findings(self) -> list[Finding]:
+        out = [f for w in self.works for f in w.findings]
+        return out + self.findings

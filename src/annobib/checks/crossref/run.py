@@ -1,0 +1,123 @@
+"""Running the check over a library: printed DOIs looked up together and judged, works
+without one searched for with the matcher (``--suggest-dois``), reference lists against
+deposits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from annobib.checks.crossref.compare import Where
+from annobib.checks.crossref.deposit import compare_reference_list
+from annobib.checks.crossref.judge import judge
+from annobib.checks.crossref.results import CheckResult, Status, WorkResult
+from annobib.findings import Finding, Location
+from annobib.model import Library, Work
+from annobib.model.library import LoadedDocument
+from annobib.services.base import (
+    Found,
+    MetadataService,
+)
+
+
+def library_locator(library: Library) -> Where:
+    """A fast :data:`Where` for ``library``: which file holds a key is known without
+    positions; line numbers are asked for only when a finding needs them."""
+    doc_of: dict[str, LoadedDocument] = {}
+    for loaded in library.documents:
+        for key in loaded.defined_keys():
+            doc_of.setdefault(key, loaded)
+
+    def where(key: str, fieldname: str | None = None) -> Location | None:
+        loaded = doc_of.get(key)
+        return loaded.locate(key, fieldname) if loaded is not None else None
+
+    return where
+
+
+def bibliographic_query(work: Work, source: str | None = None) -> str:
+    """The string sent as ``query.bibliographic``: the printed reference when we have it
+    (Crossref's advice), else title, authors, container, year, volume and pages."""
+    if source:
+        return re.sub(r"^\s*\[?\d+[.\])]\s*", "", source).strip()
+    parts: list[str] = []
+    for p in work.author[:3]:
+        parts.append(p.display())
+    if work.title is not None:
+        parts.append(work.title.text)
+    if work.container_title is not None:
+        parts.append(work.container_title.text)
+    if work.issued is not None:
+        parts.append(str(work.issued.year))
+    for v in (work.volume, work.issue, work.pages):
+        if v:
+            parts.append(v)
+    return ". ".join(parts)
+
+
+def _sources_by_key(library: Library) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for loaded in library.documents:
+        for ref in loaded.document.references:
+            out.setdefault(ref.target_key, ref.source)
+    return out
+
+
+def check_library(
+    library: Library,
+    service: MetadataService,
+    *,
+    suggest_dois: bool = False,
+    progress: Callable[[int], None] | None = None,
+    keys: Iterable[str] | None = None,
+) -> CheckResult:
+    """Check every work of ``library`` (or those in ``keys``) against ``service``."""
+    works = library.works()
+    where = library_locator(library)
+    file_of: dict[str, str] = {}
+    for loaded in library.documents:
+        for k in loaded.defined_keys():
+            file_of.setdefault(k, loaded.path)
+    if keys is not None:
+        wanted = set(keys)
+        works = [w for w in works if w.key in wanted]
+    # the matcher imports this module's comparison: imported here, not at the top
+    from annobib.checks.matching import Verdict, find
+
+    with_doi = [w for w in works if w.doi]
+    lookups = service.lookup([w.doi for w in with_doi if w.doi], progress=progress)
+    sources = _sources_by_key(library) if suggest_dois else {}
+    results: list[WorkResult] = []
+    for work in works:
+        location = Location(file_of[work.key]) if work.key in file_of else None
+        if work.doi:
+            results.append(judge(work, lookups[work.doi.lower()], location, where))
+            continue
+        if suggest_dois:
+            location = where(work.key, None) or location
+        res = WorkResult(work.key, None, Status.NO_DOI, location)
+        if suggest_dois:
+            # the one matcher, the same verdict and evidence as `annobib review`
+            res.match = find(work, service, sources.get(work.key))
+            res.findings.append(res.match.finding(location, work.key))
+            if res.match.verdict is Verdict.MATCHED:
+                res.suggestion = next(c for c in res.match.candidates
+                                      if c.doi == res.match.doi)
+            else:
+                res.candidates = list(res.match.candidates)
+            if res.match.verdict is Verdict.UNCHECKED:
+                # the search was asked for and could not be made: that is "unchecked",
+                # never a quiet "no DOI"
+                res.status = Status.UNCHECKED
+                res.reason = res.match.reason
+        results.append(res)
+    doc_findings: list[Finding] = []
+    for loaded in library.documents:
+        art = loaded.document.article
+        if art is None or not art.doi:
+            continue
+        lookup = lookups.get(art.doi)
+        if isinstance(lookup, Found):
+            doc_findings.extend(compare_reference_list(loaded, library, lookup.record))
+    return CheckResult(results, doc_findings, service.name, service.down,
+                       service.stats.to_json())

@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "annobib" / "checks" / "
 PREFIX = "annobib.checks.crossref."
 
 # top to bottom: a stage may import those before it, never one after it
-STAGES = ["results", "records", "compare", "judge", "deposit", "run", "importing"]
+STAGES = ["results", "records", "forms", "compare", "judge", "suggest", "deposit", "run",
+          "importing"]
 
 
 def _stage_imports(path: Path) -> list[tuple[int, str]]:

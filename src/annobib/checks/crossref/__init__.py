@@ -13,10 +13,13 @@ One module per stage, each importing only those above it (``tests/checks/
 test_crossref_stages.py``):
 
 - ``results``: the shapes of what the check gives back (:class:`Status`, :class:`WorkResult`,
-  :class:`CheckResult`);
+  :class:`CheckResult`; the matcher's :class:`Verdict`, ``Candidate`` and ``Match``);
 - ``records``: reading a Crossref work record (titles, years, contributors);
+- ``forms``: titles and names as printed and in the common romanisations of Cyrillic;
 - ``compare``: one work against one record, field by field, and its update notices;
 - ``judge``: one work with a DOI, its status from its lookup;
+- ``suggest``: the matcher (``annobib.checks.matching`` names it): a work found by a
+  validated ``query.bibliographic`` search, or by its printed DOI, with a :class:`Verdict`;
 - ``deposit``: an article's reference list against the publisher's deposit;
 - ``run``: the check of a library (lookups, judging, DOI search, deposits);
 - ``importing``: records by DOI for ``annobib import --doi``.
@@ -44,9 +47,11 @@ from annobib.checks.crossref.results import (
     UNCHECKED_CODES,
     CheckResult,
     Status,
+    Verdict,
     WorkResult,
 )
-from annobib.checks.crossref.run import bibliographic_query, check_library, library_locator
+from annobib.checks.crossref.run import check_library, library_locator
+from annobib.checks.crossref.suggest import bibliographic_query
 
 __all__ = [
     "CODES",
@@ -56,6 +61,7 @@ __all__ = [
     "CheckResult",
     "ImportResult",
     "Status",
+    "Verdict",
     "Where",
     "WorkResult",
     "best_title_match",

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from annobib.codes import matching
-from annobib.findings import Finding, Location
-
-if TYPE_CHECKING:
-    from annobib.checks.matching import Candidate, Match
+from annobib.findings import Finding, Location, Severity
 
 
 class Status(StrEnum):
@@ -28,6 +25,71 @@ CODES: dict[str, str] = {c.code: c.title for c in matching("A3")}
 
 # Findings that come with an "unchecked" work: --on-unreachable alone decides about them.
 UNCHECKED_CODES = frozenset({"A330", "A331", "A332", "A333"})
+
+
+class Verdict(StrEnum):
+    MATCHED = "matched"
+    AMBIGUOUS = "ambiguous"
+    NOT_IN_CROSSREF = "not-in-crossref"
+    NOT_FOUND = "not-found"  # only for a printed DOI that no agency has registered
+    UNCHECKED = "unchecked"
+
+
+# The findings of a verdict (registered in annobib.codes).
+CODE_OF: dict[Verdict, tuple[str, Severity]] = {
+    Verdict.MATCHED: ("A360", Severity.INFO),
+    Verdict.AMBIGUOUS: ("A361", Severity.WARNING),
+    Verdict.NOT_IN_CROSSREF: ("A362", Severity.INFO),
+    Verdict.UNCHECKED: ("A363", Severity.WARNING),
+    Verdict.NOT_FOUND: ("A364", Severity.ERROR),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    doi: str
+    title: str
+    title_score: float
+    score: float
+    agreed: tuple[str, ...]
+    disagreed: tuple[str, ...]
+    accepted: bool
+    title_pair: str  # which forms met: "printed~title[1] (bgn-pcgn)"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doi": self.doi,
+            "title": self.title,
+            "title-similarity": round(self.title_score, 3),
+            "score": round(self.score, 3),
+            "agreed": list(self.agreed),
+            "disagreed": list(self.disagreed),
+            "accepted": self.accepted,
+            "title-forms": self.title_pair,
+        }
+
+
+@dataclass(slots=True)
+class Match:
+    verdict: Verdict
+    reason: str
+    doi: str | None = None  # the printed or suggested DOI
+    searched: bool = False
+    candidates: list[Candidate] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict.value,
+            "reason": self.reason,
+            "doi": self.doi,
+            "searched": self.searched,
+            "candidates": [c.to_json() for c in self.candidates],
+        }
+
+    def finding(self, location: Location | None, key: str | None) -> Finding:
+        code, severity = CODE_OF[self.verdict]
+        message = f"{self.verdict.value}: {self.reason}"
+        return Finding(code, severity, message, location, key, "doi", self.to_json())
 
 
 @dataclass(slots=True)

@@ -1,18 +1,18 @@
 """Running the check over a library: printed DOIs looked up together and judged, works
-without one searched for with the matcher (``--suggest-dois``), reference lists against
-deposits."""
+without one found with the matcher of ``suggest`` (``--suggest-dois``), reference lists
+against deposits."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 
 from annobib.checks.crossref.compare import Where
 from annobib.checks.crossref.deposit import compare_reference_list
 from annobib.checks.crossref.judge import judge
-from annobib.checks.crossref.results import CheckResult, Status, WorkResult
+from annobib.checks.crossref.results import CheckResult, Status, Verdict, WorkResult
+from annobib.checks.crossref.suggest import find
 from annobib.findings import Finding, Location
-from annobib.model import Library, Work
+from annobib.model import Library
 from annobib.model.library import LoadedDocument
 from annobib.services.base import (
     Found,
@@ -33,26 +33,6 @@ def library_locator(library: Library) -> Where:
         return loaded.locate(key, fieldname) if loaded is not None else None
 
     return where
-
-
-def bibliographic_query(work: Work, source: str | None = None) -> str:
-    """The string sent as ``query.bibliographic``: the printed reference when we have it
-    (Crossref's advice), else title, authors, container, year, volume and pages."""
-    if source:
-        return re.sub(r"^\s*\[?\d+[.\])]\s*", "", source).strip()
-    parts: list[str] = []
-    for p in work.author[:3]:
-        parts.append(p.display())
-    if work.title is not None:
-        parts.append(work.title.text)
-    if work.container_title is not None:
-        parts.append(work.container_title.text)
-    if work.issued is not None:
-        parts.append(str(work.issued.year))
-    for v in (work.volume, work.issue, work.pages):
-        if v:
-            parts.append(v)
-    return ". ".join(parts)
 
 
 def _sources_by_key(library: Library) -> dict[str, str]:
@@ -81,9 +61,6 @@ def check_library(
     if keys is not None:
         wanted = set(keys)
         works = [w for w in works if w.key in wanted]
-    # the matcher imports this module's comparison: imported here, not at the top
-    from annobib.checks.matching import Verdict, find
-
     with_doi = [w for w in works if w.doi]
     lookups = service.lookup([w.doi for w in with_doi if w.doi], progress=progress)
     sources = _sources_by_key(library) if suggest_dois else {}

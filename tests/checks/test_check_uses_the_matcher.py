@@ -19,7 +19,14 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from annobib.cli.app import app
-from crossref_standin import Limits, StandIn, closed_port, recorded_message, running
+from crossref_standin import (
+    Limits,
+    StandIn,
+    closed_port,
+    recorded_list_item,
+    recorded_message,
+    running,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = ROOT / "tests" / "fixtures" / "text"
@@ -139,3 +146,46 @@ def test_an_outage_leaves_searched_works_unchecked_never_missing(tmp_path: Path)
     assert len(by_type["unchecked"]) == 2
     (web,) = by_type["not-in-crossref"]
     assert web["status"] == "no-doi" and web["match"]["reason"].startswith("not searched:")
+
+
+CYRILLIC_LIST = "list_sample20_contains_cyrillic_10.7868-s0040357115030100.json"
+CYRILLIC_DOI = "10.7868/s0040357115030100"
+
+
+def test_check_and_the_matcher_know_a_person_by_one_rule(server: StandIn,
+                                                         tmp_path: Path) -> None:
+    # The recorded record's authors are Паршин, Стельмах, Столин; ours are romanised in GOST
+    # 7.79 system B, which writes х as x (Stel`max): the check used to call that a different
+    # family name (A302 error) while the matcher accepted it. The body is the recorded list
+    # item, unchanged.
+    from annobib.api import load
+    from annobib.checks.crossref import Status, check_library
+    from annobib.services.crossref import CrossrefService, RetryPolicy
+    from annobib.services.evidence import EvidenceStore
+
+    rec = recorded_list_item(CYRILLIC_LIST, CYRILLIC_DOI)
+    server.add_work(CYRILLIC_DOI, rec)
+    path = tmp_path / "lib.yaml"
+    path.write_text(f"""annobib: 1
+works:
+  - key: parshin2015
+    type: journal-article
+    title: "{rec['title'][0]}"
+    author: ["Parshin, D. A.", "Stel`max, L. S.", "Stolin, A. M."]
+    issued: "2015"
+    doi: {CYRILLIC_DOI}
+""", encoding="utf-8")
+    library = load([path], lint=False).library
+    service = CrossrefService(api_url=server.url, mailto="tests@example.org",
+                              store=EvidenceStore(tmp_path / ".crossref"),
+                              retry=RetryPolicy(attempts=2, connect_attempts=1, timeout=5,
+                                                max_time=20))
+    try:
+        (work,) = check_library(library, service).works
+    finally:
+        service.close()
+    assert not [f for f in work.findings if f.code == "A302"], work.findings
+    assert work.status in (Status.VERIFIED, Status.DIFFERS)
+    # the rule is the matcher's (checks/crossref/compare.py:same_person, used by validate)
+    from annobib.checks.crossref.compare import same_person
+    assert same_person(library.works()[0].author[1], rec["author"][1])

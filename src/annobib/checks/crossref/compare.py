@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from annobib.checks.crossref.forms import same_family
 from annobib.checks.crossref.records import (
     crossref_titles,
     crossref_years,
@@ -23,7 +24,7 @@ from annobib.checks.crossref.records import (
     their_people,
 )
 from annobib.findings import Finding, Location, Severity
-from annobib.model import Work
+from annobib.model import Person, Work
 from annobib.model.crosswalk import from_crossref
 from annobib.textmatch import (
     first_page,
@@ -145,14 +146,27 @@ def _compare_title(c: Comparison) -> str | None:
     return matched
 
 
-def _family_matches(ours_family: str, ours_original: str | None, theirs: dict[str, Any]) -> bool:
+def same_person(ours: Person, theirs: dict[str, Any]) -> bool:
+    """One of our people is this Crossref contributor: an organisation by its name (similar
+    at least :data:`TITLE_CLOSE`), a person by the family name, as printed or in its original
+    script, in any of the common romanisations (:func:`~.forms.same_family`). The one rule of
+    the comparison and of the matcher's first author."""
+    if ours.literal is not None:
+        return bool(theirs.get("name")) and similarity(
+            ours.literal, str(theirs["name"])) >= TITLE_CLOSE
+    our_names = [ours.family or ""] + (
+        [ours.original_script.split(",")[0]] if ours.original_script else [])
     their_names = [str(theirs.get("family") or ""), str(theirs.get("name") or "")]
-    our_names = [ours_family] + ([ours_original.split(",")[0]] if ours_original else [])
-    for o in our_names:
-        for t in their_names:
-            if o and t and (name_key(o) == name_key(t) or fold(o) == fold(t)):
-                return True
-    return False
+    return any(same_family(o, t) for o in our_names for t in their_names)
+
+
+def year_agrees(work: Work, record: dict[str, Any]) -> bool | None:
+    """Our year is one of Crossref's (issued, print, online, posted); None when a side has
+    none."""
+    years = crossref_years(record)
+    if work.issued is None or not years:
+        return None
+    return work.issued.year in years.values()
 
 
 def _compare_authors(c: Comparison) -> None:
@@ -164,7 +178,7 @@ def _compare_authors(c: Comparison) -> None:
     for i, (o, t) in enumerate(zip(ours, theirs, strict=False)):
         fieldname = f"author[{i}]"
         if o.literal is not None:
-            if t.get("name") and similarity(o.literal, str(t["name"])) >= TITLE_CLOSE:
+            if same_person(o, t):
                 continue
             if not t.get("name"):
                 c.add("A302", Severity.WARNING, fieldname,
@@ -175,10 +189,9 @@ def _compare_authors(c: Comparison) -> None:
                       f"author {i + 1}: organisation name differs", o.literal, t["name"])
             continue
         family = o.family or ""
-        if not _family_matches(family, o.original_script, t):
+        if not same_person(o, t):
             # the same person further down the list means an order problem, not a wrong name
-            elsewhere = [j for j, tt in enumerate(theirs)
-                         if j != i and _family_matches(family, o.original_script, tt)]
+            elsewhere = [j for j, tt in enumerate(theirs) if j != i and same_person(o, tt)]
             msg = (f"author {i + 1}: family name '{family}' is Crossref's author "
                    f"{elsewhere[0] + 1}, not {i + 1}" if elsewhere else
                    f"author {i + 1}: family name '{family}' differs from Crossref's "
@@ -204,14 +217,10 @@ def _compare_authors(c: Comparison) -> None:
 
 
 def _compare_year(c: Comparison) -> None:
-    if c.work.issued is None:
+    if c.work.issued is None or year_agrees(c.work, c.record) is not False:
         return
     years = crossref_years(c.record)
-    if not years:
-        return
     ours = c.work.issued.year
-    if ours in years.values():
-        return
     shown = ", ".join(f"{k} {v}" for k, v in years.items())
     close = any(abs(ours - y) <= 1 for y in years.values())
     c.add("A304", Severity.WARNING if close else Severity.ERROR, "issued",

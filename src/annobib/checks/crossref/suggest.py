@@ -27,14 +27,14 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from annobib.checks.crossref.compare import numbers_agree
-from annobib.checks.crossref.forms import LANGUAGE_MARKER, same_family, title_similarity
+from annobib.checks.crossref.compare import numbers_agree, same_person, year_agrees
+from annobib.checks.crossref.forms import LANGUAGE_MARKER, title_similarity
 from annobib.checks.crossref.judge import judge
-from annobib.checks.crossref.records import crossref_titles, crossref_years, strings
+from annobib.checks.crossref.records import crossref_titles, strings
 from annobib.checks.crossref.results import Candidate, Match, Status, Verdict
 from annobib.model import Work, WorkType
 from annobib.services.base import Lookup, MetadataService, SearchResult
-from annobib.textmatch import fold, has_cyrillic, similarity
+from annobib.textmatch import fold, has_cyrillic
 
 TITLE_ACCEPT = 0.90  # a candidate's title must be at least this similar
 TITLE_CANDIDATE = 0.70  # below this a hit is no candidate at all
@@ -119,21 +119,13 @@ def validate(work: Work, record: dict[str, Any]) -> Candidate | None:
     people = [a for a in record.get("author") or record.get("editor") or []
               if isinstance(a, dict)]
     if work.author and people:
-        o, t = work.author[0], people[0]
-        if o.literal is not None:
-            ok = bool(t.get("name")) and similarity(o.literal, str(t["name"])) >= 0.8
-        else:
-            ours = [o.family or ""] + ([o.original_script.split(",")[0]]
-                                       if o.original_script else [])
-            theirs = [str(t.get("family") or t.get("name") or "")]
-            ok = any(same_family(a, b) for a in ours for b in theirs)
+        ok = same_person(work.author[0], people[0])
         weights.append((1.5, 1.0 if ok else 0.0))
         (agreed if ok else disagreed).append("author")
-    years = crossref_years(record)
-    if work.issued is not None and years:
-        ok = work.issued.year in years.values()
-        weights.append((1.0, 1.0 if ok else 0.0))
-        (agreed if ok else disagreed).append("year")
+    year = year_agrees(work, record)
+    if year is not None:
+        weights.append((1.0, 1.0 if year else 0.0))
+        (agreed if year else disagreed).append("year")
     container = _container_agrees(work, record)
     if container is not None:
         weights.append((1.0, 1.0 if container else 0.0))

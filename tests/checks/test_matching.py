@@ -195,3 +195,68 @@ def test_an_outage_is_unchecked(tmp_path: Any) -> None:
     finally:
         svc.close()
     assert m.verdict is Verdict.UNCHECKED
+
+
+# --- what the text parser commonly gets wrong about a printed name or container -------------
+
+SAMPLE20 = "list_sample20_contains_cyrillic_10.7868-s0040357115030100.json"
+
+
+def _petrology() -> dict[str, Any]:
+    from crossref_standin import recorded_list_item
+
+    return recorded_list_item(SAMPLE20, "10.1093/petrology/36.1.107")
+
+
+def test_a_name_read_with_its_parts_swapped_is_the_first_author() -> None:
+    # IEEE prints "J.-P. LI"; the parser read family "J.-P.", given "LI". The year is wrong
+    # too, so without the author the candidate had only the title and the container.
+    rec = _petrology()
+    work = _work(title={"text": rec["title"][0]}, author=["J.-P., LI"], issued="1996",
+                 container_title=rec["container-title"][0])
+    cand = validate(work, rec)
+    assert cand is not None and cand.accepted and "author" in cand.agreed
+
+
+def test_a_full_name_read_swapped_meets_crosswise() -> None:
+    rec = recorded_message("work_journal-article_10.1038-srep16696.json")
+    first = rec["author"][0]  # Tosatto, Laura: read as family "Laura", given "Tosatto"
+    swapped = validate(_work(title={"text": rec["title"][0]},
+                             author=[f"{first['given']}, {first['family']}"]), rec)
+    assert swapped is not None and "author" in swapped.agreed
+    half = validate(_work(title={"text": rec["title"][0]},
+                          author=[f"Maria, {first['family']}"]), rec)
+    assert half is not None and "author" in half.disagreed  # only one part meets
+
+
+def test_a_swapped_name_that_is_not_the_authors_still_disagrees() -> None:
+    rec = _petrology()
+    work = _work(title={"text": rec["title"][0]}, author=["J.-P., Smith"], issued="1996",
+                 container_title=rec["container-title"][0])
+    cand = validate(work, rec)
+    assert cand is not None and not cand.accepted and "author" in cand.disagreed
+
+
+def test_an_organisation_read_as_a_person_is_the_first_author() -> None:
+    rec = recorded_message("work_journal-article_10.2903-j.efsa.2018.5239_org-author.json")
+    title = rec["title"][0]
+    ok = validate(_work(title={"text": title}, author=["Additives, EFSA Panel on Food"],
+                        issued="2018"), rec)
+    assert ok is not None and ok.accepted and "author" in ok.agreed
+    other = validate(_work(title={"text": title}, author=["Plants, EFSA Panel on"],
+                           issued="2018"), rec)
+    assert other is not None and not other.accepted
+
+
+def test_a_container_holding_the_titles_last_words_still_agrees() -> None:
+    rec = recorded_message("work_journal-article_10.1038-srep16696.json")
+    family = rec["author"][0]["family"]
+    year = rec["issued"]["date-parts"][0][0]
+    words = rec["title"][0].split()
+    # the parser cut the title's last two words into the container; the year is wrong
+    work = _work(title={"text": " ".join(words[:-2])}, author=[f"{family}, X."],
+                 issued=str(year + 1),
+                 container_title=f"{' '.join(words[-2:])}. {rec['container-title'][0]}")
+    cand = validate(work, rec)
+    assert cand is not None and "container-title" in cand.agreed
+    assert cand.accepted

@@ -28,11 +28,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from annobib.checks.crossref.compare import numbers_agree, same_person, year_agrees
-from annobib.checks.crossref.forms import LANGUAGE_MARKER, title_similarity
+from annobib.checks.crossref.forms import LANGUAGE_MARKER, same_family, title_similarity
 from annobib.checks.crossref.judge import judge
 from annobib.checks.crossref.records import crossref_titles, strings
 from annobib.checks.crossref.results import Candidate, Match, Status, Verdict
-from annobib.model import Work, WorkType
+from annobib.model import Person, Work, WorkType
 from annobib.services.base import Lookup, MetadataService, SearchResult
 from annobib.textmatch import fold, has_cyrillic
 
@@ -89,7 +89,10 @@ def _container_agrees(work: Work, record: dict[str, Any]) -> bool | None:
     if work.container_title is None or not theirs:
         return None
     ours = work.container_title.variants()
-    score, _ = title_similarity(ours, [("c", t) for t in theirs])
+    # the parser may have taken the title's last words into the container ("in Istanbul
+    # Fish Market. PeerJ"): the container's last sentence counts too
+    tails = [(f"{n}-tail", o.rsplit(". ", 1)[1]) for n, o in ours if ". " in o.strip(". ")]
+    score, _ = title_similarity(ours + tails, [("c", t) for t in theirs])
     if score >= 0.85:
         return True
     # an abbreviation: every word of ours starts a word of theirs, in order
@@ -101,6 +104,29 @@ def _container_agrees(work: Work, record: dict[str, Any]) -> bool | None:
                     x.startswith(y) or y.startswith(x) for x, y in zip(tw, ow, strict=False)):
                 return True
     return False
+
+
+def _first_author_agrees(ours: Person, theirs: dict[str, Any]) -> bool:
+    """The first author: :func:`~.compare.same_person`, or one of the two misreadings a printed
+    name commonly suffers in parsing: its parts swapped (``J.-P., LI`` read for ``LI, J.-P.``,
+    a "family name" of initials alone; or ``Vaishali, Patel`` for ``Patel, Vaishali``, both
+    parts meeting crosswise), and an organisation read as a person (``Additives, EFSA Panel on
+    Food``: every one of at least three words in the organisation's name)."""
+    if same_person(ours, theirs):
+        return True
+    if ours.literal is not None:
+        return False
+    family, first = ours.family or "", ours.first_names() or ""
+    their_family, their_given = str(theirs.get("family") or ""), str(theirs.get("given") or "")
+    if first and same_family(first, their_family):
+        letters = re.findall(r"[^\W\d_]+", family)
+        if "." in family and letters and all(len(run) == 1 for run in letters):
+            return True  # initials read as the family name
+        if same_family(family, their_given):
+            return True  # both parts, crosswise
+    org = str(theirs.get("name") or "")
+    words = fold(f"{first} {family}", latin=True).split()
+    return bool(org) and len(words) >= 3 and set(words) <= set(fold(org, latin=True).split())
 
 
 def validate(work: Work, record: dict[str, Any]) -> Candidate | None:
@@ -119,7 +145,7 @@ def validate(work: Work, record: dict[str, Any]) -> Candidate | None:
     people = [a for a in record.get("author") or record.get("editor") or []
               if isinstance(a, dict)]
     if work.author and people:
-        ok = same_person(work.author[0], people[0])
+        ok = _first_author_agrees(work.author[0], people[0])
         weights.append((1.5, 1.0 if ok else 0.0))
         (agreed if ok else disagreed).append("author")
     year = year_agrees(work, record)

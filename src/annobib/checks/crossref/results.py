@@ -23,8 +23,9 @@ class Status(StrEnum):
 # Stable finding codes of the check (A3xx), as registered in annobib.codes; docs/ci.md lists them.
 CODES: dict[str, str] = {c.code: c.title for c in matching("A3")}
 
-# Findings that come with an "unchecked" work: --on-unreachable alone decides about them.
-UNCHECKED_CODES = frozenset({"A330", "A331", "A332", "A333"})
+# Findings that come with an "unchecked" work: --on-unreachable alone decides about them
+# (A363: the --suggest-dois search of a work without a DOI could not be made).
+UNCHECKED_CODES = frozenset({"A330", "A331", "A332", "A333", "A363"})
 
 
 class Verdict(StrEnum):

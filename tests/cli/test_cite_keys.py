@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from annobib.cli.app import app
-from annobib.cli.cite import parse_cite
 from annobib.errors import InputError
+from annobib.tasks.cite import parse_cite
 
 runner = CliRunner()
 

@@ -94,9 +94,9 @@ def decide_exit(result: CheckResult, fail_on: str, on_unreachable: OnUnreachable
 
 
 def default_evidence_dir(paths: list[Path]) -> Path:
-    first = paths[0]
-    base = first if first.is_dir() else first.parent
-    return base / ".crossref"
+    from annobib.tasks.services import default_evidence_dir as beside
+
+    return beside(paths)
 
 
 def checked_api_url(api_url: str | None) -> str | None:
@@ -118,22 +118,18 @@ def checked_api_url(api_url: str | None) -> str | None:
 def _service(*, offline: bool, refresh: bool, evidence: Path, api_url: str | None,
              mailto: str | None, timeout: float, max_time: float,
              retries: int = 4) -> MetadataService:
-    from annobib.services.evidence import EvidenceService, EvidenceStore
+    import sys
 
-    store = EvidenceStore(evidence)
-    if offline:
-        return EvidenceService(store)
-    from annobib.cli.common import settings
-    from annobib.services.crossref import CrossrefService, RetryPolicy
+    from annobib.errors import UsageError
+    from annobib.tasks.services import crossref_service
 
-    return CrossrefService(
-        api_url=api_url,
-        mailto=mailto or settings().get("mailto"),  # --mailto, ANNOBIB_MAILTO, configuration
-        store=store,
-        refresh=refresh,
-        retry=RetryPolicy(attempts=retries, connect_attempts=min(2, retries), timeout=timeout,
-                          max_time=max_time),
-    )
+    try:
+        return crossref_service(offline=offline, refresh=refresh, evidence=evidence,
+                                api_url=api_url, mailto=mailto, timeout=timeout,
+                                max_time=max_time, retries=retries)
+    except UsageError as exc:  # the configuration (its mailto)
+        sys.stderr.write(f"annobib: {exc}\n")
+        raise typer.Exit(int(ExitCode.USAGE)) from None
 
 
 def _snapshot_service(path: Path, engine: str, use_api: bool, console: Any,
@@ -440,31 +436,3 @@ def _summary(result: CheckResult, code: ExitCode, on_unreachable: OnUnreachable,
 def register(app: typer.Typer) -> None:
     app.command("check")(check)
 
-
-def read_dois(run: Any, dois: list[str], *, mailto: str | None, api_url: str | None,
-              evidence: Path | None, output: Path | None, timeout: float = 20.0,
-              max_time: float = 300.0) -> bool:
-    """``annobib import --doi``: add Crossref records for ``dois`` to an import run (the
-    ``ImportRun`` of ``cli/importer.py``). Evidence goes to ``--evidence`` or ``.crossref/``
-    beside the output file. Returns True when Crossref was unavailable for some DOI."""
-    from annobib.checks.crossref import import_dois
-    from annobib.findings import Location
-
-    base = output.parent if output is not None else Path()
-    service = _service(offline=False, refresh=False, evidence=evidence or base / ".crossref",
-                       api_url=api_url, mailto=mailto, timeout=timeout, max_time=max_time)
-    try:
-        result = import_dois(dois, service, taken_keys=run.keys.seen)
-    except WriteError as exc:  # evidence could not be stored: nothing is imported unrecorded
-        stop("import", exc)
-    finally:
-        service.close()
-    for work in result.document.works:
-        key = run.keys.claim(work.key, Location(f"doi:{work.doi}"), run.findings)
-        if key is None:
-            continue
-        run.works.append(work if key == work.key else work.model_copy(update={"key": key}))
-        run.entries_seen += 1
-    run.entries_seen += len(dois) - len(result.document.works)
-    run.findings.extend(result.findings)
-    return bool(result.unavailable)

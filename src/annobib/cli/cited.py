@@ -16,34 +16,23 @@ from annobib.cli.common import (
     VerboseOpt,
     exit_code_for,
 )
-from annobib.cli.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from annobib.sources.citations import Citation
 
 
 def read_documents(documents: list[Path], command: str) -> list[Citation]:
-    """The citations of each document, in order; an unreadable or unknown document stops the
-    command (exit 3 / exit 2)."""
+    """The citations of each document, in order (:func:`annobib.tasks.cite.read_citations`);
+    an unreadable or unknown document stops the command (exit 3 / exit 2)."""
     from annobib.cli import render
-    from annobib.sources.citations import format_of, read
+    from annobib.errors import AnnobibError
+    from annobib.tasks.cite import read_citations
 
-    out: list[Citation] = []
-    for doc in documents:
-        fmt = format_of(str(doc))
-        if fmt is None:
-            render.stderr_console().print(
-                f"annobib {command}: {doc}: cannot tell the kind of document; give a .tex, "
-                ".aux, .md (.markdown, .qmd, .Rmd) or .typ file", markup=False)
-            raise typer.Exit(int(ExitCode.USAGE))
-        try:
-            text = doc.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-            render.stderr_console().print(f"annobib {command}: {doc}: {why}", markup=False)
-            raise typer.Exit(int(ExitCode.UNREADABLE)) from None
-        out.extend(read(text, str(doc), fmt))
-    return out
+    try:
+        return read_citations(documents)
+    except AnnobibError as exc:
+        render.stderr_console().print(f"annobib {command}: {exc}", markup=False)
+        raise typer.Exit(int(exc.exit_code)) from None
 
 
 def cited(

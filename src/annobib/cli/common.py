@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from annobib.cli.exitcodes import ExitCode
-from annobib.findings import CodeFilter, Finding, Severity, Suppressions
+from annobib.findings import CodeFilter, Finding
+from annobib.tasks.triage import FailOn as FailOn
+from annobib.tasks.triage import Policy
+from annobib.tasks.triage import Triaged as Triaged
+from annobib.tasks.triage import exit_code_for as exit_code_for
+from annobib.tasks.triage import triage as triage_codes
 
 if TYPE_CHECKING:
     from annobib.config import Config
@@ -24,13 +28,6 @@ PathsArg = Annotated[
     list[Path] | None,
     typer.Argument(help="YAML files or directories (default: data/).", show_default=False),
 ]
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
 
 
 FailOnOpt = Annotated[
@@ -82,6 +79,11 @@ class Reporting:
     codes: CodeFilter = field(default_factory=CodeFilter)
     fail_on: FailOn = FailOn.error
 
+    @property
+    def policy(self) -> Policy:
+        """What the task layer needs of it (:mod:`annobib.api`)."""
+        return Policy(self.codes, self.fail_on)
+
 
 def reporting(
     *,
@@ -92,20 +94,21 @@ def reporting(
     fail_on: FailOn | None = None,
     default_fail_on: FailOn = FailOn.error,
 ) -> Reporting:
-    """The command line's reporting options (a usage error when they contradict)."""
+    """The command line's reporting options (a usage error when they contradict); codes and
+    --fail-on as :func:`annobib.tasks.triage.policy` settles them for every caller."""
+    from annobib.errors import UsageError
+    from annobib.tasks.triage import policy
+
     if verbose and quiet:
         raise typer.BadParameter("--verbose and --quiet contradict each other",
                                  param_hint="--quiet")
-    config = settings()
-    if fail_on is None and config.source("fail-on") != "default":
-        fail_on = FailOn(config.get("fail-on"))
-    return Reporting(
-        verbosity=1 if verbose else -1 if quiet else 0,
-        # the command line wins: its --select/--ignore replace the configuration's
-        codes=CodeFilter.of(select if select is not None else config.get("select"),
-                            ignore if ignore is not None else config.get("ignore")),
-        fail_on=fail_on if fail_on is not None else default_fail_on,
-    )
+    try:
+        chosen = policy(select, ignore, fail_on, default_fail_on)
+    except UsageError as exc:  # the configuration
+        sys.stderr.write(f"annobib: {exc}\n")
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    return Reporting(verbosity=1 if verbose else -1 if quiet else 0, codes=chosen.codes,
+                     fail_on=chosen.fail_on)
 
 
 def settings() -> Config:
@@ -120,77 +123,17 @@ def settings() -> Config:
         raise typer.Exit(int(ExitCode.USAGE)) from None
 
 
-@dataclass(slots=True)
-class Triaged:
-    """Findings split into those reported and those silenced (with why)."""
-
-    active: list[Finding]
-    ignored: list[tuple[Finding, str]]
-
-    def all_with_reasons(self) -> list[tuple[Finding, str | None]]:
-        return [*((f, None) for f in self.active), *self.ignored]
-
-
-def suppressions_of(library: Library | None) -> Suppressions:
-    """The ``annobib-ignore`` tables of the loaded documents."""
-    out = Suppressions()
-    if library is None:
-        return out
-    for loaded in library.documents:
-        ignores = loaded.summary.ignores
-        if not ignores:
-            continue
-        whole = ignores.get("")
-        if whole:
-            out.by_file[loaded.path] = whole
-        for key, table in ignores.items():
-            if key:
-                out.by_key.setdefault(key, []).append(table)
-        if whole:
-            for key in loaded.summary.defined:
-                out.by_key.setdefault(key, []).append(whole)
-    return out
-
-
 def triage(
     findings: Sequence[Finding], how: Reporting, library: Library | None = None
 ) -> Triaged:
-    """Apply ``--select``/``--ignore`` and the files' ``annobib-ignore``."""
-    suppressed = suppressions_of(library)
-    if not how.codes and not suppressed:
-        return Triaged(list(findings), [])
-    allowed: dict[str, bool] = {}
-    active: list[Finding] = []
-    ignored: list[tuple[Finding, str]] = []
-    for f in findings:
-        ok = allowed.get(f.code)
-        if ok is None:
-            ok = allowed[f.code] = how.codes.allows(f.code)
-        if not ok:
-            ignored.append((f, f"not selected (--select/--ignore): {f.code}"))
-            continue
-        why = suppressed.reason(f) if suppressed else None
-        if why is not None:
-            ignored.append((f, why))
-        else:
-            active.append(f)
-    return Triaged(active, ignored)
+    """Apply ``--select``/``--ignore`` and the files' ``annobib-ignore``
+    (:func:`annobib.tasks.triage.triage`)."""
+    return triage_codes(findings, how.codes, library)
 
 
 def default_paths(paths: list[Path] | None) -> list[Path]:
     """The paths given, else the configuration's ``paths`` (default ``data/``)."""
     return list(paths) if paths else settings().paths()
-
-
-def exit_code_for(findings: list[Finding], fail_on: FailOn, unreadable: bool) -> ExitCode:
-    if unreadable:
-        return ExitCode.UNREADABLE
-    if fail_on is FailOn.never:
-        return ExitCode.OK
-    threshold = Severity(fail_on.value)
-    if any(f.severity.rank >= threshold.rank for f in findings):
-        return ExitCode.FINDINGS
-    return ExitCode.OK
 
 
 def write_atomic(

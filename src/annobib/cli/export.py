@@ -16,7 +16,6 @@ from annobib.cli.common import (
     SelectOpt,
     VerboseOpt,
     default_paths,
-    exit_code_for,
     write_or_stop,
 )
 from annobib.cli.exitcodes import ExitCode
@@ -24,8 +23,6 @@ from annobib.cli.exitcodes import ExitCode
 if TYPE_CHECKING:
     from annobib.cli.common import Reporting
     from annobib.exporters import ExportOptions, Format
-    from annobib.findings import Finding
-    from annobib.model import Library
 
 
 def export(
@@ -157,53 +154,40 @@ def export(
 def _export_once(paths: list[Path] | None, fmt: Format, to: str, output: Path | None,
                  keys: list[str] | None, cited_in: list[Path] | None, how: Reporting,
                  no_cache: bool, options: ExportOptions) -> ExitCode:
-    """Load, export, report and write once; returns the exit code of this run."""
-    import dataclasses
-
-    from annobib import progress, workers
+    """Load, export (:func:`annobib.api.export`), report and write once; returns the exit
+    code of this run."""
+    from annobib import api, progress
     from annobib.cli import render
     from annobib.cli.common import load, triage
     from annobib.errors import AnnobibError
 
-    # what the format needs of the load: positions to name what a record loses at its
-    # place; a worker beside the export that can store a cold load's records meanwhile
-    with progress.phase("loading"):
-        result = load(
-            default_paths(paths),
-            use_cache=not no_cache,
-            positions=fmt.positions,
-            defer_cache=fmt.shares_load,
-        )
-    if keys:
-        _refuse_unknown_keys(list(keys), result.library, result.findings, how)
-    in_order = False
+    citations = None
     if cited_in:
-        from annobib.checks.citations import compare
         from annobib.cli.cited import read_documents
 
-        found = compare(read_documents(list(cited_in), "export"), result.library,
-                        not_cited=False)
-        result.findings.extend(found.findings)
-        # \nocite{*}: everything; else what is cited (and --key), in citation order
-        keys = None if found.everything else [*(keys or []), *found.keys]
-        in_order = keys is not None
-    options = dataclasses.replace(
-        options, keys=list(keys) if keys is not None else None, in_key_order=in_order)
+        citations = read_documents(list(cited_in), "export")
+    # what the format needs of the load (annobib.api.load_for_export)
+    with progress.phase("loading"):
+        loaded = load(default_paths(paths), use_cache=not no_cache, positions=fmt.positions,
+                      defer_cache=fmt.shares_load)
     try:
         with progress.phase(f"exporting to {to}"):
-            exported = fmt.exporter()(result.library, options)
+            exported = api.export(to=to, options=options, keys=keys, citations=citations,
+                                  policy=how.policy, loaded=loaded)
+    except api.UnknownKeys as exc:  # --key naming no record, with the closest keys
+        render.report(triage(loaded.findings, how, loaded.library), how)
+        for line in exc.lines:
+            render.stderr_console().print(f"annobib export: {line}", markup=False)
+        raise typer.Exit(int(exc.exit_code)) from None
     except AnnobibError as exc:
-        render.report(triage(result.findings, how, result.library), how)
+        render.report(triage(loaded.findings, how, loaded.library), how)
         render.stderr_console().print(f"annobib export: {exc}")
         return ExitCode(exc.exit_code)
-    finally:
-        workers.finish_later()  # what no worker stored
-    triaged = triage([*result.findings, *exported.findings], how, result.library)
-    render.report(triaged, how)
-    code = exit_code_for(triaged.active, how.fail_on, bool(result.unreadable))
+    render.report(exported.triaged, how)
+    code = exported.exit_code
     if output is None:
         render.write_stdout(exported.text)
-    elif code is not ExitCode.OK:
+    elif not exported.write:
         # a partial file beside a failed run would look like a good export to make and CI
         render.stderr_console().print(
             f"annobib export: {output} not written (exit {int(code)}); fix what is reported, "
@@ -211,24 +195,3 @@ def _export_once(paths: list[Path] | None, fmt: Format, to: str, output: Path | 
     else:
         write_or_stop("export", output, exported.text, newline=fmt.newline)
     return code
-
-
-def _refuse_unknown_keys(keys: list[str], library: Library, findings: list[Finding],
-                         how: Reporting) -> None:
-    """``--key`` naming no record: say so with the closest keys (as ``cite`` does), exit 3."""
-    import difflib
-
-    from annobib.cli import render
-    from annobib.cli.common import triage
-
-    known = library.by_key()
-    unknown = [k for k in keys if k not in known]
-    if not unknown:
-        return
-    render.report(triage(findings, how, library), how)
-    for key in unknown:
-        close = difflib.get_close_matches(key, sorted(known), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        render.stderr_console().print(f"annobib export: no record with key {key!r}{hint}",
-                                      markup=False)
-    raise typer.Exit(int(ExitCode.UNREADABLE))

@@ -15,7 +15,6 @@ from annobib.cli.common import (
     SelectOpt,
     VerboseOpt,
     default_paths,
-    exit_code_for,
 )
 
 
@@ -35,28 +34,15 @@ def list_records(
 
     Exit 1 when a record could not be loaded (it is reported, not listed).
     """
-    from annobib import chars
+    from annobib import api, chars
     from annobib.cli import render
-    from annobib.cli.common import load, reporting, triage
+    from annobib.cli.common import load, reporting
 
     how = reporting(verbose=verbose, quiet=quiet, select=select, ignore=ignore, fail_on=fail_on)
-    result = load(default_paths(paths), use_cache=not no_cache)
-    triaged = triage(result.findings, how, result.library)
-    render.report(triaged, how)
-    rows = []
-    for w in result.library.works():
-        first = w.first_author()
-        rows.append(
-            (
-                w.key,
-                w.type.value,
-                str(w.issued.year) if w.issued else "",
-                first.display() if first else "",
-                w.title_text() or (w.container_title.text if w.container_title else ""),
-                w.language or "",
-                w.doi or "",
-            )
-        )
+    listing = api.records(policy=how.policy,
+                          loaded=load(default_paths(paths), use_cache=not no_cache))
+    render.report(listing.triaged, how)
+    rows = listing.rows
     if plain:
         # one line per record, one column per field: tabs and line breaks in the data become
         # spaces, other control characters are shown escaped (annobib.chars.one_line)
@@ -65,7 +51,7 @@ def list_records(
         from rich.table import Table
 
         table = Table()
-        render.key_column(table, (r[0] for r in rows))
+        render.key_column(table, (r.key for r in rows))
         table.add_column("type", no_wrap=True)
         table.add_column("year", no_wrap=True)
         table.add_column("first author", ratio=1)
@@ -75,4 +61,4 @@ def list_records(
         for r in rows:
             table.add_row(*map(render.cell, r))  # data is never markup
         render.table_console().print(table)
-    raise typer.Exit(int(exit_code_for(triaged.active, how.fail_on, bool(result.unreadable))))
+    raise typer.Exit(int(listing.exit_code))

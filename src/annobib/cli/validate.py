@@ -16,7 +16,6 @@ from annobib.cli.common import (
     SelectOpt,
     VerboseOpt,
     default_paths,
-    exit_code_for,
 )
 
 
@@ -42,27 +41,21 @@ def validate(
 
     Never touches the network and never modifies a file.
     """
+    from annobib import api, progress
     from annobib.cli import render
-    from annobib.cli.common import load, reporting, triage
-
-    how = reporting(verbose=verbose, quiet=quiet, select=select, ignore=ignore, fail_on=fail_on)
-    from annobib import progress
+    from annobib.cli.common import load, reporting
     from annobib.cli.progress import shown as shown_progress
 
+    how = reporting(verbose=verbose, quiet=quiet, select=select, ignore=ignore, fail_on=fail_on)
     with shown_progress(output_format is not OutputFormat.json), progress.phase("validating"):
-        result = load(default_paths(paths), use_cache=not no_cache)
-    triaged = triage(result.findings, how, result.library)
-    active = triaged.active
-    summary = result.library.counts()
-    summary["errors"] = sum(1 for f in active if f.severity.value == "error")
-    summary["warnings"] = sum(1 for f in active if f.severity.value == "warning")
-    summary["ignored"] = len(triaged.ignored)
-    code = exit_code_for(active, how.fail_on, bool(result.unreadable))
-    summary["exit_code"] = int(code)
+        loaded = load(default_paths(paths), use_cache=not no_cache)
+    result = api.validate(policy=how.policy, loaded=loaded)
+    summary = result.summary()
     if output_format is OutputFormat.json:
-        render.write_stdout(render.findings_json(active, summary, triaged.ignored))
+        render.write_stdout(render.findings_json(result.triaged.active, summary,
+                                                 result.triaged.ignored))
     else:
-        render.report(triaged, how)
+        render.report(result.triaged, how)
         if how.verbosity >= 0:
             ignored = f", {summary['ignored']} ignored" if summary["ignored"] else ""
             render.stderr_console().print(
@@ -71,4 +64,4 @@ def validate(
                 f"{summary['footnotes']} footnotes; "
                 f"{summary['errors']} errors, {summary['warnings']} warnings{ignored}"
             )
-    raise typer.Exit(int(code))
+    raise typer.Exit(int(result.exit_code))

@@ -4,6 +4,7 @@ same findings, the same exit code), run on the shipped data/ and on a file with 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,35 @@ def test_import_is_the_import_command(tmp_path: Path) -> None:
     assert got.text.startswith("# yaml-language-server: $schema=s.json\n")
     with pytest.raises(UsageError):
         api.import_([out], fmt="endnote")
+
+
+def test_review_is_the_review_command(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from crossref_standin import Limits, running
+
+    seed = Path(__file__).resolve().parent / "fixtures" / "text" / "mukimdzhanova2004-footnotes.txt"
+    server = running(Limits(single=100, lists=100, concurrency=3))
+    server.search_works = True
+    try:
+        cli = runner.invoke(app, ["review", str(seed), "--style", "post-soviet-issues",
+                                  "--api-url", server.url, "--evidence", str(tmp_path / "a"),
+                                  "--format", "json"])
+        got = api.review(seed, "post-soviet-issues", api_url=server.url,
+                         evidence=tmp_path / "b")
+    finally:
+        server.stop()
+    assert int(got.exit_code()) == cli.exit_code
+    assert got.to_json(int(got.exit_code())) == cli.stdout
+    # and again from the evidence alone, with no server
+    offline = api.review(seed, "post-soviet-issues", offline=True, evidence=tmp_path / "b")
+    assert offline.to_json(int(offline.exit_code())) == cli.stdout
+    with pytest.raises(InputError, match="unknown style 'no-such-style-anywhere'"):
+        api.review(seed, "no-such-style-anywhere", offline=True, evidence=tmp_path / "b")
+    with pytest.raises(api.Unreadable):
+        api.review(tmp_path / "missing.txt", "apa", offline=True)
+    # the command says so and exits 3, no traceback (it used to print one)
+    cli = runner.invoke(app, ["review", str(seed), "--style", "no-such-style-anywhere",
+                              "--offline", "--evidence", str(tmp_path / "b")])
+    assert cli.exit_code == 3
+    assert "annobib review: unknown style 'no-such-style-anywhere'" in cli.stderr
+    assert "Traceback" not in cli.output

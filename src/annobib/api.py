@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from annobib.sources.citations import Citation
     from annobib.styles import Formatter
     from annobib.tasks.importing import ImportRun
+    from annobib.tasks.review import Review
 
 
 def load(
@@ -427,8 +428,76 @@ def import_(
     return Imported(text, run, triaged, code)
 
 
+# --- review ----------------------------------------------------------------------------------
+
+
+class UnknownStyle(UsageError):
+    """A style the engine refuses as an option value (exit 2); a style found nowhere is an
+    :class:`~annobib.errors.InputError` (exit 3), as for ``export``."""
+
+
+class Unreadable(InputError):
+    """The file to review cannot be read or is not UTF-8 (exit 3)."""
+
+
+def review(
+    file: str | Path,
+    style: str,
+    *,
+    text: str | None = None,
+    locale: str | None = None,
+    service: MetadataService | None = None,
+    offline: bool = False,
+    evidence: Path | None = None,
+    api_url: str | None = None,
+    mailto: str | None = None,
+    timeout: float = 20.0,
+    max_time: float = 300.0,
+    retries: int = 4,
+    formatter: Formatter | None = None,
+) -> Review:
+    """A printed reference list or footnotes (``file``, or ``text`` read from it already, as
+    standard input is) parsed, each work found, re-formatted in ``style``: see
+    :mod:`annobib.tasks.review`; ``exit_code()`` is the command's. ``service`` finds the works
+    (default: Crossref's API, or the stored evidence alone when ``offline``, kept under
+    ``evidence``, else ``.crossref/`` beside ``file``)."""
+    import contextlib
+
+    from annobib.styles import Formatter
+    from annobib.tasks.review import review_text
+
+    name = str(file)
+    if text is None:
+        try:
+            text = Path(file).read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise Unreadable(f"{name}: cannot read: {exc}") from None
+    own = service is None
+    if service is None:
+        from annobib.tasks.services import crossref_service, default_evidence_dir
+
+        base = Path.cwd() if name in ("-", "<stdin>") else Path(file)
+        service = crossref_service(
+            offline=offline, refresh=False, evidence=evidence or default_evidence_dir([base]),
+            api_url=api_url, mailto=mailto, timeout=timeout, max_time=max_time,
+            retries=retries)
+    try:
+        # a formatter given is the caller's: used and left open
+        with contextlib.nullcontext(formatter) if formatter is not None else Formatter() as engines:
+            try:
+                engines.style(style)
+            except (KeyError, ValueError, LookupError) as exc:
+                raise UnknownStyle(str(exc)) from None
+            return review_text(text, name, service, engines, style, locale)
+    finally:
+        if own:
+            service.close()
+
+
 __all__ = [
-    "Cited", "Exported", "Imported", "Listing", "LoadResult", "Row", "UnknownKeys", "Validation",
+    "Cited", "Exported", "Imported", "Listing", "LoadResult", "Row", "UnknownKeys", "UnknownStyle",
+    "Unreadable",
+    "Validation",
     "cite", "default_paths", "export", "export_format", "import_", "load", "load_for_export",
-    "records", "validate",
+    "records", "review", "validate",
 ]

@@ -1,6 +1,7 @@
 """``annobib review``: parse a printed reference list, find each work, re-format it.
 
-Options and rendering only; the work is :func:`annobib.tasks.review.review_text`.
+Options and rendering only; the work is :func:`annobib.api.review`
+(:mod:`annobib.tasks.review`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import typer
 
 from annobib.cli.common import ApiUrlOpt, MailtoOpt, OfflineOpt, write_or_stop
 from annobib.cli.exitcodes import ExitCode
+from annobib.errors import AnnobibError
 
 
 class ReviewFormat(StrEnum):
@@ -63,43 +65,35 @@ def review_command(
     registered, an ambiguous match, an entry not read), 2 usage, 3 unreadable input,
     4 Crossref unavailable for at least one work.
     """
+    from annobib import api
     from annobib.cli import render
-    from annobib.cli.check import _service, checked_api_url, default_evidence_dir
-    from annobib.findings import Severity
-    from annobib.styles import Formatter
-    from annobib.tasks.review import review_text
+    from annobib.cli.check import checked_api_url
 
     if not offline:
         api_url = checked_api_url(api_url)
     fmt = output_format or (ReviewFormat.html if output is not None
                             and output.suffix.lower() in (".html", ".htm") else ReviewFormat.text)
     name = "<stdin>" if file == "-" else file
+    text = None
+    if file == "-":
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            sys.stderr.write(f"{name}: cannot read: {exc}\n")
+            raise typer.Exit(int(ExitCode.UNREADABLE)) from None
     try:
-        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        sys.stderr.write(f"{name}: cannot read: {exc}\n")
-        raise typer.Exit(int(ExitCode.UNREADABLE)) from None
-    base = Path.cwd() if file == "-" else Path(file)
-    service = _service(offline=offline, refresh=False,
-                       evidence=evidence or default_evidence_dir([base]), api_url=api_url,
-                       mailto=mailto, timeout=timeout, max_time=max_time, retries=retries)
-    try:
-        with Formatter() as formatter:
-            try:
-                formatter.style(style)
-            except (KeyError, ValueError, LookupError) as exc:
-                raise typer.BadParameter(str(exc), param_hint="--style") from None
-            review = review_text(text, name, service, formatter, style)
-    finally:
-        service.close()
-    if review.unchecked():
-        code = ExitCode.UNAVAILABLE
-    elif any(f.severity is Severity.ERROR for f in review.findings) or any(
-            it.match.verdict.value == "ambiguous" for it in review.items):
-        code = ExitCode.FINDINGS
-    else:
-        code = ExitCode.OK
+        review = api.review(name, style, text=text, offline=offline, evidence=evidence,
+                            api_url=api_url, mailto=mailto, timeout=timeout,
+                            max_time=max_time, retries=retries)
+    except api.UnknownStyle as exc:
+        raise typer.BadParameter(str(exc), param_hint="--style") from None
+    except api.Unreadable as exc:
+        sys.stderr.write(f"{exc}\n")
+        raise typer.Exit(int(exc.exit_code)) from None
+    except AnnobibError as exc:  # a style found nowhere, a configuration that cannot be used
+        sys.stderr.write(f"annobib review: {exc}\n")
+        raise typer.Exit(int(exc.exit_code)) from None
+    code = review.exit_code()
     if fmt is ReviewFormat.text:
         out = _text(review)
     elif fmt is ReviewFormat.html:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from annobib import __version__
 from annobib.checks.matching import CODE_OF, Match, Verdict, find_all
+from annobib.errors import ExitCode
 from annobib.findings import Finding, Location, Severity
 from annobib.model import Work
 
@@ -80,6 +81,16 @@ class Review:
 
     def unchecked(self) -> bool:
         return any(it.match.verdict is Verdict.UNCHECKED for it in self.items)
+
+    def exit_code(self) -> ExitCode:
+        """4 when Crossref could not be asked about some work; 1 for an error (a printed DOI
+        nobody registered, an entry not read) or an ambiguous match; else 0."""
+        if self.unchecked():
+            return ExitCode.UNAVAILABLE
+        if any(f.severity is Severity.ERROR for f in self.findings) or any(
+                it.match.verdict is Verdict.AMBIGUOUS for it in self.items):
+            return ExitCode.FINDINGS
+        return ExitCode.OK
 
     def to_json(self, exit_code: int) -> str:
         payload = {

@@ -50,7 +50,7 @@ def load(
     positions are noted while a file is read, rather than worked out when first asked for.
     ``defer_cache``: storing what was validated in the cache is left to a worker of the
     caller's next :func:`annobib.workers.map_chunks`; the caller must then call
-    :func:`annobib.workers.finish_later` before it ends (which stores whatever is left).
+    :func:`annobib.runtime.finish_later` before it ends (which stores whatever is left).
     """
     result = load_paths(
         [Path(p) for p in paths],
@@ -284,7 +284,7 @@ def load_for_export(paths: Sequence[str | Path] | None, fmt: Format, *,
                     use_cache: bool = True) -> LoadResult:
     """The load an export of ``fmt`` needs: positions for a format that names what a record
     loses at its place; a deferred cache store beside a format whose export forks a worker
-    (:func:`export` then gets it done: :func:`annobib.workers.finish_later`)."""
+    (:func:`export` then gets it done: :func:`annobib.runtime.finish_later`)."""
     return load(default_paths(paths), use_cache=use_cache, positions=fmt.positions,
                 defer_cache=fmt.shares_load)
 
@@ -307,7 +307,7 @@ def export(
     ``citations``: the same, already read). A key naming no record is :class:`UnknownKeys`."""
     import dataclasses
 
-    from annobib import workers
+    from annobib import runtime
     from annobib.exporters import ExportOptions
 
     fmt = export_format(to)
@@ -334,7 +334,7 @@ def export(
             in_key_order=in_order)
         exported = fmt.exporter()(result.library, options)
     finally:
-        workers.finish_later()  # what no worker stored
+        runtime.finish_later()  # what no worker stored
     triaged = triage([*result.findings, *exported.findings], chosen.codes, result.library)
     code = exit_code_for(triaged.active, chosen.fail_on, bool(result.unreadable))
     return Exported(exported.text, fmt, result, triaged, code)

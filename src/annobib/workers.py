@@ -1,72 +1,22 @@
-"""Worker processes: when annobib may fork them, and work shared among them.
+"""Work shared among forked worker processes: :func:`map_chunks`, the one way to share it.
 
-One rule for the import, the exports and the loader (:func:`fork_allowed`), and one way to
-share work (:func:`map_chunks`).
-
-Work is split over forked processes only on Linux (``fork`` is the one start method cheap
-enough, and safe there), with more than one CPU, while the process has no other thread (forking
-a threaded process can deadlock the child), and unless ``ANNOBIB_JOBS=1`` turns it off. A worker
-may only save time: every caller gets the same result without one.
+Whether a worker may be forked at all is the runtime's policy
+(:func:`annobib.runtime.fork_allowed`), and so are the deferred tasks the first worker does
+before taking pieces (:func:`annobib.runtime.later`). A worker may only save time: every
+caller gets the same result without one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from annobib import progress
+from annobib import progress, runtime
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-def cpus() -> int:
-    """CPUs this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def other_threads() -> bool:
-    """Whether a thread other than this one runs (the progress bar's does not count: it is
-    held still while workers are forked, annobib.progress.forking)."""
-    return any(t is not threading.current_thread() and t.name != progress.THREAD_NAME
-               for t in threading.enumerate())
-
-
-def fork_allowed() -> bool:
-    """Whether a forked worker may be used here and now."""
-    if os.environ.get("ANNOBIB_JOBS", "") == "1":
-        return False
-    if not sys.platform.startswith("linux") or cpus() < 2:
-        return False
-    return not other_threads()
-
-
-# --- work nobody waits for -------------------------------------------------------------------
-# A cold load validates a file and then stores the validated data in the cache: seconds for a
-# large file, for the next run's sake. A caller that will share work among processes anyway
-# (an export) may queue such work instead (``load(..., defer_cache=True)``): the first worker
-# of the next :func:`map_chunks` does it before taking pieces, while this process gets on
-# with the pieces. Whatever no worker did is done by :func:`finish_later`, which that caller
-# must call before it ends.
-
-_LATER: list[Callable[[], None]] = []
-
-
-def later(task: Callable[[], None]) -> None:
-    """Queue ``task`` (see above)."""
-    _LATER.append(task)
-
-
-def finish_later() -> None:
-    """Do here, in order, the queued tasks no worker did."""
-    while _LATER:
-        _LATER.pop(0)()
 
 
 # --- work on several processes, with the result of one -------------------------------------------
@@ -103,15 +53,15 @@ def map_chunks(
     """``[work(c) for c in chunks(items, size)]``, on ``processes`` processes when it pays.
 
     ``first`` runs in the calling process before it takes any piece (and always runs, once);
-    the workers start on the pieces meanwhile (the first one on the queued tasks, see
-    :func:`later`). ``parallel`` forces the choice (tests); by
-    default it is :func:`fork_allowed` and at least :data:`MIN_ITEMS` items. ``processes``
+    the workers start on the pieces meanwhile (the first one on the deferred tasks, see
+    :func:`annobib.runtime.later`). ``parallel`` forces the choice (tests); by default it is
+    :func:`annobib.runtime.fork_allowed` and at least :data:`MIN_ITEMS` items. ``processes``
     counts the calling process; it is capped by the CPUs and the pieces.
     """
     pieces = chunks(items, size)
     if parallel is None:
-        parallel = len(items) >= MIN_ITEMS and fork_allowed()
-        processes = min(processes, max(2, cpus()))
+        parallel = len(items) >= MIN_ITEMS and runtime.fork_allowed()
+        processes = min(processes, max(2, runtime.cpus()))
     helpers = min(processes, len(pieces)) - 1
     if not parallel or helpers < 1:
         if first is not None:
@@ -134,7 +84,7 @@ def map_chunks(
             counter.value = i + 1
         return i
 
-    tasks = list(_LATER)  # the first worker does these before taking pieces
+    tasks = runtime.pending()  # the first worker does these before taking pieces
 
     def worker(sender: Any, with_tasks: bool) -> None:
         done: list[tuple[int, Any]] = []
@@ -182,7 +132,7 @@ def map_chunks(
                 continue
             did_tasks, done = theirs
             if did_tasks:
-                del _LATER[: len(tasks)]
+                runtime.done(len(tasks))
             for i, r in done:
                 results[i] = r
         LAST.update(own_chunks=own, worker_chunks=len(results) - own)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from annobib import workers
+from annobib import runtime, workers
 from annobib.exporters import ExportOptions, export
 from annobib.exporters.biblatex import Dialect, build_entry, render
 from annobib.findings import Finding
@@ -113,7 +113,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 def test_forked_export_is_identical(
     files: list[Path], dialect: Dialect, ascii_only: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(workers, "fork_allowed", lambda: True)
+    monkeypatch.setattr(runtime, "fork_allowed", lambda: True)
     options = ExportOptions(ascii=ascii_only)
     expected_text, expected_findings = sequential(load_paths(files).library, dialect, options)
     # 3,002 records: the article, the one inline in its list, the 3,000 works
@@ -132,7 +132,7 @@ def test_forked_export_is_identical(
 @linux_only
 def test_selected_keys_and_small_libraries(files: list[Path],
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workers, "fork_allowed", lambda: True)
+    monkeypatch.setattr(runtime, "fork_allowed", lambda: True)
     keys = [f"w{i:05d}" for i in range(0, 3000, 2)]
     options = ExportOptions(keys=keys)
     library = load_paths(files).library
@@ -150,7 +150,7 @@ def test_selected_keys_and_small_libraries(files: list[Path],
 def test_a_failing_worker_changes_nothing(files: list[Path],
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever the worker does not deliver, the calling process does itself."""
-    monkeypatch.setattr(workers, "fork_allowed", lambda: True)
+    monkeypatch.setattr(runtime, "fork_allowed", lambda: True)
     library = load_paths(files).library
     expected = sequential(library, "biblatex", ExportOptions())
     parent = os.getpid()
@@ -229,7 +229,7 @@ def test_map_chunks_keeps_order_in_either_mode(monkeypatch: pytest.MonkeyPatch) 
 
 def test_one_job_or_threads_mean_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANNOBIB_JOBS", "1")
-    assert not workers.fork_allowed()
+    assert not runtime.fork_allowed()
     monkeypatch.delenv("ANNOBIB_JOBS")
     import threading
 
@@ -237,7 +237,7 @@ def test_one_job_or_threads_mean_no_worker(monkeypatch: pytest.MonkeyPatch) -> N
     t = threading.Thread(target=stop.wait)
     t.start()
     try:
-        assert not workers.fork_allowed()
+        assert not runtime.fork_allowed()
     finally:
         stop.set()
         t.join()
@@ -248,10 +248,10 @@ def test_csljson_on_two_cores_is_identical(
     files: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     library = load_paths(files).library
-    monkeypatch.setattr(workers, "fork_allowed", lambda: False)
+    monkeypatch.setattr(runtime, "fork_allowed", lambda: False)
     one = export(library, "csljson", ExportOptions())
     assert workers.LAST["worker_chunks"] == 0
-    monkeypatch.setattr(workers, "fork_allowed", lambda: True)
+    monkeypatch.setattr(runtime, "fork_allowed", lambda: True)
     two = export(library, "csljson", ExportOptions())
     assert workers.LAST["worker_chunks"] > 0  # the worker really did part of it
     assert two.text == one.text
@@ -272,20 +272,20 @@ def test_queued_work_done_by_the_first_worker_or_at_the_end(
     items = list(range(4000))
     expected = [sum(c) for c in workers.chunks(items)]
     # no worker: the task waits for finish_later
-    workers.later(task)
+    runtime.later(task)
     assert workers.map_chunks(items, sum, parallel=False) == expected
     assert not marks.exists()
-    workers.finish_later()
+    runtime.finish_later()
     assert marks.read_text() == "parent\n"
-    assert not workers._LATER
+    assert not runtime.pending()
     if sys.platform != "linux":
         return
     marks.unlink()
-    workers.later(task)
+    runtime.later(task)
     assert workers.map_chunks(items, sum, parallel=True) == expected
     assert marks.read_text() == "worker\n"
-    assert not workers._LATER  # done: finish_later has nothing left
-    workers.finish_later()
+    assert not runtime.pending()  # done: finish_later has nothing left
+    runtime.finish_later()
     assert marks.read_text() == "worker\n"
 
     # a worker that fails after the task: the task is done again here, never lost
@@ -297,10 +297,10 @@ def test_queued_work_done_by_the_first_worker_or_at_the_end(
         time.sleep(0.05)  # leave the worker pieces to take
         return sum(c)
 
-    workers.later(task)
+    runtime.later(task)
     assert workers.map_chunks(items, fails_in_worker, parallel=True) == expected
-    assert len(workers._LATER) == 1
-    workers.finish_later()
+    assert len(runtime.pending()) == 1
+    runtime.finish_later()
     assert marks.read_text() == "worker\nparent\n"
 
 
@@ -310,15 +310,15 @@ def test_cold_export_stores_the_cache_from_its_worker(
 ) -> None:
     cache_dir = tmp_path / "cache"
     monkeypatch.setenv("ANNOBIB_CACHE_DIR", str(cache_dir))
-    monkeypatch.setattr(workers, "fork_allowed", lambda: True)
+    monkeypatch.setattr(runtime, "fork_allowed", lambda: True)
     loaded = load_paths(files, defer_cache=True)
-    assert len(workers._LATER) == 2  # both files, validated, not stored yet
+    assert len(runtime.pending()) == 2  # both files, validated, not stored yet
     assert not list(cache_dir.rglob("*.data"))
     deferred = export(loaded.library, "biblatex", ExportOptions())
-    assert not workers._LATER
+    assert not runtime.pending()
     assert len(list(cache_dir.rglob("*.data"))) == 2  # stored by the worker
     # the next load is warm and the export the same
-    monkeypatch.setattr(workers, "fork_allowed", lambda: False)
+    monkeypatch.setattr(runtime, "fork_allowed", lambda: False)
     warm = load_paths(files)
     assert export(warm.library, "biblatex", ExportOptions()).text == deferred.text
     assert warm.findings == loaded.findings

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from annobib import workers
+from annobib import runtime, workers
 from annobib.model.library import Document
 from annobib.sources.bibtex import names, parallel, read_bibtex
 from annobib.sources.interchange import KeyRegistry, read_text
@@ -50,7 +50,7 @@ def both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, bo
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 1000)
     monkeypatch.delenv("ANNOBIB_JOBS", raising=False)  # a user's setting must not skip the parts
     # other tests may leave threads behind (stand-in servers); these tests want the parts
-    monkeypatch.setattr(workers, "other_threads", lambda: False)
+    monkeypatch.setattr(runtime, "other_threads", lambda: False)
     used: list[bool] = []
     real = parallel.read_parallel
 
@@ -65,7 +65,7 @@ def both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, bo
     # many small parts, more than the processes, taken in turn; and more processes than CPUs
     monkeypatch.setattr(parallel, "MIN_PART_CHARS", 500)
     many = read_bibtex(text, "lib.bib", as_yaml=True, jobs=2)
-    monkeypatch.setattr(workers, "cpus", lambda: 4)
+    monkeypatch.setattr(runtime, "cpus", lambda: 4)
     four = read_bibtex(text, "lib.bib", as_yaml=True, jobs=4)
     for parts in (many, four):
         same(two, parts)
@@ -84,7 +84,7 @@ def test_plain_library_is_split_and_equal(monkeypatch: pytest.MonkeyPatch) -> No
     assert split, "the text should have been read in parts"
     same(one, parts)
     # each way of cutting it was used: 2, 16 and 32 parts (with 4 processes)
-    monkeypatch.setattr(workers, "cpus", lambda: 4)
+    monkeypatch.setattr(runtime, "cpus", lambda: 4)
     assert parallel.read_parallel(text, "lib.bib", 4) is not None
     assert workers.LAST["own_chunks"] + workers.LAST["worker_chunks"] == 32
     assert workers.LAST["worker_chunks"] > 0
@@ -174,9 +174,9 @@ def test_yaml_items_make_the_document_dump_makes(monkeypatch: pytest.MonkeyPatch
 
 def test_no_parts_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ANNOBIB_JOBS", raising=False)
-    monkeypatch.setattr(workers, "other_threads", lambda: True)
+    monkeypatch.setattr(runtime, "other_threads", lambda: True)
     assert parallel.processes(0) == 1
-    monkeypatch.setattr(workers, "other_threads", lambda: False)
+    monkeypatch.setattr(runtime, "other_threads", lambda: False)
     assert parallel.processes(1) == 1
     assert parallel.processes(2) == min(2, len(os.sched_getaffinity(0)))
 

@@ -33,7 +33,7 @@ class Format:
     ``positions``: the loader keeps each field's source position, because the exporter names
     what a record loses at its place. ``shares_load``: the exporter runs beside a forked
     worker, which may store a cold load's records in the cache meanwhile
-    (:func:`annobib.workers.later`). ``newline``: how a written file's line ends are
+    (:func:`annobib.runtime.later`). ``newline``: how a written file's line ends are
     translated (``None`` the platform's, ``""`` untouched: the text carries its own).
     ``styled``: output formatted in a CSL style, so the style engine is started early.
     """

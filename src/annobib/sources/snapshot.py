@@ -380,10 +380,10 @@ def _parsed(paths: Sequence[Path], jobs: int, buckets: int,
             references: bool) -> Iterator[SourceRows]:
     """Sources parsed in order, on forked workers when that is allowed and useful. At most
     two sources per worker are parsed ahead of the writer, so memory stays bounded."""
-    from annobib import workers
+    from annobib import runtime
 
-    n = jobs or workers.cpus()
-    if n > 1 and len(paths) > 1 and workers.fork_allowed():
+    n = jobs or runtime.cpus()
+    if n > 1 and len(paths) > 1 and runtime.fork_allowed():
         import multiprocessing
         from multiprocessing.pool import AsyncResult
 

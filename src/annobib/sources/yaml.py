@@ -114,7 +114,7 @@ def load_file(
     cache with the records. Otherwise they are worked out, and cached, if a finding asks.
     ``defer_cache``: a validated document's data is stored in the cache by a worker of the
     caller's next :func:`annobib.workers.map_chunks`, or by the caller's
-    :func:`annobib.workers.finish_later` (see there), not before this returns.
+    :func:`annobib.runtime.finish_later` (see there), not before this returns.
     """
     name = str(path)
     try:
@@ -163,9 +163,7 @@ def load_file(
                     loaded.indexer = _cached_indexer(loaded.indexer, raw, name)
                 store = _cache_writer(raw, name, loaded, list(findings))
                 if defer_cache:
-                    from annobib import workers
-
-                    workers.later(store)
+                    runtime.later(store)
                 else:
                     store()
     return loaded, findings, True

@@ -24,12 +24,12 @@ _STRING_START = re.compile(r"@[ \t]*string[ \t]*[{(]", re.IGNORECASE)
 
 def processes(jobs: int) -> int:
     """Processes to read with: ``jobs`` (0: one per CPU), at most 4, and 1 where
-    :func:`annobib.workers.fork_allowed` says no."""
-    from annobib import workers
+    :func:`annobib.runtime.fork_allowed` says no."""
+    from annobib import runtime
 
-    if jobs == 1 or not workers.fork_allowed():
+    if jobs == 1 or not runtime.fork_allowed():
         return 1
-    return max(1, min(jobs or _MAX_JOBS, workers.cpus(), _MAX_JOBS))
+    return max(1, min(jobs or _MAX_JOBS, runtime.cpus(), _MAX_JOBS))
 
 
 # A block's work is one entry (mapping, validation, YAML) plus its text for bibtexparser's

@@ -17,7 +17,7 @@ import pytest
 from annobib import runtime, workers
 from annobib.model.library import Document
 from annobib.sources.bibtex import names, parallel, read_bibtex
-from annobib.sources.interchange import KeyRegistry, read_text
+from annobib.sources.interchange import KeyRegistry, read_items
 from annobib.sources.yaml import document_data
 from annobib.sources.yamlfast import document_yaml, dump, work_yaml
 
@@ -166,7 +166,7 @@ def test_line_numbers_after_a_backslash_newline_are_right() -> None:
 def test_yaml_items_make_the_document_dump_makes(monkeypatch: pytest.MonkeyPatch) -> None:
     text = library(60)
     models = read_bibtex(text, "lib.bib")
-    items = read_text(text, "lib.bib", "bibtex", KeyRegistry(), jobs=2).yaml_items
+    items = read_items(text, "lib.bib", "bibtex", KeyRegistry(), jobs=2).yaml_items
     assert items == [work_yaml(w) for w in models.works]
     assert document_yaml(items) == dump(document_data(Document(works=models.works)))
     assert document_yaml([]) == dump(document_data(Document()))

@@ -354,18 +354,13 @@ def guess_format(name: str, text: str) -> str | None:
     return None
 
 
-def read_text(
-    text: str, filename: str, fmt: str, keys: KeyRegistry | None = None, *, jobs: int = 1
-) -> ReadResult:
-    """Read ``text`` in ``fmt`` (``bibtex``, ``csljson`` or ``ris``).
-
-    ``jobs`` other than 1 asks for the records as YAML items (``yaml_items``) where a reader
-    can make them in several processes (BibTeX, see ``read_bibtex``); otherwise as models.
-    """
+def read_text(text: str, filename: str, fmt: str, keys: KeyRegistry | None = None) -> ReadResult:
+    """Read ``text`` in ``fmt`` (``bibtex``, ``csljson`` or ``ris``): the records as models
+    (``ReadResult.works``), in input order, and the findings."""
     if fmt == "bibtex":
         from annobib.sources.bibtex import read_bibtex
 
-        return read_bibtex(text, filename, keys, as_yaml=jobs != 1, jobs=jobs)
+        return read_bibtex(text, filename, keys)
     if fmt == "csljson":
         from annobib.sources.csljson import read_csljson
 
@@ -375,3 +370,22 @@ def read_text(
 
         return read_ris(text, filename, keys)
     raise ValueError(f"unknown import format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+def read_items(
+    text: str, filename: str, fmt: str, keys: KeyRegistry | None = None, *, jobs: int = 0
+) -> ReadResult:
+    """:func:`read_text`, with the records as their YAML items instead of models
+    (``ReadResult.yaml_items``, what ``annobib import`` writes; ``works`` is empty), whatever
+    ``jobs`` is: a large BibTeX input may be read by up to ``jobs`` processes (0: one per
+    CPU, at most 4; 1: this one), with the same result."""
+    if fmt == "bibtex":
+        from annobib.sources.bibtex import read_bibtex
+
+        return read_bibtex(text, filename, keys, as_yaml=True, jobs=jobs)
+    from annobib.sources.yamlfast import work_yaml
+
+    result = read_text(text, filename, fmt, keys)
+    result.yaml_items.extend(work_yaml(w) for w in result.works)
+    result.works = []
+    return result

@@ -66,8 +66,7 @@ def read_files(run: ImportRun, files: list[Path], fmt: str | None, jobs: int = 0
     from annobib.errors import InputError
     from annobib.findings import Finding, Location, Severity
     from annobib.reading import read_input
-    from annobib.sources.interchange import guess_format, read_text
-    from annobib.sources.yamlfast import work_yaml
+    from annobib.sources.interchange import guess_format, read_items
 
     for path in files:
         name = str(path)
@@ -101,9 +100,8 @@ def read_files(run: ImportRun, files: list[Path], fmt: str | None, jobs: int = 0
             run.unreadable = True
             continue
         with progress.phase(f"reading {name}"):
-            result = read_text(text, name, chosen, run.keys, jobs=jobs)
+            result = read_items(text, name, chosen, run.keys, jobs=jobs)
         run.items.extend(result.yaml_items)
-        run.items.extend(work_yaml(w) for w in result.works)
         run.findings.extend(result.findings)
         run.entries_seen += result.entries_seen
 

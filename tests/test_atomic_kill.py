@@ -12,21 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from annobib.atomic import write_text_atomic
+from annobib.atomic import write_atomic
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
 WRITER = r"""
 import sys
 from pathlib import Path
-from annobib.atomic import write_text_atomic
+from annobib.atomic import write_atomic
 
 target = Path(sys.argv[1])
 contents = [("a" * 199 + "\n") * 40_000, ("б" * 199 + "\n") * 40_000]  # 8 MB / 16 MB
 print("ready", flush=True)
 i = 0
 while True:
-    write_text_atomic(target, contents[i % 2])
+    write_atomic(target, contents[i % 2])
     i += 1
 """
 
@@ -57,7 +57,7 @@ def test_sigkill_during_writes_never_leaves_a_partial_file(tmp_path: Path) -> No
     # the next write removes them once they are old enough to belong to no running writer
     for name in leftovers:
         os.utime(tmp_path / name, (time.time() - 2 * 3600,) * 2)
-    write_text_atomic(target, old)
+    write_atomic(target, old)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["library.yaml"]
 
 
@@ -72,7 +72,7 @@ def test_only_stale_temporary_files_of_the_same_target_are_removed(tmp_path: Pat
         p.write_text("x", encoding="utf-8")
     for p in (stale, other, mine):
         os.utime(p, (long_ago, long_ago))
-    write_text_atomic(target, "new\n")
+    write_atomic(target, "new\n")
     assert target.read_text(encoding="utf-8") == "new\n"
     assert not stale.exists()
     assert fresh.exists() and other.exists() and mine.exists()

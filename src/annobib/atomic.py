@@ -47,10 +47,14 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def write_bytes_atomic(
-    path: Path, data: bytes, *, sync: bool = True, exclusive: bool = False
+def write_atomic(
+    path: Path, data: str | bytes, *, newline: str | None = None, sync: bool = True,
+    exclusive: bool = False
 ) -> None:
-    """Replace ``path`` by a file holding ``data``, atomically.
+    """Replace ``path`` by a file holding ``data``, atomically: every write of annobib's.
+
+    Text is written as UTF-8, its ``\\n`` as they are (``newline=None`` or ``""``: no
+    platform translation; another ``newline`` replaces each ``\\n``).
 
     ``sync=False`` skips fsync: still atomic for a process crash or Ctrl-C; only an OS crash
     could lose the newest file (fine for caches and re-fetchable evidence).
@@ -62,6 +66,10 @@ def write_bytes_atomic(
     is a :class:`~annobib.errors.WriteError` naming the path and the reason; the file that was
     there is left as it was.
     """
+    if isinstance(data, str):
+        if newline not in (None, "", "\n"):
+            data = data.replace("\n", newline)
+        data = data.encode("utf-8")
     path = Path(path)
     if exclusive and os.path.lexists(path):
         raise OutputExists(f"{path} exists; not overwriting it")
@@ -141,13 +149,3 @@ def _sweep(path: Path) -> None:
                     continue
     except OSError:
         return
-
-
-def write_text_atomic(
-    path: Path, text: str, *, newline: str | None = None, sync: bool = True,
-    exclusive: bool = False
-) -> None:
-    """Write ``text`` as UTF-8. ``newline=None`` writes ``\\n`` as is (no platform translation)."""
-    if newline not in (None, "", "\n"):
-        text = text.replace("\n", newline)
-    write_bytes_atomic(path, text.encode("utf-8"), sync=sync, exclusive=exclusive)

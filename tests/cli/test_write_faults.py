@@ -100,14 +100,14 @@ def test_exclusive_write_refuses_an_existing_file_and_a_dangling_link(tmp_path: 
     from annobib.errors import OutputExists
 
     target = tmp_path / "x.yaml"
-    atomic.write_text_atomic(target, "one\n", exclusive=True)
+    atomic.write_atomic(target, "one\n", exclusive=True)
     with pytest.raises(OutputExists):
-        atomic.write_text_atomic(target, "two\n", exclusive=True)
+        atomic.write_atomic(target, "two\n", exclusive=True)
     assert target.read_text(encoding="utf-8") == "one\n"
     dangling = tmp_path / "dangling.yaml"
     dangling.symlink_to(tmp_path / "nowhere.yaml")
     with pytest.raises(OutputExists):
-        atomic.write_text_atomic(dangling, "two\n", exclusive=True)
+        atomic.write_atomic(dangling, "two\n", exclusive=True)
 
 
 # --- 15: symbolic links ------------------------------------------------------------------------

@@ -136,16 +136,6 @@ def default_paths(paths: list[Path] | None) -> list[Path]:
     return list(paths) if paths else settings().paths()
 
 
-def write_atomic(
-    path: Path, text: str, *, newline: str | None = None, exclusive: bool = False
-) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename
-    (``exclusive``: only if ``path`` does not exist; see :mod:`annobib.atomic`)."""
-    from annobib.atomic import write_text_atomic
-
-    write_text_atomic(path, text, newline=newline, exclusive=exclusive)
-
-
 def stop(command: str, exc: AnnobibError) -> NoReturn:
     """End ``command`` with the message of ``exc`` on stderr and its exit code (3 for a file
     that could not be written, 2 for an output that exists)."""
@@ -156,8 +146,10 @@ def stop(command: str, exc: AnnobibError) -> NoReturn:
 def write_or_stop(
     command: str, path: Path, text: str, *, newline: str | None = None, exclusive: bool = False
 ) -> None:
-    """:func:`write_atomic`, or :func:`stop` with a clear message when the file cannot be
-    written (read-only directory, full disk: exit 3; ``exclusive`` and it exists: exit 2)."""
+    """:func:`annobib.atomic.write_atomic`, or :func:`stop` with a clear message when the file
+    cannot be written (read-only directory, full disk: exit 3; ``exclusive`` and it exists:
+    exit 2)."""
+    from annobib.atomic import write_atomic
     from annobib.errors import AnnobibError
 
     try:

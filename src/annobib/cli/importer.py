@@ -38,7 +38,8 @@ class ImportFormat(StrEnum):
 def write_output(text: str, output: Path, force: bool) -> None:
     """``text`` to ``output``, atomically; without ``force`` only if it still does not exist:
     of two imports racing to the same new file, one writes it and the other is told (exit 2)."""
-    from annobib.cli.common import stop, write_atomic
+    from annobib.atomic import write_atomic
+    from annobib.cli.common import stop
     from annobib.errors import AnnobibError, OutputExists
 
     try:

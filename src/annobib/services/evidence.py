@@ -81,11 +81,11 @@ def atomic_write_text(path: Path, text: str, *, mkdir: bool = True, sync: bool =
     ``sync=False`` skips fsync: the rename is still atomic for any process crash or
     interrupt, only an OS crash could lose the newest files (evidence is re-fetchable).
     """
-    from annobib.atomic import write_text_atomic
+    from annobib.atomic import write_atomic
 
     if not mkdir and not path.parent.is_dir():
         raise FileNotFoundError(f"no directory {path.parent}")
-    write_text_atomic(path, text, sync=sync)
+    write_atomic(path, text, sync=sync)
 
 
 def _compact(value: Any) -> str:

@@ -149,6 +149,6 @@ def put_index(raw: bytes, name: str, plain: Any) -> None:
 
 
 def _write(target: Path, payload: bytes) -> None:
-    from annobib.atomic import write_bytes_atomic
+    from annobib.atomic import write_atomic
 
-    write_bytes_atomic(target, payload, sync=False)
+    write_atomic(target, payload, sync=False)

@@ -286,9 +286,9 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
 
 
 def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
-    from annobib.atomic import write_text_atomic
+    from annobib.atomic import write_atomic
 
-    write_text_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
 
 
 def _part_segment(name: str) -> int | None:

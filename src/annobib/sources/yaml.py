@@ -725,6 +725,6 @@ def dump_document(doc: Document) -> str:
 def write_document(path: Path, doc: Document, *, overwrite: bool = False) -> None:
     """Write ``doc`` to ``path`` atomically; refuse to replace an existing file unless asked
     (:class:`~annobib.errors.OutputExists`)."""
-    from annobib.atomic import write_text_atomic
+    from annobib.atomic import write_atomic
 
-    write_text_atomic(path, dump_document(doc), exclusive=not overwrite)
+    write_atomic(path, dump_document(doc), exclusive=not overwrite)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annobib.atomic import write_bytes_atomic
+from annobib.atomic import write_atomic
 from annobib.errors import InputError
 from annobib.reading import read_input
 from annobib.sources.yamlfast import quoted
@@ -139,5 +139,5 @@ def insert_field(path: Path, line: int, col: int, key: str, name: str, value: st
         raise EditRefused("the edited file would not load as the same document plus the field")
     # atomic, through a symbolic link to its target, and the data file keeps its permissions;
     # a file that cannot be written raises WriteError (the file stays as it was)
-    write_bytes_atomic(path, new_text.encode("utf-8"))
+    write_atomic(path, new_text)
     return Edit(path, edit.line, edit.text)

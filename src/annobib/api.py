@@ -43,8 +43,13 @@ def load(
     use_cache: bool = True,
     positions: bool = False,
     defer_cache: bool = False,
+    records: bool = True,
 ) -> LoadResult:
     """Load YAML files/directories into a Library; findings include the offline lint rules.
+
+    ``records=False``: files unchanged since they were cached give their summaries and
+    findings only (what :func:`validate` needs; :func:`annobib.sources.yaml.read_records`
+    reads the rest). Reading a loaded model never reads a file.
 
     ``positions``: the caller expects findings with lines (a BibLaTeX export, say): record
     positions are noted while a file is read, rather than worked out when first asked for.
@@ -57,6 +62,7 @@ def load(
         use_cache=use_cache,
         positions=positions,
         defer_cache=defer_cache,
+        records=records,
     )
     if lint:
         from annobib.checks import lint as lint_rules
@@ -124,10 +130,11 @@ def validate(
 ) -> Validation:
     """Load and check offline; never touches the network or a data file."""
     chosen = _policy(policy)
-    result = _loaded(loaded, paths, use_cache=use_cache)
-    triaged = triage(result.findings, chosen.codes, result.library)
-    code = exit_code_for(triaged.active, chosen.fail_on, bool(result.unreadable))
-    return Validation(result, triaged, code)
+    if loaded is None:  # the summaries are enough
+        loaded = load(default_paths(paths), use_cache=use_cache, records=False)
+    triaged = triage(loaded.findings, chosen.codes, loaded.library)
+    code = exit_code_for(triaged.active, chosen.fail_on, bool(loaded.unreadable))
+    return Validation(loaded, triaged, code)
 
 
 class Row(NamedTuple):

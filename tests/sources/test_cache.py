@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from annobib.api import load
+from annobib.model.library import RecordsNotRead
 from annobib.sources import cache
+from annobib.sources.yaml import read_records
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -38,11 +40,17 @@ def test_cold_and_warm_give_the_same_result(tmp_path: Path) -> None:
 
 def test_warm_validate_does_not_build_the_models(tmp_path: Path) -> None:
     load([DATA])
-    result = load([DATA])
-    assert all(d._document is None for d in result.library.documents)  # lazy
+    result = load([DATA], records=False)  # what validate asks for
+    assert not any(d.has_document for d in result.library.documents)
     assert result.library.counts()["records"] == 46
-    # asking for the records builds them from the cached data
+    # a model never reads a file: asking it for the records says they were not read...
+    with pytest.raises(RecordsNotRead, match="records were not read"):
+        result.library.works()
+    # ...and the loader reads them when told to
+    read_records(result)
+    assert all(d.has_document for d in result.library.documents)
     assert len(result.library.works()) == 46
+    assert all(d.has_document for d in load([DATA]).library.documents)  # the default
 
 
 def test_an_edit_misses_and_a_corrupt_entry_is_ignored(tmp_path: Path) -> None:

@@ -97,7 +97,9 @@ def _runs(numbers: list[int]) -> str:
 
 def _date_rules(loaded: LoadedDocument, today: _dt.date) -> Iterator[Finding]:
     now = (today.year, today.month, today.day)
-    for key, accessed, accessed_at, issued, issued_year, has_url in loaded.summary.dates:
+    for dated in loaded.summary.dates:
+        key, accessed, accessed_at = dated.key, dated.accessed, dated.accessed_at
+        issued, issued_year = dated.issued, dated.issued_year
         if accessed is not None and accessed_at is not None:
             if accessed_at > now:
                 yield Finding(
@@ -108,7 +110,7 @@ def _date_rules(loaded: LoadedDocument, today: _dt.date) -> Iterator[Finding]:
                     key=key,
                     field="accessed",
                 )
-            if not has_url:
+            if not dated.has_url:
                 yield Finding(
                     "A205",
                     Severity.WARNING,

@@ -48,7 +48,7 @@ def validate(
 
     how = reporting(verbose=verbose, quiet=quiet, select=select, ignore=ignore, fail_on=fail_on)
     with shown_progress(output_format is not OutputFormat.json), progress.phase("validating"):
-        loaded = load(default_paths(paths), use_cache=not no_cache)
+        loaded = load(default_paths(paths), use_cache=not no_cache, records=False)
     result = api.validate(policy=how.policy, loaded=loaded)
     summary = result.summary()
     if output_format is OutputFormat.json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import Field
 
@@ -73,6 +73,17 @@ class SourceIndex:
     fields: dict[tuple[str, str], Location] = field(default_factory=dict)
 
 
+class Dated(NamedTuple):
+    """A record's dates as the date rules read them (:mod:`annobib.checks.lint`)."""
+
+    key: str
+    accessed: str | None  # ISO date as written
+    accessed_at: tuple[int, int, int] | None  # (year, month, day), for comparing
+    issued: str | None  # ISO date as written
+    issued_year: int | None
+    has_url: bool
+
+
 @dataclass(slots=True)
 class DocumentSummary:
     """What the offline rules and the counts need from a document, as plain values.
@@ -88,20 +99,17 @@ class DocumentSummary:
     standalone: list[str]  # keys under ``works:``
     reference_numbers: list[int]
     footnote_numbers: list[int]
-    # (key, accessed ISO date, accessed (y, m, d), issued ISO date, issued year, has URL)
-    dates: list[tuple[str, str | None, tuple[int, int, int] | None, str | None, int | None, bool]]
+    dates: list[Dated]  # the records with an access or an issue date
     # annobib-ignore: record key (or "" for the whole document) -> {code or prefix: reason}
     ignores: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc: Document) -> DocumentSummary:
-        dates: list[
-            tuple[str, str | None, tuple[int, int, int] | None, str | None, int | None, bool]
-        ] = []
+        dates: list[Dated] = []
         for w in doc.inline_works():
             if w.accessed is not None or w.issued is not None:
                 dates.append(
-                    (
+                    Dated(
                         w.key,
                         w.accessed.iso() if w.accessed else None,
                         w.accessed.sort_tuple() if w.accessed else None,
@@ -151,20 +159,27 @@ class DocumentSummary:
             list(standalone),
             list(refs),
             list(notes),
-            [(k, a, tuple(at) if at else None, i, iy, u) for k, a, at, i, iy, u in dates],
+            [Dated(k, a, tuple(at) if at else None, i, iy, u) for k, a, at, i, iy, u in dates],
             {k: dict(v) for k, v in ignores.items()},
         )
+
+
+class RecordsNotRead(LookupError):
+    """A document's records were asked for, but the load was told not to read them
+    (``load(records=False)``, what ``validate`` needs): a model never reads a file itself."""
 
 
 class LoadedDocument:
     """A document with where it came from.
 
-    Three things are computed only when first asked for: the ``document`` itself when it comes
-    from the cache (``loader``), its ``summary``, and positions (``indexer``, when a finding needs
-    a line). Loading valid or unchanged files never pays for what a command does not use.
+    Its ``summary`` (what the offline rules and the counts need, as plain values) is always
+    there; its ``document`` (the records) whenever the load read them, which a loader does
+    explicitly (:func:`annobib.sources.yaml.load_paths`, ``records=True``: every caller but
+    ``validate``). Positions (``indexer``, when a finding needs a line) are still worked out
+    when first asked for: reading ``index`` may read (and store) a cache entry (issue 16).
     """
 
-    __slots__ = ("_document", "_index", "_summary", "indexer", "loader", "path")
+    __slots__ = ("_document", "_index", "_summary", "indexer", "path")
 
     def __init__(
         self,
@@ -172,17 +187,24 @@ class LoadedDocument:
         document: Document | None = None,
         indexer: Callable[[], SourceIndex] | None = None,
         *,
-        loader: Callable[[], Document] | None = None,
         summary: DocumentSummary | None = None,
     ) -> None:
-        if document is None and loader is None:
-            raise ValueError("a LoadedDocument needs a document or a loader")
+        if document is None and summary is None:
+            raise ValueError("a LoadedDocument needs a document or its summary")
         self.path = path
         self._document = document
-        self.loader = loader
         self.indexer = indexer
         self._index: SourceIndex | None = None
         self._summary = summary
+
+    def attach(self, document: Document) -> None:
+        """The records, read by a loader after the summary
+        (:func:`annobib.sources.yaml.read_records`)."""
+        self._document = document
+
+    @property
+    def has_document(self) -> bool:
+        return self._document is not None
 
     def __repr__(self) -> str:
         return f"LoadedDocument({self.path!r})"
@@ -190,8 +212,7 @@ class LoadedDocument:
     @property
     def document(self) -> Document:
         if self._document is None:
-            assert self.loader is not None
-            self._document = self.loader()
+            raise RecordsNotRead(f"{self.path}: its records were not read (load with records=True)")
         return self._document
 
     @property

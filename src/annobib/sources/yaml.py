@@ -51,6 +51,8 @@ class LoadResult:
     library: Library
     findings: list[Finding] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    # documents whose records were left in the cache (records=False): where they are
+    unread: list[tuple[LoadedDocument, Path]] = field(default_factory=list)
 
 
 def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
@@ -82,15 +84,21 @@ def load_paths(
     use_cache: bool = True,
     positions: bool = False,
     defer_cache: bool = False,
+    records: bool = True,
 ) -> LoadResult:
     """Load every YAML file under ``paths`` into one Library (``positions`` and
-    ``defer_cache``: see :func:`load_file`)."""
+    ``defer_cache``: see :func:`load_file`).
+
+    ``records=False``: a file unchanged since it was cached gives its summary and findings
+    only (what ``validate`` needs), its records left in the cache until :func:`read_records`.
+    """
     files, problems = expand_paths(paths)
     result = LoadResult(Library(), problems)
     result.unreadable.extend(str(p.location.file) for p in problems if p.location)
     for path in files:
         loaded, findings, readable = load_file(
-            path, use_cache=use_cache, positions=positions, defer_cache=defer_cache
+            path, use_cache=use_cache, positions=positions, defer_cache=defer_cache,
+            unread=None if records else result.unread,
         )
         result.findings.extend(findings)
         if not readable:
@@ -100,14 +108,28 @@ def load_paths(
     return result
 
 
+def read_records(result: LoadResult) -> None:
+    """Read the records a ``records=False`` load left in the cache."""
+    from annobib.sources import cache
+
+    while result.unread:
+        loaded, data_path = result.unread.pop(0)
+        # validated when it was cached; checked again by the model on the way in
+        loaded.attach(Document.model_validate(cache.read_data(data_path)))
+
+
 def load_file(
     path: Path,
     *,
     use_cache: bool = True,
     positions: bool = False,
     defer_cache: bool = False,
+    unread: list[tuple[LoadedDocument, Path]] | None = None,
 ) -> tuple[LoadedDocument | None, list[Finding], bool]:
     """Load one file. Returns (document or None, findings, readable).
+
+    ``unread``: a file found in the cache gives its summary, and its records are left there,
+    noted in ``unread`` (see :func:`load_paths`); else they are read.
 
     ``positions``: the caller's findings will name lines (a BibLaTeX export, say), so a valid
     file's record positions are noted while it is read (no second parse) and stored in the
@@ -130,16 +152,17 @@ def load_file(
             if summary is None:
                 return None, cached, True
 
-            def from_cache() -> Document:
-                # validated when it was cached; checked again by the model on the way in
-                return Document.model_validate(cache.read_data(data_path))
-
             hit_doc = LoadedDocument(
                 name,
-                loader=from_cache,
                 summary=DocumentSummary.from_plain(summary),
                 indexer=_cached_indexer(_indexer_from_bytes(raw, name), raw, name),
             )
+            if unread is not None:
+                unread.append((hit_doc, data_path))
+            else:
+                # validated when it was cached; checked again by the model on the way in
+                with runtime.gc_paused():
+                    hit_doc.attach(Document.model_validate(cache.read_data(data_path)))
             return hit_doc, cached, True
     try:
         text = raw.decode("utf-8")

@@ -219,6 +219,21 @@ def _ris_date(value: str) -> str | None:
 
 
 def _map(b: RecordBuilder, tags: dict[str, list[str]], ty: str) -> None:
+    """The tags of one record into ``b``, stage by stage; each stage pops the tags it reads, so
+    what is left at the end is reported as not held."""
+    _names(b, tags)
+    _title(b, tags)
+    _container(b, tags)
+    _dates(b, tags, ty)
+    _pages(b, tags, ty)
+    _simple(b, tags)
+    _links_and_notes(b, tags)
+    for tag, values in tags.items():
+        for value in values:
+            b.not_held(tag, value)
+
+
+def _names(b: RecordBuilder, tags: dict[str, list[str]]) -> None:
     for tag, role in _AUTHORS.items():
         if tag in tags:
             people: list[Any] = list(b.data.get(role, []))
@@ -230,6 +245,9 @@ def _map(b: RecordBuilder, tags: dict[str, list[str]], ty: str) -> None:
                 else:
                     people.append({"literal": name})
             b.set(role, people)
+
+
+def _title(b: RecordBuilder, tags: dict[str, list[str]]) -> None:
     title = _one(b, tags, "TI") or _one(b, tags, "T1")
     if title:
         mt: dict[str, Any] = {"text": title}
@@ -240,6 +258,9 @@ def _map(b: RecordBuilder, tags: dict[str, list[str]], ty: str) -> None:
         if op:
             mt["original"] = {"text": op}
         b.set("title", mt if len(mt) > 1 else title)
+
+
+def _container(b: RecordBuilder, tags: dict[str, list[str]]) -> None:
     container = None
     for tag in ("T2", "JO", "JF", "BT"):
         for value in tags.pop(tag, []):
@@ -249,6 +270,8 @@ def _map(b: RecordBuilder, tags: dict[str, list[str]], ty: str) -> None:
                 b.not_held(tag, value, "the record already has a container-title")
     b.set("container-title", container)
 
+
+def _dates(b: RecordBuilder, tags: dict[str, list[str]], ty: str) -> None:
     year = _one(b, tags, "PY") or _one(b, tags, "Y1")
     da = _one(b, tags, "DA")
     issued = _ris_date(da) if da else None
@@ -277,6 +300,8 @@ def _map(b: RecordBuilder, tags: dict[str, list[str]], ty: str) -> None:
         elif b.data["accessed"] != acc:
             b.not_held("M1", m1, "Y2 gives another access date")
 
+
+def _pages(b: RecordBuilder, tags: dict[str, list[str]], ty: str) -> None:
     sp, ep = _one(b, tags, "SP"), _one(b, tags, "EP")
     if sp and ep:
         b.set("pages", f"{sp}-{ep}")
@@ -284,6 +309,9 @@ def _map(b: RecordBuilder, tags: dict[str, list[str]], ty: str) -> None:
         b.set("page-count", sp)  # a book's or thesis's SP: its number of pages
     elif sp or ep:
         b.set("pages", sp or ep)
+
+
+def _simple(b: RecordBuilder, tags: dict[str, list[str]]) -> None:
     for simple_tag, model in _SIMPLE.items():
         if simple_tag in tags:
             simple_value = _one(b, tags, simple_tag)
@@ -295,6 +323,9 @@ def _map(b: RecordBuilder, tags: dict[str, list[str]], ty: str) -> None:
         lang_tag = langs.from_babel(b.data["language"].lower())
         if lang_tag:
             b.data["language"] = lang_tag
+
+
+def _links_and_notes(b: RecordBuilder, tags: dict[str, list[str]]) -> None:
     urls = tags.pop("UR", [])
     if urls:
         b.set("url", urls[0])
@@ -311,6 +342,3 @@ def _map(b: RecordBuilder, tags: dict[str, list[str]], ty: str) -> None:
     notes = tags.pop("N1", [])
     if notes:
         b.set("note", "\n\n".join(notes))
-    for tag, values in tags.items():
-        for value in values:
-            b.not_held(tag, value)

@@ -71,7 +71,7 @@ def _(code: str, severity: str, title: str, where: str, more: str | None = None)
 # One line per code, in code order. `where`: space-separated module prefixes below src/annobib/.
 _LINES: tuple[Code, ...] = (
     # A1xx: reading the YAML files
-    _("A100", "error", "file unreadable (missing, not UTF-8, too large)", "sources/yaml cli/importer"),
+    _("A100", "error", "file unreadable (missing, not UTF-8, too large)", "sources/yaml tasks/importing"),
     _("A101", "error", "YAML syntax error", "sources/located"),
     _("A102", "error", "duplicate mapping key (the first value is kept)", "sources/located"),
     _("A103", "error", "a mapping key that is not a plain string", "sources/located"),

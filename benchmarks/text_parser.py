@@ -1,16 +1,20 @@
 """Benchmark: the reference parser (``annobib import --from text``): accuracy and speed.
 
 One command:  python benchmarks/text_parser.py [--runs N] [--skip speed] [--skip accuracy]
+              [--peer OTHER/src]
 
 - accuracy: field-level precision/recall/F1 of the shipped model on the held-out tenth of
   AnyStyle's data and on the rendered GOST/post-Soviet test set (``training/text-parser/``,
   in the repository), overall and per field; the two seeds' printed lists
   (``tests/fixtures/text/``) against their transcriptions in ``data/``: the share of fields
   that agree, per list, and the footnotes' cites, signals and locators;
-- speed: ``annobib import FILE --from text -o out.yaml`` as a whole process on a numbered list
-  of 10,000 references (AnyStyle's strings from ``../shared/reference-strings/anystyle/``, all
-  four files in order), median of ``--runs``; and the time to load the model (in a fresh
-  process, median of 5). The speed part skips cleanly without ``../shared``.
+- speed: ``python -m annobib import FILE --from text -o out.yaml`` as a whole process on a
+  numbered list of 10,000 references (AnyStyle's strings from
+  ``../shared/reference-strings/anystyle/``, all four files in order), median wall and CPU
+  (user + sys of the child) of ``--runs``; and the time to load the model (in a fresh process,
+  median of 5). ``--peer OTHER/src`` times another version (say a checkout of the previous
+  commit) alternately with this one in the same run, so both see the same load. The speed
+  part skips cleanly without ``../shared``.
 
 Prints Markdown tables for docs/performance.md.
 """
@@ -112,7 +116,7 @@ def accuracy() -> None:
                   "transcribed signal and locator")
 
 
-def speed(runs: int) -> None:
+def speed(runs: int, peer: Path | None = None) -> None:
     anystyle = SHARED / "reference-strings" / "anystyle"
     if not (anystyle / "core.xml").exists():
         print(f"speed: skipped ({anystyle} not found)")
@@ -123,51 +127,67 @@ def speed(runs: int) -> None:
     for name in ("core.xml", "good.xml", "ugly.xml", "bad.xml"):
         samples.extend(read_xml(anystyle / name))
     lines = [f"{i + 1}. {s.text}" for i, s in enumerate(samples[:10_000])]
-    exe = Path(sys.executable).with_name("annobib")
+    # this checkout, and (--peer) another version's src/ run alternately in the same run
+    versions = {"this checkout": ROOT / "src"}
+    if peer is not None:
+        versions[f"peer {peer}"] = peer
+    walls: dict[str, list[float]] = {v: [] for v in versions}
+    cpus: dict[str, list[float]] = {v: [] for v in versions}
+    load: dict[str, list[float]] = {v: [] for v in versions}
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "refs10k.txt"
         src.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        walls, cpus = [], []
         for _ in range(runs):
-            out = Path(tmp) / "out.yaml"
-            before = os.times()
-            t = time.perf_counter()
-            subprocess.run([str(exe), "import", str(src), "--from", "text", "-o", str(out),
-                            "--force", "-q"], check=False, capture_output=True)
-            walls.append(time.perf_counter() - t)
-            after = os.times()
-            cpus.append(after.children_user - before.children_user
-                        + after.children_system - before.children_system)
-        load = []
+            for name, path in versions.items():
+                env = dict(os.environ, PYTHONPATH=str(path))
+                out = Path(tmp) / "out.yaml"
+                before = os.times()
+                t = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "annobib", "import", str(src), "--from",
+                                "text", "-o", str(out), "--force", "-q"], check=False,
+                               capture_output=True, env=env)
+                walls[name].append(time.perf_counter() - t)
+                after = os.times()
+                cpus[name].append(after.children_user - before.children_user
+                                  + after.children_system - before.children_system)
         for _ in range(5):
-            r = subprocess.run([sys.executable, "-c",
-                                "import time; t=time.perf_counter(); "
-                                "from annobib.sources.text.crf import Model; Model(); "
-                                "print(time.perf_counter()-t)"],
-                               capture_output=True, text=True, check=True)
-            load.append(float(r.stdout))
-    w = statistics.median(walls)
-    print("\n### Speed\n")
-    print("| what | median wall s (runs) | median CPU s | references/s |")
-    print("|---|---:|---:|---:|")
-    print(f"| import 10,000 references, whole process | {w:.2f} "
-          f"({', '.join(f'{x:.2f}' for x in walls)}) | {statistics.median(cpus):.2f} "
-          f"| **{10_000 / w:,.0f}** |")
-    print(f"| load the model (import + open, fresh process) | {statistics.median(load):.3f} "
-          f"({', '.join(f'{x:.3f}' for x in load)}) | | |")
-    print(f"\nModel file: {(ROOT / 'src/annobib/sources/text/model.crfsuite').stat().st_size:,}"
-          " bytes")
+            for name, path in versions.items():
+                env = dict(os.environ, PYTHONPATH=str(path))
+                r = subprocess.run([sys.executable, "-c",
+                                    "import time; t=time.perf_counter(); "
+                                    "from annobib.sources.text.crf import Model; Model(); "
+                                    "print(time.perf_counter()-t)"],
+                                   capture_output=True, text=True, check=True, env=env)
+                load[name].append(float(r.stdout))
+    print(f"\n### Speed (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)\n")
+    print("| version | what | median wall s (runs) | median CPU s (runs) | references/s wall "
+          "| references per CPU s |")
+    print("|---|---|---:|---:|---:|---:|")
+    for name in versions:
+        w, c = statistics.median(walls[name]), statistics.median(cpus[name])
+        print(f"| {name} | import 10,000 references, whole process | {w:.2f} "
+              f"({', '.join(f'{x:.2f}' for x in walls[name])}) | {c:.2f} "
+              f"({', '.join(f'{x:.2f}' for x in cpus[name])}) | {10_000 / w:,.0f} "
+              f"| {10_000 / c:,.0f} |")
+        print(f"| {name} | load the model (import + open, fresh process) "
+              f"| {statistics.median(load[name]):.3f} "
+              f"({', '.join(f'{x:.3f}' for x in load[name])}) | | | |")
+    for name, path in versions.items():
+        model = path / "annobib" / "sources" / "text" / "model.crfsuite"
+        print(f"\nModel file ({name}): {model.stat().st_size:,} bytes")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip", action="append", default=[], choices=["speed", "accuracy"])
+    ap.add_argument("--peer", type=Path, default=None,
+                    help="another version's src/ directory, timed alternately with this one")
     args = ap.parse_args()
     if "accuracy" not in args.skip:
         accuracy()
     if "speed" not in args.skip:
-        speed(args.runs)
+        speed(args.runs, args.peer)
     return 0
 
 

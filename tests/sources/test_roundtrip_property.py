@@ -144,6 +144,13 @@ def _round_trip(record: dict[str, Any], via: str, back: str) -> None:
     assert [w.key for w in result.works] == [original.key], result.findings
     assert not [f for f in result.findings if f.severity.value == "error"]
     a, b = _canonical(original), _canonical(result.works[0])
+    # a name list whose parts the export could not say (reported) is kept as written, to go
+    # back to BibLaTeX as it was read
+    kept = b.get("verbatim", {}).get("biblatex", {})
+    for name in lost & set(kept):
+        del kept[name]
+    if "verbatim" in b and not kept and set(b["verbatim"]) == {"biblatex"}:
+        del b["verbatim"]
     for name in set(a) | set(b):
         if name in lost:
             continue

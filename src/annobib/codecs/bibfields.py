@@ -9,6 +9,7 @@ knows the other knows too. Field mapping in prose: ``docs/formats/biblatex.md``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -181,6 +182,30 @@ def aliases(bibfield: str) -> tuple[str, ...]:
     return ()
 
 
+# biber's default source map: BibTeX entry types it reads as a biblatex type, with the `type`
+# field it gives them when they have none
+BIBER_TYPES: Mapping[str, tuple[str, str | None]] = MappingProxyType({
+    "conference": ("inproceedings", None), "electronic": ("online", None),
+    "www": ("online", None), "mastersthesis": ("thesis", "mathesis"),
+    "phdthesis": ("thesis", "phdthesis"), "techreport": ("report", "techreport"),
+})
+
+
+def datamodel_type(entry_type: str) -> str:
+    """The biblatex entry type biber reads ``entry_type`` as (``@conference``:
+    ``inproceedings``)."""
+    aliased = BIBER_TYPES.get(entry_type)
+    return aliased[0] if aliased else entry_type
+
+
+_URL_SEPARATOR = re.compile(r";\s+")
+
+
+def split_urls(raw: str) -> list[str]:
+    """The URLs of a ``url`` field: Beebe's files list several, separated by "; "."""
+    return [u for u in _URL_SEPARATOR.split(" ".join(raw.split())) if u]
+
+
 def accepts(entry_type: str, bibfield: str) -> bool:
     """True when biblatex's data model gives ``entry_type`` the field ``bibfield``."""
     if bibfield.endswith("date") and bibfield != "date":
@@ -191,6 +216,7 @@ def accepts(entry_type: str, bibfield: str) -> bool:
 
 
 __all__ = [
+    "BIBER_TYPES",
     "BY_MODEL",
     "DATE_FIELDS",
     "ENTRY_TYPE",
@@ -206,6 +232,8 @@ __all__ = [
     "Dialect",
     "Row",
     "accepts",
+    "datamodel_type",
     "number_field",
+    "split_urls",
     "target",
 ]

@@ -96,7 +96,10 @@ def escape(text: str) -> str:
         out = _LIGATURE.sub(lambda m: m.group(0) + "{}", out)
     if "\n" in out or "\r" in out or "\t" in out:
         paragraphs = _PARAGRAPH.split(out)
-        out = PAR.join(_LINE.sub(" ", p).replace("\t", " ") for p in paragraphs)
+        # a paragraph opening with "@" would start a line with it, which .bib splitters
+        # (bibtexparser's) take for a new entry: "{}@" prints the same
+        out = PAR.join(("{}" if i and p.startswith("@") else "")
+                       + _LINE.sub(" ", p).replace("\t", " ") for i, p in enumerate(paragraphs))
     return out
 
 

@@ -83,5 +83,8 @@ def other_formats_verbatim(work: Work, own: str) -> list[tuple[str, str]]:
     cannot hold."""
     if not work.verbatim:
         return []
-    return [(f"verbatim.{fmt}.{name}", fmt) for fmt, fields in work.verbatim.items()
-            if fmt != own for name in fields]
+    # biblatex's "@FIELD" (a field given as @string macros) is FIELD; "@string NAME" (a macro
+    # the record's fields use) is part of that field, not one of its own (codecs/bibstrings.py)
+    return [(f"verbatim.{fmt}.{name.removeprefix('@')}", fmt)
+            for fmt, fields in work.verbatim.items()
+            if fmt != own for name in fields if not name.startswith("@string ")]

@@ -13,12 +13,12 @@ import dataclasses
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from annobib import chars
-from annobib.codecs import bibfields, langs, tex, texdecode
+from annobib.codecs import bibfields, bibnames, bibstrings, langs, tex, texdecode
 from annobib.codecs.bibfields import Dialect
 from annobib.exporters.base import (
     ExportOptions,
@@ -72,6 +72,10 @@ class _Entry:
     fields: dict[str, str] = field(default_factory=dict)
     raw: set[str] = field(default_factory=set)  # fields written without enclosing (month)
     findings: list[Finding] = field(default_factory=list)
+    # verbatim.biblatex with each field kept as an @string expression expanded (its text)
+    kept: dict[str, object] = field(default_factory=dict)
+    # field -> (expression as written, its text), for fields naming macros the export defines
+    expressions: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     # --- reporting ----------------------------------------------------------------------------
 
@@ -142,17 +146,15 @@ class _Entry:
     def kept_elsewhere(self, text: str) -> bool:
         """True when the source's own field for ``text`` (a @collection's booktitle) is kept
         as written and goes back from there."""
-        kept = self.work.verbatim.get("biblatex") if self.work.verbatim else None
-        return bool(kept) and any(
+        return any(
             isinstance(raw, str) and self.as_written(name, text) == raw
-            for name, raw in (kept or {}).items() if name != bibfields.ENTRY_TYPE)
+            for name, raw in self.kept.items() if name != bibfields.ENTRY_TYPE)
 
     def as_written(self, bibfield: str, text: str) -> str | None:
         """The field's TeX as the source wrote it (``verbatim.biblatex``), when it decodes to
         ``text``: macros annobib cannot decode and the source's case protection go back
         unchanged. None when there is none, or the record's text was changed since."""
-        kept = self.work.verbatim.get("biblatex") if self.work.verbatim else None
-        raw = kept.get(bibfield) if kept else None
+        raw = self.kept.get(bibfield)
         if not isinstance(raw, str) or bibfield in self.fields or self.ascii:
             return None
         if chars.ODD.search(raw) or not tex.balanced(raw):
@@ -168,9 +170,16 @@ class _Entry:
         if not people:
             return
         if not self.allowed(bibfield):
-            kept = self.work.verbatim.get("biblatex") if self.work.verbatim else None
-            if not kept or bibfield not in kept:  # else written back as the source had it
+            if bibfield not in self.kept:  # else written back as the source had it
                 self.lost(role, f"@{self.entry_type} has no '{bibfield}' field")
+            return
+        raw = self.kept.get(bibfield)
+        if isinstance(raw, str) and not self.ascii and _names_as_written(raw, people):
+            # the source's TeX ({McKay}, D{\'\i}az) while it names the record's persons
+            self.fields[bibfield] = raw
+            for i, p in enumerate(people):
+                for label in p.details():
+                    self.lost(f"{role}[{i}].{label}", f"{self.fmt} names have no {label}")
             return
         names = []
         for i, p in enumerate(people):
@@ -184,78 +193,30 @@ class _Entry:
         self.fields[bibfield] = " and ".join(names)
 
     def _name(self, p: Person, role: str, i: int) -> str:
-        family_text = p.family
-        first = p.first_names()
-        if p.use_prefix is not None or p.dropping_particle or p.non_dropping_particle or p.suffix:
-            return self._name_parts(p, f"{role}[{i}]")
-        if (
-            family_text is not None
-            and p.literal is None
-            and " " not in family_text
-            and _plain_name(family_text)
-            and (first is None or _plain_name(first))
-            and (not self.ascii or (family_text.isascii() and (first or "").isascii()))
-        ):
-            # the common case: nothing to escape or brace (a family name with a space is braced)
-            return f"{family_text}, {first}" if first else family_text
-        return self._name_slow(p, f"{role}[{i}]")
-
-    def _name_parts(self, p: Person, where: str) -> str:
-        """A name with a particle or suffix: BibTeX's ``von Last, Jr, First``, or biblatex's
-        extended format where the name has its own ``useprefix``."""
-        def part(text: str | None) -> str:
-            out, missing = tex.name_part(text or "", ascii=self.ascii)
-            self._missing(missing, where)
-            return out
-
-        prefix = p.non_dropping_particle or p.dropping_particle
-        if p.use_prefix is not None and self.dialect == "biblatex":
-            items = [("useprefix", "true" if p.use_prefix else "false"),
-                     ("family", p.family), ("given", p.first_names()), ("prefix", prefix),
-                     ("suffix", p.suffix)]
-            return ", ".join(f"{k}={{{part(v) if k != 'useprefix' else v}}}"
-                             for k, v in items if v)
-        family = part(p.family)
-        if " " in (p.family or "") and not family.startswith("{"):
-            family = "{" + family + "}"
-        head = f"{part(prefix)} {family}" if prefix else family
-        first = p.first_names()
-        if p.suffix:
-            return f"{head}, {part(p.suffix)}, {part(first)}"
-        return f"{head}, {part(first)}" if first else head
-
-    def _name_slow(self, p: Person, where: str) -> str:
-        if p.literal is not None:
-            out, missing = tex.value(p.literal, ascii=self.ascii)
-            self._missing(missing, where)
-            return "{" + out + "}"
-        family, m1 = tex.name_part(str(p.family), ascii=self.ascii)
-        self._missing(m1, where)
-        first = p.first_names()
-        if not first:
-            # a lone family name is read by BibTeX as a family name only if no comma is needed;
-            # brace it when it has spaces so "de la Cruz" is not split into von/last parts
-            # (a braced name alone is an organisation: the comma keeps it a family name)
-            if family.startswith("{"):
-                return family + ","
-            return "{" + family + "}," if " " in family else family
-        given, m2 = tex.name_part(first, ascii=self.ascii)
-        self._missing(m2, where)
-        if " " in family and not family.startswith("{"):
-            family = "{" + family + "}"
-        return f"{family}, {given}"
+        where = f"{role}[{i}]"
+        return bibnames.write_name(p, extended=self.dialect == "biblatex", ascii=self.ascii,
+                                   missing=lambda chars: self._missing(chars, where))
 
 
-# what keeps a name part from being written as is: a TeX special or ligature, a comma, a
-# line break, a control character, or the word "and" (it would split the name list)
-_NOT_PLAIN_NAME = re.compile(
-    f"[\\\\{{}}&%$#_~^,\n\r\t{chars.CONTROL_CLASS}]|--|``|''|\\band\\b", re.IGNORECASE
-)
-
-
-def _plain_name(part: str) -> bool:
-    """A name part written as is: nothing to escape, no comma, no "and", no outer spaces."""
-    return _NOT_PLAIN_NAME.search(part) is None and part == part.strip()
+def _names_as_written(raw: str, people: list[Person]) -> bool:
+    """True when the name list ``raw`` (as the source wrote it) says what ``people`` say."""
+    if chars.ODD.search(raw) or not tex.balanced(raw):
+        return False
+    said = bibnames.names_text(raw)
+    if said is None or len(said) != len(people):
+        return False
+    for (literal, family, given, particle, suffix), p in zip(said, people, strict=True):
+        if literal is not None or p.literal is not None:
+            if literal != p.literal:
+                return False
+            continue
+        if family is None and given is not None:  # a lone given name is held as the family
+            family, given = given, None
+        if (family, given, particle, suffix) != (
+                p.family, p.first_names(), p.dropping_particle or p.non_dropping_particle,
+                p.suffix) or p.use_prefix is not None:
+            return False
+    return True
 
 
 def _verbatim(text: str) -> str:
@@ -268,11 +229,12 @@ def _verbatim(text: str) -> str:
     return text.replace("{", "%7B").replace("}", "%7D")
 
 
-def _doi_as_written(work: Work) -> str:
+def _doi_as_written(e: _Entry) -> str:
     """The DOI as the source wrote it (a resolver URL, ``verbatim.biblatex.doi``) while it is
     still the record's DOI; else the record's DOI."""
+    work = e.work
     assert work.doi is not None
-    raw = ((work.verbatim or {}).get("biblatex") or {}).get("doi")
+    raw = e.kept.get("doi")
     if isinstance(raw, str):
         try:
             if normalise_doi(raw) == work.doi:
@@ -282,11 +244,23 @@ def _doi_as_written(work: Work) -> str:
     return work.doi
 
 
+def _url_as_written(e: _Entry, url: str) -> str:
+    """The ``url`` field as the source wrote it (several URLs, the first the record's) while
+    its first URL is still the record's; else the record's URL."""
+    raw = e.kept.get("url")
+    if isinstance(raw, str) and not chars.ODD.search(raw) and tex.balanced(raw):
+        urls = bibfields.split_urls(raw)
+        if urls and urls[0] == url:
+            return raw
+    return url
+
+
 # --- the entry type --------------------------------------------------------------------------
 
 
-def _entry_type(work: Work) -> tuple[str, str | None, str | None, str | None]:
+def _entry_type(e: _Entry) -> tuple[str, str | None, str | None, str | None]:
     """(biblatex type, entrysubtype, type-field value, why it differs from the crosswalk)."""
+    work = e.work
     t = work.type
     row = crosswalk.row(t)
     base = row.biblatex
@@ -299,12 +273,27 @@ def _entry_type(work: Work) -> tuple[str, str | None, str | None, str | None]:
         # an editor inherited through crossref/xdata makes it an @incollection as written
         return "inbook", None, None, None
     if base in ("report", "thesis"):
-        return base, None, work.genre, None
+        # a @phdthesis or @techreport as written without a `type`: the one biber gives it
+        written = _written_type(e)
+        aliased = bibfields.BIBER_TYPES.get(written or "")
+        return base, None, work.genre or (aliased[1] if aliased else None), None
     return base, subtype, kind, None
 
 
-def _bibtex_type(work: Work) -> str:
+def _written_type(e: _Entry) -> str | None:
+    """The entry type as the source wrote it, while it reads back as the record's type."""
+    written = e.kept.get(bibfields.ENTRY_TYPE)
+    if isinstance(written, str) and crosswalk.from_bibtex(written) is e.work.type:
+        return written
+    return None
+
+
+def _bibtex_type(e: _Entry) -> str:
+    work = e.work
     t = crosswalk.bibtex_type(work.type)
+    written = _written_type(e)
+    if t == "phdthesis" and not work.genre and written == "mastersthesis":
+        return written
     if t == "phdthesis" and work.genre and re.search(r"master|magist", work.genre, re.I):
         return "mastersthesis"
     if t == "incollection" and work.container_title is None:
@@ -385,17 +374,22 @@ def _target(e: _Entry, model_field: str) -> str:
 
 
 def build_entry(
-    work: Work, *, dialect: Dialect, ascii: bool = False, location: Location | None = None
+    work: Work, *, dialect: Dialect, ascii: bool = False, location: Location | None = None,
+    strings: Mapping[str, tuple[str, str]] | None = None,
 ) -> _Entry:
+    """The entry of ``work``; ``strings`` are the ``@string`` macros the export defines (lower
+    name -> (name, value as written)): a field the source gave as an expression naming them is
+    written as that expression while its text is unchanged (else as its text)."""
     e = _Entry(work, dialect, ascii, location, key=work.key)
+    _kept(e, strings)
     if ascii and not work.key.isascii():
         e.key = ascii_key(work.key)
         e.warn(KEY_RENAMED, "key", f"key '{work.key}' is not ASCII (--ascii): written as "
                f"'{e.key}'; \\cite{{{work.key}}} will not find it")
     if dialect == "biblatex":
-        btype, subtype, kind, why = _entry_type(work)
-        written = ((work.verbatim or {}).get("biblatex") or {}).get(bibfields.ENTRY_TYPE)
-        if isinstance(written, str) and crosswalk.from_bibtex(written) is work.type:
+        btype, subtype, kind, why = _entry_type(e)
+        written = _written_type(e)
+        if written is not None and written not in bibfields.BIBER_TYPES:
             btype = written  # the source's entry type, which reads back as this record's type
         e.entry_type = btype
         if why:
@@ -403,7 +397,7 @@ def build_entry(
         if subtype:
             e.fields["entrysubtype"] = subtype
     else:
-        e.entry_type = _bibtex_type(work)
+        e.entry_type = _bibtex_type(e)
         subtype, kind = None, work.genre
         if crosswalk.is_lossy(work.type, "bibtex"):
             e.lost("type", f"BibTeX has no '{work.type.value}' type: written as @{e.entry_type}")
@@ -472,18 +466,22 @@ def build_entry(
 
     # identifiers
     if work.doi:
-        e.put("doi", _doi_as_written(work) if dialect == "biblatex" else work.doi, "doi",
+        e.put("doi", _doi_as_written(e) if dialect == "biblatex" else work.doi, "doi",
               how="verbatim")
     if work.url:
-        e.put("url", work.url, "url", how="verbatim")
+        e.put("url", _url_as_written(e, work.url), "url", how="verbatim")
     _first_only(e, "isbn", work.isbn)
     _first_only(e, "issn", work.issn)
 
     # language: biblatex and pandoc read langid (babel names); classic BibTeX tools `language`
     if work.language:
         name = langs.babel_name(work.language)
-        if dialect == "biblatex":
-            spelled = ((work.verbatim or {}).get("biblatex") or {}).get("langid")
+        printed = e.kept.get("language")
+        if (isinstance(printed, str) and "langid" not in e.kept
+                and _names_language(printed, work.language)):
+            e.fields["language"] = printed  # the source's `language` (Russian), not a langid
+        elif dialect == "biblatex":
+            spelled = e.kept.get("langid")
             if isinstance(spelled, str) and langs.from_babel(spelled) == work.language:
                 e.fields["langid"] = spelled  # the source's name for it (german, not ngerman)
             elif name:
@@ -512,8 +510,93 @@ def build_entry(
     _biblatex_fields(e)
     for name in wider_fields(work, _WRITTEN_BY_BIBLATEX_FIELDS):
         e.lost(name, f"{e.fmt} has no field for it")
+    if e.expressions:
+        _write_expressions(e)
     _check_required(e)
     return e
+
+
+def _names_language(raw: str, language: str) -> bool:
+    """True when the source's ``language`` field ``raw`` names ``language`` (a BCP 47 tag)."""
+    spelled = texdecode.normalise_space(raw)
+    return langs.from_babel(spelled) == language or spelled == language
+
+
+class MacroTable(dict[str, tuple[str, str]]):
+    """The ``@string`` macros an export writes (lower name -> (name, value as written)), and
+    what it worked out per set of definitions a record keeps (tugboat's records share three)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.known: dict[tuple[tuple[str, object], ...],
+                         tuple[dict[str, bibstrings.Macro], bool, dict[str, str]]] = {}
+
+
+def _kept(e: _Entry, strings: Mapping[str, tuple[str, str]] | None) -> None:
+    """``e.kept``: the record's ``verbatim.biblatex``, a field kept as an ``@string``
+    expression replaced by its text in place; ``e.expressions``: those the export may write as
+    written (the record's macros are the ones ``strings`` defines; never with ``--ascii``)."""
+    raw_kept = (e.work.verbatim or {}).get("biblatex")
+    if not raw_kept:
+        return
+    found: list[tuple[str, object]] = []
+    expressions = False
+    for name, value in raw_kept.items():
+        if name and name[0] == "@":
+            if name.startswith(bibstrings.DEFINITION):
+                found.append((name, value))
+            else:
+                expressions = True
+    if not expressions:
+        e.kept = raw_kept
+        return
+    key = tuple(found)
+    known = strings.known if isinstance(strings, MacroTable) else {}
+    if key not in known:
+        defs = bibstrings.definitions(dict(key))
+        known[key] = defs, strings is not None and all(
+            lower in strings and strings[lower][1] == m.raw for lower, m in defs.items()), {}
+    defs, usable, texts = known[key]
+    usable = usable and not e.ascii
+    kept: dict[str, object] = {}
+    for name, value in raw_kept.items():
+        if not name or name[0] != "@":
+            kept[name] = value
+        elif name.startswith(bibstrings.DEFINITION):
+            continue
+        elif isinstance(value, str):
+            field_name = name[len(bibstrings.EXPRESSION):]
+            text = texts.get(value)
+            if text is None:
+                text = texts[value] = bibstrings.evaluate(value, defs, None)
+            if usable:
+                e.expressions[field_name] = (value, text)
+            if field_name not in raw_kept:
+                kept[field_name] = text
+        else:
+            kept[name] = value
+    e.kept = kept
+
+
+def _write_expressions(e: _Entry) -> None:
+    """Each field the source gave as an ``@string`` expression goes back as that expression
+    (under whichever name of its row the entry has it) while what is written means its text."""
+    for name, (expression, text) in e.expressions.items():
+        for f in (name, *bibfields.aliases(name)):
+            written = e.fields.get(f)
+            if written is None or f in e.raw:
+                continue
+            if written == text or _decoded(written) == _decoded(text):
+                e.fields[f] = expression
+                e.raw.add(f)
+            break
+
+
+def _decoded(tex_text: str) -> str:
+    try:
+        return texdecode.decode(tex_text)[0]
+    except texdecode.TooDeep:
+        return texdecode.normalise_space(tex_text)
 
 
 # rows of the crosswalk written by build_entry itself (the others by _biblatex_fields)
@@ -577,9 +660,8 @@ def _biblatex_fields(e: _Entry) -> None:
     for name, fmt in other_formats_verbatim(w, "biblatex"):
         e.warn(LOST, name, f"not exported to {e.fmt}: kept as written for {fmt} and written "
                "back only there", Severity.INFO)
-    kept = (w.verbatim or {}).get("biblatex", {})
     outside: list[str] = []
-    for name, raw in kept.items():
+    for name, raw in e.kept.items():
         if name == bibfields.ENTRY_TYPE:
             continue
         if name in e.fields:
@@ -757,12 +839,18 @@ def export_with(library: Library, options: ExportOptions, dialect: Dialect) -> E
                 if w.key not in origins:
                     origins[w.key] = library.origin(w.key)
 
+        strings = macros(works)
+
         def chunk(part: Sequence[Work]) -> tuple[str, list[Finding]]:
-            entries = [build_entry(w, dialect=dialect, ascii=options.ascii) for w in part]
+            entries = [build_entry(w, dialect=dialect, ascii=options.ascii, strings=strings)
+                       for w in part]
             return render(entries), [f for e in entries for f in e.findings]
 
         done = workers.map_chunks(works, chunk, first=locate)
         text = "\n".join(t for t, _ in done if t)
+        if strings and not options.ascii:
+            text = "".join(f"@string{{{name} = {raw}}}\n" for name, raw in strings.values()
+                           ) + "\n" + text
         # every finding of an entry names its record: give it the record's position
         findings = [
             dataclasses.replace(f, location=origins[f.key]) if f.key in origins else f
@@ -770,6 +858,23 @@ def export_with(library: Library, options: ExportOptions, dialect: Dialect) -> E
             for f in part
         ]
     return ExportResult(text, findings)
+
+
+def macros(works: Sequence[Work]) -> MacroTable:
+    """The ``@string`` macros the records keep (lower name -> (name, value as written)), the
+    first definition of a name winning; a record that defines one otherwise writes its
+    expressions as text."""
+    out = MacroTable()
+    prefix = bibstrings.DEFINITION
+    for w in works:
+        kept = w.verbatim.get("biblatex") if w.verbatim else None
+        if not kept:
+            continue
+        for key, raw in kept.items():
+            if key and key[0] == "@" and key.startswith(prefix) and isinstance(raw, str):
+                name = key[len(prefix):]
+                out.setdefault(name.lower(), (name, raw))
+    return out
 
 
 def export(library: Library, options: ExportOptions) -> ExportResult:

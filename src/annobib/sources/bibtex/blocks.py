@@ -15,11 +15,11 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from annobib.codecs.bibstrings import DEFINITION, EXPRESSION, Macro, closure, define, evaluate
 from annobib.findings import Finding, Location, Severity
 from annobib.model.record import Work
 from annobib.sources.bibtex.fields import map_entry
 from annobib.sources.bibtex.names import SHARED
-from annobib.sources.bibtex.values import evaluate
 from annobib.sources.interchange import (
     DUPLICATE_FIELD,
     DUPLICATE_KEY,
@@ -82,10 +82,10 @@ def prepare_blocks(
     text: str,
     filename: str,
     line_offset: int,
-    strings: dict[str, str],
+    strings: dict[str, Macro],
     as_yaml: bool,
     inherited: frozenset[str] = frozenset(),
-) -> tuple[list[Item], int, dict[str, str]]:
+) -> tuple[list[Item], int, dict[str, Macro]]:
     """Prepare every block in order: entries, and findings for blocks that fail.
 
     ``strings`` are the ``@string`` macros defined before these blocks (a copy is extended);
@@ -109,7 +109,7 @@ def prepare_blocks(
         if isinstance(block, String):
             if block.key in inherited:
                 raise NotSeparable(f"@string {block.key} repeats one before this part")
-            strings[block.key.lower()] = evaluate(str(block.value), strings, None)
+            strings[block.key.lower()] = define(block.key, str(block.value), strings)
             continue
         if isinstance(block, DuplicateFieldKeyBlock):
             entry = block.ignore_error_block
@@ -226,11 +226,12 @@ def _guess_key(raw: str) -> str | None:
 
 
 def _prepare(
-    entry: Any, loc: Location, strings: dict[str, str], duplicate_fields: set[str], as_yaml: bool
+    entry: Any, loc: Location, strings: dict[str, Macro], duplicate_fields: set[str], as_yaml: bool
 ) -> Prepared:
     fields: dict[str, str] = {}
     dropped: dict[str, list[str]] = {}
     undefined: list[tuple[str, str]] = []
+    expressions: dict[str, tuple[str, list[str]]] = {}  # fields naming a macro
     for f in entry.fields:
         name = f.key.lower()
         if name in fields:
@@ -238,9 +239,13 @@ def _prepare(
             dropped.setdefault(name, []).append(evaluate(str(f.value), strings, None))
             continue
         missing: list[str] = []
-        fields[name] = evaluate(str(f.value), strings, missing)
+        used: list[str] = []
+        raw_value = str(f.value)
+        fields[name] = evaluate(raw_value, strings, missing, used)
         if missing:
             undefined.extend((name, word) for word in missing)
+        if used:
+            expressions[name] = (raw_value.strip(), used)
     content = hashlib.blake2b(
         repr((entry.entry_type.lower(), tuple(fields.items()))).encode(), digest_size=16
     ).digest()
@@ -262,13 +267,39 @@ def _prepare(
             + (f", not {shown}" if shown else ""),
             dropped=others,
         )
+    expanded = {name: fields[name] for name in expressions}
     map_entry(b, entry.entry_type.lower(), fields, SHARED if as_yaml else None)
+    if expressions:
+        _keep_expressions(b, expressions, expanded, strings)
     work = b.build()
     record: Work | str | None = work
     if as_yaml and work is not None:
         record = work_yaml(work, SHARED.forms)
     return Prepared(raw_key, provisional, content, loc, (entry.raw or "")[:RAW_LIMIT], record,
                      findings)
+
+
+def _keep_expressions(b: RecordBuilder, expressions: dict[str, tuple[str, list[str]]],
+                      expanded: dict[str, str], strings: dict[str, Macro]) -> None:
+    """Keep each field that names an ``@string`` macro as written (``"@FIELD"``) with the
+    definitions it needs (``"@string NAME"``), for the BibLaTeX/BibTeX export to write back
+    (codecs/bibstrings.py). A field kept only as its expanded text (one the model has no
+    field for) keeps just the expression: the definitions give its text back."""
+    verbatim = b.data.setdefault("verbatim", {})
+    old = verbatim.get("biblatex", {})
+    kept: dict[str, str] = {}
+    for name, value in old.items():  # in place, so the export writes the fields in order
+        if name in expressions and value == expanded[name]:
+            kept[EXPRESSION + name] = expressions[name][0]
+        else:
+            kept[name] = value
+    needed: list[str] = []
+    for name, (raw, used) in expressions.items():
+        kept.setdefault(EXPRESSION + name, raw)
+        needed.extend(used)
+    for macro in closure(needed, strings):
+        kept[DEFINITION + macro.name] = macro.raw
+    verbatim["biblatex"] = kept
 
 
 def claim(p: Prepared, keys: KeyRegistry, result: ReadResult) -> None:

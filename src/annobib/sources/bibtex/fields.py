@@ -10,6 +10,7 @@ from typing import Any
 from annobib.codecs import biblatex_dm, langs
 from annobib.codecs.bibfields import (
     BIBER_ALIASES,
+    BIBER_TYPES,
     BY_MODEL,
     DATE_FIELDS,
     ENTRY_TYPE,
@@ -19,12 +20,18 @@ from annobib.codecs.bibfields import (
     TEXT_ROWS,
     Row,
     accepts,
+    datamodel_type,
     number_field,
+    split_urls,
     target,
 )
+from annobib.codecs.bibnames import name_parts, split_names, write_name
+from annobib.codecs.bibstrings import one_group
+from annobib.codecs.tex import balanced
 from annobib.codecs.texdecode import normalise_space
 from annobib.findings import Severity
 from annobib.model import crosswalk
+from annobib.model.person import Person
 from annobib.model.record import WorkType
 from annobib.model.values import normalise_doi
 from annobib.sources.bibtex.names import SharedPersons, names
@@ -37,6 +44,8 @@ from annobib.sources.interchange import (
     is_lang,
 )
 
+_OTHERS = re.compile(r"\band\s+others\s*$", re.IGNORECASE)
+_VON = re.compile(r"(?:^|\s)(?!and\s)[a-z]")
 # fields consumed by the type decision or carrying nothing for the model
 _TYPE_FIELDS = frozenset({"entrysubtype"})
 # "--" and a lone hyphen in one pages value
@@ -44,19 +53,30 @@ _HYPHENATED_RANGE = re.compile(r"(?<!-)-(?!-).*--|--.*(?<!-)-(?!-)")
 
 
 def first_value(b: RecordBuilder, fields: dict[str, str], row: Row, entry_type: str) -> None:
-    """The first of ``row``'s fields present wins; every later one is reported."""
+    """The first of ``row``'s fields present wins; every later one is kept as written for
+    BibLaTeX/BibTeX (biber reads each) and reported."""
     model = row.model
+    dm_type = datamodel_type(entry_type)
+    first: tuple[str, str] | None = None
     for name in row.names(entry_type):
         if name in fields:
             raw = fields.pop(name)
             value = field_text(b, name, raw)
             if model in b.data:
-                b.not_held(name, value, f"the record already has {row.what}")
+                b.not_held(name, value, f"the record already has {row.what} (kept as written "
+                           "for the BibLaTeX/BibTeX export only)")
+                kept = b.data.setdefault("verbatim", {}).setdefault("biblatex", {})
+                kept.setdefault(name, raw)
+                if first is not None:
+                    # the first one too, so the export writes the record's value under the
+                    # source's name for it, not under the later one's (journal, booktitle)
+                    kept.setdefault(*first)
                 continue
+            first = name, raw
             b.set(model, value)
-            written_as = target(model, "biblatex", entry_type)
-            if entry_type in biblatex_dm.ENTRY_TYPES and (
-                    not accepts(entry_type, written_as)
+            written_as = target(model, "biblatex", dm_type)
+            if dm_type in biblatex_dm.ENTRY_TYPES and (
+                    not accepts(dm_type, written_as)
                     or (name != written_as and BIBER_ALIASES.get(name) != written_as)):
                 # the export would write it under another name (organization as publisher) or
                 # not at all for this type: the source's field goes back as it was
@@ -67,6 +87,39 @@ def first_value(b: RecordBuilder, fields: dict[str, str], row: Row, entry_type: 
                 b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[name] = raw
 
 
+def _tex_in_names(raw: str) -> bool:
+    """True when a name of the list has a backslash, or a brace group that is not the whole
+    name (an organisation, ``{UN Office}``, is written back alike from its parts), or the list
+    ends ``and others`` (which the model holds no name for)."""
+    if "\\" not in raw and "{" not in raw and not _OTHERS.search(raw):
+        # a lower-case word in a name: a "von" part (van, de, or a typo), which the export
+        # writes as its own form of the name
+        return _VON.search(raw) is not None and any(
+            (parts := name_parts(one.strip())) is not None and bool(parts[0])
+            for one in split_names(raw))
+    if not balanced(raw):
+        return False
+    for one in split_names(raw):
+        one = one.strip()
+        if "\\" in one or one.lower() == "others":
+            return True
+        if one.startswith("{") and one.endswith("}") and one_group(one):
+            if one[1:-1] != one[1:-1].strip():  # spaces biber keeps inside the braces
+                return True
+        elif "{" in one:
+            return True
+    return False
+
+
+def _written_otherwise(raw: str, people: list[dict[str, Any] | Person]) -> bool:
+    """True when the export would not write the name list ``raw`` back as written."""
+    try:
+        persons = [p if isinstance(p, Person) else Person.model_validate(p) for p in people]
+    except ValueError:
+        return False  # the record's validation reports it
+    return " and ".join(write_name(p) for p in persons) != normalise_space(raw)
+
+
 def map_entry(
     b: RecordBuilder,
     entry_type: str,
@@ -74,19 +127,28 @@ def map_entry(
     shared: SharedPersons | None = None,
 ) -> None:
     _entry_type(b, entry_type, fields)
+    dm_type = datamodel_type(entry_type)  # the biblatex type biber reads it as
     for bib, model in NAME_FIELDS.items():
         if bib in fields:
             raw = fields.pop(bib)
-            b.set(model, names(b, bib, raw, shared))
-            if entry_type in biblatex_dm.ENTRY_TYPES and not accepts(entry_type, bib):
-                # not a field of this type in biblatex's data model: it goes back as written
+            people = names(b, bib, raw, shared)
+            b.set(model, people)
+            if (dm_type in biblatex_dm.ENTRY_TYPES and not accepts(dm_type, bib)) or (
+                    _tex_in_names(raw) and _written_otherwise(raw, people)):
+                # not a field of this type in biblatex's data model, or TeX in a name (braces
+                # that keep "{La Joie}" or "{McKay}" one word, accents as written): the list
+                # goes back as written while it names the record's persons
                 b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[bib] = raw
     title = _title(b, fields)
     for row in TEXT_ROWS:
         first_value(b, fields, row, entry_type)
     if "number" in fields:
-        model = number_field(entry_type)
-        b.set(model, field_text(b, "number", fields.pop("number")))
+        model = number_field(dm_type)
+        raw = fields.pop("number")
+        b.set(model, field_text(b, "number", raw))
+        if dm_type in biblatex_dm.ENTRY_TYPES and not accepts(dm_type, "number"):
+            # a number the export's type has no field for (a @misc's): back as written
+            b.data.setdefault("verbatim", {}).setdefault("biblatex", {})["number"] = raw
     date(b, fields)
     for bib, model in (("urldate", "accessed"), *DATE_FIELDS.items()):
         if bib in fields and is_date(normalise_space(fields[bib])):
@@ -149,6 +211,10 @@ def _entry_type(b: RecordBuilder, entry_type: str, fields: dict[str, str]) -> No
         # writes a chapter without an editor of its own as @inbook): the entry type as
         # written goes back while the record's type is still this one
         b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[ENTRY_TYPE] = entry_type
+    elif entry_type in BIBER_TYPES and BIBER_TYPES[entry_type][1] and kind_raw is None:
+        # @phdthesis, @techreport without a `type`: biber gives them one (phdthesis), the
+        # export writes it from the entry type as written
+        b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[ENTRY_TYPE] = entry_type
     # the `type` field: a genre, unless it only repeats the annobib type written by the export
     if kind is not None:
         fields.pop("type")
@@ -199,11 +265,15 @@ def _identifiers(b: RecordBuilder, fields: dict[str, str]) -> None:
             b.data.setdefault("verbatim", {}).setdefault("biblatex", {})["doi"] = doi
     if "url" in fields:
         # Beebe's files list several URLs in one field, separated by "; "
-        urls = [u for u in re.split(r";\s+", normalise_space(fields.pop("url"))) if u]
+        raw = fields.pop("url")
+        urls = split_urls(raw)
         if urls:
             b.set("url", urls[0])
             for extra in urls[1:]:
-                b.not_held("url", extra, "a second URL (the model holds one)")
+                b.not_held("url", extra, "a second URL (the model holds one; the field goes "
+                           "back to BibLaTeX/BibTeX as written)")
+            if len(urls) > 1:
+                b.data.setdefault("verbatim", {}).setdefault("biblatex", {})["url"] = raw
     for name in ("isbn", "issn"):
         if name in fields:
             raw_ids = normalise_space(fields.pop(name))
@@ -215,21 +285,30 @@ def _identifiers(b: RecordBuilder, fields: dict[str, str]) -> None:
 
 def _language(b: RecordBuilder, fields: dict[str, str]) -> str | None:
     """langid (babel) or language (a babel name or a BCP 47 tag)."""
-    lang = None
+    lang = lang_raw = None
     for name in BY_MODEL["language"].read:
         if name in fields:
             raw = normalise_space(fields[name])
             tag = langs.from_babel(raw) or (raw if is_lang(raw) else None)
             if name == "language" and (tag is None or lang is not None):
                 # biblatex's printed list of languages ("langlatin and langgerman", or beside
-                # a langid): kept as written (verbatim)
+                # a langid): kept as written (verbatim), and the langid beside it too (the
+                # export writes a `language` naming the record's language instead of a langid
+                # only when the source had no langid)
+                if lang is not None and lang_raw is not None:
+                    b.data.setdefault("verbatim", {}).setdefault("biblatex", {}).setdefault(
+                        "langid", lang_raw)
                 continue
             fields.pop(name)
             if tag is None:
                 b.not_held(name, raw, "not a language biblatex/babel or BCP 47 names")
             elif lang is None:
-                lang = tag
-                if name != "language" and langs.babel_name(tag) != raw:
+                lang, lang_raw = tag, raw
+                if name == "language":
+                    # biblatex prints `language` and hyphenates by `langid`: the source's
+                    # field goes back as it was, not as a langid
+                    b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[name] = raw
+                elif langs.babel_name(tag) != raw:
                     # the source's spelling (german, hyphenation), written back as it was
                     b.data.setdefault("verbatim", {}).setdefault("biblatex", {})["langid"] = raw
             elif tag != lang:

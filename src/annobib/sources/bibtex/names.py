@@ -8,59 +8,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from annobib.codecs.bibnames import NEEDS_DECODE as _NEEDS_DECODE
+from annobib.codecs.bibnames import name_parts as _name_parts
+from annobib.codecs.bibnames import split_names as _split_names
+from annobib.codecs.bibstrings import one_group
 from annobib.model.person import Person
-from annobib.sources.bibtex.values import field_text, one_group
+from annobib.sources.bibtex.values import field_text
 from annobib.sources.interchange import RecordBuilder, person_data
-
-_AND_SPLIT = re.compile(r"\s+and\s+", re.IGNORECASE)
-_SIMPLE_NAME = re.compile(r"^[^{}\\,~]+$")
-_AND_OR_BRACE = re.compile(r"(\s+and\s+|[{}])", re.IGNORECASE)
-_NEEDS_DECODE = re.compile(r"[\\{}$~`']|--|\s\s|[\t\n\r]")
-
-
-def _split_names(raw: str) -> list[str]:
-    """Split a name list on ``and`` outside braces."""
-    if "{" not in raw:
-        return [n for n in _AND_SPLIT.split(raw.strip()) if n.strip()]
-    out: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for piece in _AND_OR_BRACE.split(raw):
-        if not piece:
-            continue
-        if piece == "{":
-            depth += 1
-        elif piece == "}":
-            depth -= 1
-        elif depth == 0 and _AND_SPLIT.fullmatch(piece):
-            out.append("".join(current))
-            current = []
-            continue
-        current.append(piece)
-    out.append("".join(current))
-    return [n for n in out if n.strip()]
-
-
-def _name_parts(one: str) -> tuple[str, str, str, str] | None:
-    """(von, family, jr, given) of one BibTeX name; the common plain forms without
-    bibtexparser."""
-    if "," in one and one.count(",") == 1 and "{" not in one and "\\" not in one:
-        family, given = one.split(",")
-        if not family.lstrip()[:1].islower():
-            return "", " ".join(family.split()), "", " ".join(given.split())
-    if _SIMPLE_NAME.match(one):
-        words = one.split()
-        # "First Last" with no lower-case ("von") word: BibTeX's last word is the family
-        if words and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
-            return "", words[-1], "", " ".join(words[:-1])
-    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
-
-    try:
-        parts = parse_single_name_into_parts(one, strict=False)
-    except InvalidNameError:
-        return None
-    return (" ".join(parts.von), " ".join(parts.last), " ".join(parts.jr),
-            " ".join(parts.first))
 
 
 class SharedPersons:
@@ -167,7 +121,8 @@ def _extended(b: RecordBuilder, name: str, one: str) -> dict[str, Any] | None:
 def _person(b: RecordBuilder, name: str, one: str) -> dict[str, Any] | None:
     """One name of a name list, as model data (None: reported as not held)."""
     if one.lower() == "others":
-        b.not_held(name, "others", "'and others' (a truncated name list) has no place")
+        b.not_held(name, "others", "'and others' (a truncated name list) has no place (the list "
+                   "goes back to BibLaTeX/BibTeX as written)")
         return None
     if one.startswith("{") and one.endswith("}") and one_group(one):
         return {"literal": field_text(b, name, one[1:-1], keep=False)}

@@ -7,9 +7,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from annobib.codecs.bibstrings import Macro, define
 from annobib.findings import Finding, Location, Severity
 from annobib.sources.bibtex.blocks import Item, NotSeparable, Prepared, parse, prepare_blocks
-from annobib.sources.bibtex.values import evaluate
 
 PARALLEL_MIN_CHARS = 1_000_000  # below this, starting a process costs more than it saves
 # Parts per process: the last part taken decides when the slowest process ends, so parts are
@@ -64,7 +64,7 @@ def _cuts(text: str, parts: int) -> list[int]:
 
 def _strings_before(
     text: str, end: int, starts: list[int]
-) -> tuple[dict[str, str], frozenset[str]]:
+) -> tuple[dict[str, Macro], frozenset[str]]:
     """The ``@string`` macros of ``text[:end]``, read from those blocks alone (``starts``:
     where ``_STRING_START`` matches in ``text``)."""
     snippets = []
@@ -77,23 +77,23 @@ def _strings_before(
         return {}, frozenset()
     from bibtexparser.model import String
 
-    strings: dict[str, str] = {}
+    strings: dict[str, Macro] = {}
     written: set[str] = set()
     for block in parse("\n".join(snippets)).blocks:
         if isinstance(block, String):
-            strings[block.key.lower()] = evaluate(str(block.value), strings, None)
+            strings[block.key.lower()] = define(block.key, str(block.value), strings)
             written.add(block.key)
     return strings, frozenset(written)
 
 
-_PartResult = tuple[list[Any], bool, int, dict[str, str]] | None
+_PartResult = tuple[list[Any], bool, int, dict[str, Macro]] | None
 
 
 def _read_part(
     text: str,
     filename: str,
     line_offset: int,
-    strings: dict[str, str],
+    strings: dict[str, Macro],
     inherited: frozenset[str],
     *,
     first: bool,
@@ -111,7 +111,7 @@ def _read_part(
                                  pack)
 
 
-def _read_part_paused(text: str, filename: str, line_offset: int, strings: dict[str, str],
+def _read_part_paused(text: str, filename: str, line_offset: int, strings: dict[str, Macro],
                       inherited: frozenset[str], first: bool, last: bool, pack: bool
                       ) -> _PartResult:
     from bibtexparser.model import ParsingFailedBlock
@@ -204,7 +204,7 @@ def read_parallel(text: str, filename: str, jobs: int) -> tuple[list[Item], int]
     results = workers.map_chunks(range(last + 1), read, parallel=True, size=1, processes=n)
     items: list[Item] = []
     seen = 0
-    strings: dict[str, str] = {}
+    strings: dict[str, Macro] = {}
     for (macros, _written), part in zip(given, results, strict=True):
         if part is None or macros != strings:
             return None

@@ -29,66 +29,6 @@ MONTHS = {
 _BRACES = re.compile(r"[{}]")
 
 
-def evaluate(raw: str, strings: dict[str, str], undefined: list[str] | None) -> str:
-    """A BibTeX value expression → its text: ``{...}``, ``"..."``, numbers, macros, ``#``."""
-    s = raw.strip()
-    if not s:
-        return s
-    first, last = s[0], s[-1]
-    if first == "{" and last == "}":
-        inner = s[1:-1]
-        if ("{" not in inner and "}" not in inner) or one_group(s):
-            return inner
-    elif first == '"' and last == '"' and s.count('"') == 2:
-        return s[1:-1]
-    elif s.isdigit():
-        return s
-    out: list[str] = []
-    i, n = 0, len(s)
-    while i < n:
-        c = s[i]
-        if c.isspace() or c == "#":
-            i += 1
-            continue
-        if c == "{":
-            depth, j = 0, i
-            while j < n:
-                if s[j] == "{":
-                    depth += 1
-                elif s[j] == "}":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            out.append(s[i + 1 : j])
-            i = j + 1
-        elif c == '"':
-            depth, j = 0, i + 1
-            while j < n and not (s[j] == '"' and depth == 0):
-                if s[j] == "{":
-                    depth += 1
-                elif s[j] == "}":
-                    depth -= 1
-                j += 1
-            out.append(s[i + 1 : j])
-            i = j + 1
-        else:
-            j = i
-            while j < n and not s[j].isspace() and s[j] != "#":
-                j += 1
-            word = s[i:j]
-            if word.isdigit():
-                out.append(word)
-            elif word.lower() in strings:
-                out.append(strings[word.lower()])
-            else:
-                if undefined is not None and word.lower() not in MONTHS:
-                    undefined.append(word)
-                out.append(word)
-            i = j
-    return "".join(out)
-
-
 def is_date(raw: str) -> bool:
     """True when the model reads ``raw`` as a date (EDTF levels 0 and 1)."""
     try:
@@ -155,20 +95,6 @@ def _differs(name: str, raw: str, text: str) -> bool:
     if name in TITLE_FIELDS:
         return written != protect_title(text)[0]
     return _GROUP.search(_MACROS.sub("", raw)) is not None and written != value(text)[0]
-
-
-def one_group(s: str) -> bool:
-    """True when the brace opening ``s`` is the one closing it."""
-    depth = 0
-    last = len(s) - 1
-    for m in _BRACES.finditer(s):
-        if m.group() == "{":
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0 and m.start() != last:
-                return False
-    return depth == 0
 
 
 def date(b: RecordBuilder, fields: dict[str, str]) -> None:

@@ -186,7 +186,7 @@ def test_positions_noted_while_reading_are_the_located_readers(
     files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the reference: positions from the reader that locates every node
-    def located_index(path: Path) -> object:
+    def located_index(path: Path) -> SourceIndex:
         text = path.read_text(encoding="utf-8")
         loc = read_located(text, str(path))
         index = SourceIndex()
@@ -194,7 +194,7 @@ def test_positions_noted_while_reading_are_the_located_readers(
         return index
 
     expected = [located_index(p) for p in files]
-    assert sum(len(i.fields) for i in expected) > 20_000  # type: ignore[attr-defined]
+    assert sum(len(i.fields) for i in expected) > 20_000
     cold = load_paths(files, use_cache=False, positions=True).library.documents
     assert [d.index for d in cold] == expected
     cached = load_paths(files, positions=True).library.documents  # stores them in the cache

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from annobib.model import Work  # noqa: E402
+from annobib.services.snapshot import check_columns, year_of  # noqa: E402
 from annobib.sources.crossref import work_from_crossref  # noqa: E402
 from annobib.sources.snapshot import bucket_of, kept  # noqa: E402
 from snapshot_data import _pools  # noqa: E402
@@ -189,7 +190,8 @@ def write_snapshot(out: Path, n_records: int, buckets: int = 32,
             pass
     _write_manifest(out, {
         "annobib-snapshot": FORMAT, "state": "complete", "buckets": buckets,
-        "references": False, "date": "2026-12-01", "records": n_records,
+        "references": False, "check-columns": True, "date": "2026-12-01",
+        "records": n_records,
         "segments": list(range(len(starts))), "generated": "benchmarks/snapshot_gen.py",
         "sources": [], "problems": [],
     })
@@ -203,12 +205,15 @@ def _write_segment(args: tuple[Path, int, int, int, int]) -> None:
     b = bases()
     for i in range(start, stop):
         v_doi = variation(i).doi.lower()
+        text = record_json(i)
+        record = json.loads(text)
         rows.doi.append(v_doi)
         rows.bucket.append(bucket_of(v_doi, buckets))
-        rows.record.append(record_json(i))
+        rows.record.append(text)
         rows.type.append(b[i % len(b)].type)
-        rows.year.append(None)
+        rows.year.append(year_of(record))
         rows.indexed.append(None)
+        rows.checks.append(check_columns(record, v_doi))
     rows.records = stop - start
     seg = _Segment()
     seg.add(rows)

@@ -22,11 +22,11 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from annobib.api import load
-from annobib.checks.crossref import Status, check_library
+from annobib.checks.crossref import Status, check_library, judge
 from annobib.cli.app import app
-from annobib.model import Document
+from annobib.model import Document, MultiText, Work, WorkType
 from annobib.services.base import Found, Unavailable
-from annobib.services.snapshot import Snapshot, SnapshotService, SnapshotUnusable
+from annobib.services.snapshot import AGREED_TITLE, Snapshot, SnapshotService, SnapshotUnusable
 from annobib.sources.crossref import work_from_crossref
 from annobib.sources.snapshot import BuildOptions, SnapshotError, build, kept
 from annobib.sources.yaml import dump_document
@@ -334,3 +334,107 @@ def test_configured_snapshot_is_used_by_check(tmp_path: Path,
     (work,) = json.loads(r.stdout)["works"]
     assert work["status"] == "unchecked" and work["reason"].startswith("not in the snapshot")
     assert str(snap) in work["reason"] or "snapshot" in work["reason"]
+
+
+# --- the agreement query stands in for the check only where the check finds nothing ----------
+
+
+def _variants(work: Work, i: int) -> list[Work]:
+    """Our side of one recorded record, and versions of it with one field changed (a case, a
+    letter, a number, a field taken away), so that some agree with the record and some not."""
+    out = [work]
+    up = work.model_copy
+    if work.title is not None:
+        out.append(up(update={"title": work.title.model_copy(
+            update={"text": work.title.text.upper()})}))
+        out.append(up(update={"title": work.title.model_copy(
+            update={"text": work.title.text + "."})}))
+        out.append(up(update={"title": None}))
+    if work.author:
+        first = work.author[0]
+        if first.family:
+            out.append(up(update={"author": [first.model_copy(
+                update={"family": first.family[:-1]}), *work.author[1:]]}))
+        if first.given:
+            out.append(up(update={"author": [first.model_copy(
+                update={"given": first.given[0]}), *work.author[1:]]}))
+        out.append(up(update={"author": work.author[:-1]}))
+        out.append(up(update={"author": []}))
+    if work.issued is not None:
+        out.append(up(update={"issued": work.issued.model_copy(
+            update={"year": work.issued.year + 1})}))
+    for name, value in (("volume", "12a"), ("issue", "0"), ("pages", "1-2"),
+                        ("publisher", "Somebody Else"), ("container_title_short", "J. X.")):
+        out.append(up(update={name: value}))
+        out.append(up(update={name: None}))
+    out.append(up(update={"type": WorkType.BOOK if work.type is not WorkType.BOOK
+                          else WorkType.REPORT}))
+    out.append(up(update={"doi": (work.doi or "").upper()}))
+    out.append(up(update={"doi": f" {work.doi}"}))
+    return [w.model_copy(update={"key": f"rec{i:02d}v{j:02d}"}) for j, w in enumerate(out)]
+
+
+def _verdict(res: Any) -> tuple[Any, ...]:
+    return (res.status, res.findings, res.matched_title, res.reason, res.location)
+
+
+def test_agreement_verifies_exactly_where_the_check_would(tmp_path: Path) -> None:
+    svc = SnapshotService.open(make_snapshot(tmp_path, buckets=4))
+    assert svc.snapshot.check_columns
+    works = [v for i, m in enumerate(recorded_messages())
+             for v in _variants(work_from_crossref(m, f"rec{i:02d}")[0], i)]
+    works.append(Work(key="absent", type=WorkType.JOURNAL_ARTICLE, doi="10.1371/notarealdoi",
+                      title=MultiText(text="Not a real work")))
+    agreement = svc.agreement(works)
+    agreed = set(agreement.agreed)
+    lookups = SnapshotService(svc.snapshot).lookup([w.doi for w in works if w.doi])
+    for n, work in enumerate(works):
+        assert work.doi is not None
+        full = judge(work, lookups[work.doi.strip().lower()], None)
+        if n in agreed:
+            assert _verdict(full) == (Status.VERIFIED, [], AGREED_TITLE, None, None), work.key
+        else:
+            assert _verdict(judge(work, agreement.lookups[work.doi.strip().lower()], None)) == (
+                _verdict(full)), work.key
+    # it does stand in for the check: most unchanged works agree; the changed ones mostly not
+    unchanged = [n for n, w in enumerate(works) if w.key.endswith("v00")]
+    assert len(agreed & set(unchanged)) >= len(unchanged) * 2 // 3
+    assert len(works) - len(agreed) >= len(works) // 3
+    assert svc.stats.extra["snapshot_agreed"] == len(agreed)
+
+
+def test_a_snapshot_without_the_check_columns_looks_every_work_up(tmp_path: Path) -> None:
+    out = make_snapshot(tmp_path)
+    manifest = json.loads((out / "manifest.json").read_text())
+    del manifest["check-columns"]  # as a snapshot built before the columns were added
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    svc = SnapshotService.open(out)
+    works = [work_from_crossref(m, f"rec{i:02d}")[0] for i, m in enumerate(recorded_messages())]
+    agreement = svc.agreement(works)
+    assert agreement.agreed == [] and len(agreement.lookups) == len(works)
+    with pytest.raises(SnapshotError, match="older annobib"):
+        build(sorted((tmp_path / "datafile").glob("*.json.gz")), out)
+
+
+def test_data_file_reader_gives_the_general_readers_rows(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from annobib.sources import snapshot as source
+
+    (path,) = write_data_file(tmp_path / "src", recorded_messages(), per_file=100)
+    for references in (False, True):
+        fast = source.read_source(path, 8, references)
+        with monkeypatch.context() as m:
+            m.setattr(source, "_data_file_items", lambda text, refs: None)
+            general = source.read_source(path, 8, references)
+        assert fast.records == general.records == len(recorded_messages())
+        assert [json.loads(r) for r in fast.record] == [json.loads(r) for r in general.record]
+        for name in ("doi", "type", "year", "indexed", "bucket", "checks", "token", "token_doi"):
+            assert getattr(fast, name) == getattr(general, name), name
+        assert fast.sha256 == general.sha256 and not fast.problems
+    # the record text is the source's own: a value written with escapes stays as written
+    m0 = recorded_messages()[0]
+    text = json.dumps({"items": [m0]}, ensure_ascii=True)
+    (tmp_path / "escaped.json").write_text(text, encoding="utf-8")
+    rows = source.read_source(tmp_path / "escaped.json")
+    assert json.loads(rows.record[0]) == kept(m0)
+    assert json.dumps(m0["title"], ensure_ascii=True) in rows.record[0]

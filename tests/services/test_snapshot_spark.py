@@ -65,3 +65,18 @@ def test_spark_gives_duckdbs_verdicts(spark_engine: Any, tmp_path: Path) -> None
     d, s = duck_svc.search(query, 3), spark_svc.search(query, 3)
     assert [h.record["DOI"] for h in s.hits] == [h.record["DOI"] for h in d.hits]  # type: ignore[union-attr]
     assert d.hits  # type: ignore[union-attr]
+
+
+def test_spark_agrees_where_duckdb_agrees(spark_engine: Any, tmp_path: Path) -> None:
+    from test_snapshot import _variants
+
+    from annobib.sources.crossref import work_from_crossref
+    from snapshot_data import recorded_messages
+
+    snap = Snapshot.open(make_snapshot(tmp_path, buckets=8))
+    works = [v for i, m in enumerate(recorded_messages())
+             for v in _variants(work_from_crossref(m, f"rec{i:02d}")[0], i)]
+    duck = SnapshotService(snap).agreement(works)
+    spark = SnapshotService(snap, spark_engine).agreement(works)
+    assert spark.agreed == duck.agreed and duck.agreed
+    assert spark.lookups.keys() == duck.lookups.keys()

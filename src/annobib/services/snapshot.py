@@ -16,15 +16,18 @@ it) and on Apache Spark (:mod:`annobib.services.snapshot_spark`, local or on a c
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from annobib.model import Work
 from annobib.services.answers import record_problem
 from annobib.services.base import (
     Exchange,
@@ -39,7 +42,7 @@ from annobib.services.base import (
     Unavailable,
 )
 from annobib.services.evidence import search_key
-from annobib.textmatch import strip_markup
+from annobib.textmatch import fold, strip_markup
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -97,12 +100,158 @@ def year_of(record: dict[str, Any]) -> int | None:
 
 
 
+# --- what the check compares, as plain columns (the agreement query) ------------------------
+
+#: The columns of the works table that the agreement query compares with our side, each the
+#: form the check (``checks/crossref.py``) compares of the record: ``title0`` its
+#: ``title[0]``, ``families``/``givens`` its people's family and given names joined with
+#: :data:`SEP`, ``container0`` the first container title, the numbers and the publisher when
+#: they are non-blank strings, ``ctype`` the record's type as annobib's, and ``plain``: no
+#: update relation and the DOI exactly as the key (else the record always goes to the check).
+CHECK_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("title0", "STRING"), ("families", "STRING"), ("givens", "STRING"),
+    ("container0", "STRING"), ("volume", "STRING"), ("issue", "STRING"), ("page", "STRING"),
+    ("article_number", "STRING"), ("publisher", "STRING"), ("ctype", "STRING"),
+    ("plain", "BOOLEAN"),
+)  # fmt: skip
+SEP = "\x1f"
+
+
+def _texts(value: Any) -> list[str]:
+    """The check's reading of a title-like field: a string as is, a list's non-blank strings
+    without markup."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list):
+        return [strip_markup(v) for v in value if isinstance(v, str) and v.strip()]
+    return []
+
+
+def _number(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def check_columns(record: dict[str, Any], doi: str) -> tuple[Any, ...]:
+    """The :data:`CHECK_COLUMNS` of ``record`` (stored under the key ``doi``)."""
+    from annobib.model.crosswalk import from_crossref
+
+    titles = _texts(record.get("title"))
+    people = [p for p in record.get("author") or () if isinstance(p, dict)] if isinstance(
+        record.get("author"), list) else []
+    fam = [str(p.get("family") or "") for p in people]
+    giv = [str(p.get("given") or "") for p in people]
+    containers = (_texts(record.get("container-title"))
+                  + _texts(record.get("short-container-title")))
+    t = record.get("type")
+    mapped = from_crossref(t) if isinstance(t, str) else None
+    plain = (not record.get("updated-by") and not record.get("update-to")
+             and str(record.get("DOI") or "").lower() == doi
+             and not any(SEP in x for x in fam + giv) and record_problem(record) is None)
+    return (titles[0] if titles else None, SEP.join(fam) if people else None,
+            SEP.join(giv) if people else None, containers[0] if containers else None,
+            _number(record.get("volume")), _number(record.get("issue")),
+            _number(record.get("page")), _number(record.get("article-number")),
+            _number(record.get("publisher")), mapped.value if mapped is not None else None,
+            plain)
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+def _folds(text: str) -> bool:
+    """Whether ``fold(text)`` is not empty (the check's similarity of a text with itself is
+    1 then, 0 else). Plain ASCII with a letter or digit and no markup needs no folding."""
+    if text.isascii() and "<" not in text and "&" not in text:
+        return _ASCII_WORD.search(text) is not None
+    return bool(fold(text))
+
+
+def our_side(work: Work) -> tuple[Any, ...] | None:
+    """Our side of ``work`` for :data:`AGREE_SQL` (the columns of :data:`OURS_COLUMNS` from
+    ``doi`` to ``publisher``), or None when the agreement query cannot stand in for the check:
+    no title, a title or container with nothing to compare once folded, an organisation among
+    the authors, or a DOI with blanks around it."""
+    doi = work.doi
+    if not doi or doi != doi.strip() or work.title is None or not _folds(work.title.text):
+        return None
+    families = givens = None
+    if work.author:
+        fam: list[str] = []
+        giv: list[str] = []
+        for person in work.author:
+            if person.literal is not None or not person.family or SEP in person.family:
+                return None
+            first = person.first_names() or ""
+            if SEP in first:
+                return None
+            fam.append(person.family)
+            giv.append(first)
+        families, givens = SEP.join(fam), SEP.join(giv)
+    container = None
+    if work.container_title is not None:
+        container = work.container_title.text
+    elif work.container_title_short:
+        container = work.container_title_short
+    if container is not None and not _folds(container):
+        return None
+    year = work.issued.year if work.issued is not None else None
+    return (doi.lower(), work.title.text, families, givens, year, container,
+            work.volume or None, work.issue or None, work.pages or None, work.type.value,
+            work.publisher or None)
+
+
+#: What the check says of a work whose every compared field agrees with the record (the
+#: title matched on ``title[0]``).
+AGREED_TITLE = "ours:text ~ crossref:title[0] (1.00)"
+
+
+@dataclass(slots=True)
+class Agreement:
+    """The works asked for (by position), split by :meth:`SnapshotService.agreement`."""
+
+    agreed: list[int]  # positions of the works whose record agrees with them
+    lookups: dict[str, Lookup]  # the records (or absences) of every other work's DOI
+
+
 #: Works asked for, joined with the works table. ``{buckets}`` is a list of integers (the
 #: partitions the wanted DOIs fall in), so both engines read only those partitions.
 LOOKUP_SQL = """
 SELECT w.doi AS doi, w.record AS record, w.indexed AS indexed, w.bucket AS bucket
 FROM wanted AS q JOIN works AS w ON w.bucket = q.bucket AND w.doi = q.doi
 WHERE w.bucket IN ({buckets})
+"""
+
+#: Our side of each work asked for, as the agreement query compares it (see :func:`our_side`).
+OURS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("n", "INT"), ("doi", "STRING"), ("title", "STRING"), ("families", "STRING"),
+    ("givens", "STRING"), ("year", "INT"), ("container", "STRING"), ("volume", "STRING"),
+    ("issue", "STRING"), ("pages", "STRING"), ("type", "STRING"), ("publisher", "STRING"),
+    ("bucket", "INT"),
+)  # fmt: skip
+
+#: Works asked for (``ours``, row ``n``) joined with the works table: ``agree`` when every
+#: field the check compares is the same text on both sides (or absent on one side, where the
+#: check compares nothing), so that the check could find nothing to report; the record's text
+#: only for the rows that do not agree (they go to the check itself).
+AGREE_SQL = """
+SELECT n, doi, agree, CASE WHEN agree THEN NULL ELSE record END AS record, indexed, bucket
+FROM (
+  SELECT q.n AS n, w.doi AS doi, w.record AS record, w.indexed AS indexed, w.bucket AS bucket,
+    COALESCE(w.plain AND q.title = w.title0
+      AND (q.families IS NULL OR w.families IS NULL
+           OR (q.families = w.families AND q.givens = w.givens))
+      AND (q.year IS NULL OR q.year = w.year)
+      AND (q.container IS NULL OR w.container0 IS NULL OR q.container = w.container0)
+      AND (q.volume IS NULL OR w.volume IS NULL OR q.volume = w.volume)
+      AND (q.issue IS NULL OR w.issue IS NULL OR q.issue = w.issue)
+      AND (q.pages IS NULL OR q.pages = w.page
+           OR (w.page IS NULL AND (w.article_number IS NULL OR w.article_number = q.pages)))
+      AND (w.ctype IS NULL OR w.ctype = q.type)
+      AND (q.publisher IS NULL OR w.publisher IS NULL OR q.publisher = w.publisher),
+      FALSE) AS agree
+  FROM ours AS q JOIN works AS w ON w.bucket = q.bucket AND w.doi = q.doi
+  WHERE w.bucket IN ({buckets})
+) AS joined
 """
 
 #: Candidates of a bibliographic search: DOIs by the number of query tokens they hold.
@@ -117,7 +266,8 @@ LIMIT {rows}
 
 #: The snapshot's tables, as DDL column lists (the partition column ``bucket`` last).
 SCHEMAS = {
-    "works": "doi STRING, record STRING, type STRING, year INT, indexed STRING, bucket INT",
+    "works": "doi STRING, record STRING, type STRING, year INT, indexed STRING, "
+             + "".join(f"{c} {t}, " for c, t in CHECK_COLUMNS) + "bucket INT",
     "tokens": "token STRING, doi STRING, bucket INT",
 }
 
@@ -125,6 +275,20 @@ SCHEMAS = {
 _STOP = frozenset({"the", "and", "for", "with", "from", "des", "der", "die", "und", "les",
                    "von", "une", "del", "los", "las", "dans", "sur", "zur", "über", "into"})
 ENGINES = ("duckdb", "spark")
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector off meanwhile: for parsing records by the thousand (plain
+    dicts, lists and strings, never a cycle), where its passes over every live object cost a
+    fifth to a half of the time (docs/performance.md, issue 17)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class SnapshotUnusable(Exception):
@@ -153,6 +317,12 @@ class Snapshot:
     @property
     def records(self) -> int:
         return int(self.manifest.get("records") or 0)
+
+    @property
+    def check_columns(self) -> bool:
+        """Whether the works table has :data:`CHECK_COLUMNS` (snapshots built since they were
+        added)."""
+        return bool(self.manifest.get("check-columns"))
 
     @property
     def label(self) -> str:
@@ -208,8 +378,10 @@ class Engine(Protocol):
         """Make the Parquet dataset at ``path`` (hive-partitioned by ``bucket``) table ``name``."""
         ...
 
-    def values(self, name: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-        """Make ``rows`` (strings, then an integer ``bucket``) table ``name``."""
+    def values(self, name: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
+               types: Sequence[str] | None = None) -> None:
+        """Make ``rows`` table ``name``: columns of ``types`` (``STRING``, ``INT``,
+        ``BOOLEAN``), by default strings and then an integer ``bucket``."""
         ...
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]: ...
@@ -240,12 +412,14 @@ class DuckDBEngine:
             "hive_types = {'bucket': INTEGER})"
         )
 
-    def values(self, name: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    def values(self, name: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
+               types: Sequence[str] | None = None) -> None:
         import pyarrow as pa
 
+        kinds = {"STRING": pa.string(), "INT": pa.int32(), "BOOLEAN": pa.bool_()}
+        chosen = types or [*["STRING"] * (len(columns) - 1), "INT"]
         cols = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
-        arrays = [pa.array(list(c), pa.string()) for c in cols[:-1]]
-        arrays.append(pa.array(list(cols[-1]), pa.int32()))
+        arrays = [pa.array(list(c), kinds[t]) for c, t in zip(cols, chosen, strict=True)]
         table = pa.table(dict(zip(columns, arrays, strict=True)))
         self._keep.append(table)
         self._con.register(name, table)
@@ -358,9 +532,66 @@ class SnapshotService:
                 best[doi] = (record, stamp, int(bucket))
         return {d: (r, b) for d, (r, _, b) in best.items()}
 
+    def agreement(self, works: Sequence[Work]) -> Agreement:
+        """Which of ``works`` agree with their record in every field the check compares (one
+        SQL query, :data:`AGREE_SQL`): the check would report nothing for them and call them
+        verified (title matched on ``title[0]``, :data:`AGREED_TITLE`). For every other work
+        with a DOI, its lookup, as :meth:`lookup` gives it. A snapshot built before these
+        columns existed has every work looked up."""
+        with no_gc():
+            return self._agreement(works)
+
+    def _agreement(self, works: Sequence[Work]) -> Agreement:
+        ours: list[tuple[Any, ...]] = []
+        buckets = self.snapshot.buckets
+        if self.snapshot.check_columns and self._table("works"):
+            unknown = (None,) * (len(OURS_COLUMNS) - 3)
+            for n, work in enumerate(works):
+                if not work.doi or not work.doi.strip():
+                    continue
+                # a work the query cannot judge is asked with no title: it never agrees, and
+                # its record comes back with the others
+                side = our_side(work) or (work.doi.strip().lower(), *unknown)
+                ours.append((n, *side, bucket_of(side[0], buckets)))
+        agreed: list[int] = []
+        rows: dict[int, list[tuple[Any, ...]]] = {}
+        if ours:
+            self.engine.values("ours", [c for c, _ in OURS_COLUMNS], ours,
+                               [t for _, t in OURS_COLUMNS])
+            sql = AGREE_SQL.format(buckets=_in_list(r[-1] for r in ours))
+            for row in self.engine.rows(sql):
+                rows.setdefault(int(row[0]), []).append(row)
+        found: dict[str, tuple[str, int]] = {}
+        asked = {str(r[1]) for r in ours}
+        for n, hits in rows.items():
+            if len(hits) == 1 and hits[0][2]:
+                agreed.append(n)
+            elif len(hits) == 1:
+                found[str(hits[0][1])] = (str(hits[0][3]), int(hits[0][5]))
+            # else a DOI held twice: looked up below (the record Crossref indexed last)
+        done = set(agreed)
+        rest = [w.doi for n, w in enumerate(works) if w.doi and n not in done]
+        todo = list(dict.fromkeys(d.strip().lower() for d in rest if d.strip()))
+        self.stats.extra["snapshot_agreed"] = self.stats.extra.get("snapshot_agreed", 0) + len(
+            agreed)
+        # asked and no row: not in the snapshot; a row without its record in hand (it agreed
+        # with another work of the same DOI, or the DOI is held twice): asked for below
+        hit = {str(h[1]) for hits in rows.values() for h in hits}
+        missing = [d for d in todo if d not in found and (d not in asked or d in hit)]
+        if missing:
+            found.update(self.records(missing))
+        return Agreement(sorted(agreed), self._answers(todo, found))
+
     def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
         todo = list(dict.fromkeys(d.strip().lower() for d in dois if d.strip()))
-        got = self.records(todo)
+        with no_gc():
+            out = self._answers(todo, self.records(todo))
+        if progress is not None and todo:
+            progress(len(todo))
+        return out
+
+    def _answers(self, todo: Sequence[str], got: dict[str, tuple[str, int]]
+                 ) -> dict[str, Lookup]:
         out: dict[str, Lookup] = {}
         for doi in todo:
             hit = got.get(doi)
@@ -370,8 +601,6 @@ class SnapshotService:
             else:
                 out[doi] = self.answer(doi, hit[0], hit[1])
                 self.stats.extra["snapshot_found"] += 1
-        if progress is not None and todo:
-            progress(len(todo))
         return out
 
     def search(self, query: str, rows: int = 5) -> Search:

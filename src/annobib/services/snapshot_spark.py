@@ -63,8 +63,10 @@ class SparkEngine:
             reader = reader.schema(SCHEMAS[name])
         reader.parquet(path).createOrReplaceTempView(name)
 
-    def values(self, name: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-        schema = ", ".join(f"`{c}` string" for c in columns[:-1]) + f", `{columns[-1]}` int"
+    def values(self, name: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
+               types: Sequence[str] | None = None) -> None:
+        chosen = types or [*["STRING"] * (len(columns) - 1), "INT"]
+        schema = ", ".join(f"`{c}` {t.lower()}" for c, t in zip(columns, chosen, strict=True))
         self.spark.createDataFrame(list(rows), schema=schema).createOrReplaceTempView(name)
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:

@@ -32,6 +32,7 @@ the snapshot would no longer say what it was built from.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -43,13 +44,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from annobib.services.snapshot import (
+    CHECK_COLUMNS,
     FORMAT,
     MANIFEST,
     SnapshotUnusable,
     bucket_of,
+    check_columns,
+    no_gc,
     parse_manifest,
     tokens_of,
     year_of,
@@ -157,6 +161,69 @@ def _records_of(data: Any) -> Iterator[tuple[str, Any]]:
             yield "message", message
 
 
+try:  # ISA-L's inflate: the same gzip, in half zlib's CPU time (docs/performance.md)
+    from isal import isal_zlib as _fast_zlib
+
+    _INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error,
+                                                    cast(type[Exception], _fast_zlib.error))
+except ImportError:  # a platform without its wheel: zlib
+    _fast_zlib = zlib  # type: ignore[misc]
+    _INFLATE_ERRORS = (zlib.error,)
+
+
+_READ_ERRORS: tuple[type[Exception], ...] = (EOFError, ValueError, *_INFLATE_ERRORS)
+
+
+def _decompressobj() -> Any:
+    return _fast_zlib.decompressobj(31)
+
+
+@functools.cache
+def _item_decoders() -> tuple[Any, Any, list[bytes]]:
+    """msgspec decoders for the public data file's shape: ``{"items": [work, ...]}`` with each
+    work's kept fields as their raw JSON text (every other field is skipped unparsed), and a
+    plain one for the kept fields' text."""
+    import msgspec
+
+    names = [*KEEP, REFERENCES]
+    attrs = [f"f{i}" for i in range(len(names))]
+    item = msgspec.defstruct("Item", [(a, msgspec.Raw, msgspec.field(default=msgspec.Raw(),
+                                                                      name=n))
+                                      for a, n in zip(attrs, names, strict=True)])
+    doc = msgspec.defstruct("DataFile", [
+        ("items", list[item] | None, None),  # type: ignore[valid-type]
+        ("evidence", msgspec.Raw, msgspec.field(default=msgspec.Raw(), name="annobib-evidence")),
+    ])
+    keys = [json.dumps(n).encode() + b":" for n in names]
+    return msgspec.json.Decoder(doc), msgspec.json.Decoder(), keys
+
+
+def _data_file_items(text: bytes, references: bool) -> list[tuple[str, Any, str]] | None:
+    """``(where, kept fields, their JSON text)`` of each work of a data file piece, reading
+    only the kept fields (:data:`KEEP`): their text is the source's own, byte for byte. None
+    when ``text`` is not that shape with an object for every item (the general reader,
+    :func:`_records_of`, then reads it and reports each bad item)."""
+    import msgspec
+
+    decoder, plain, keys = _item_decoders()
+    if not references:
+        keys = keys[:-1]
+    try:
+        doc = decoder.decode(text)
+        if doc.items is None or len(doc.evidence):
+            return None
+        out = []
+        astuple = msgspec.structs.astuple
+        for i, item in enumerate(doc.items):
+            body = b",".join([k + bytes(v) for k, v in zip(keys, astuple(item), strict=False)
+                              if len(v)])
+            kept_text = b"{" + body + b"}"
+            out.append((f"items[{i}]", plain.decode(kept_text), kept_text.decode("utf-8")))
+        return out
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+        return None
+
+
 @dataclass(slots=True)
 class SourceRows:
     """What one source gave: its checksum and its rows, as columns."""
@@ -175,6 +242,7 @@ class SourceRows:
     year: list[int | None] = field(default_factory=list)
     indexed: list[str | None] = field(default_factory=list)
     bucket: list[int] = field(default_factory=list)
+    checks: list[tuple[Any, ...]] = field(default_factory=list)  # CHECK_COLUMNS, per record
     token: list[str] = field(default_factory=list)
     token_doi: list[str] = field(default_factory=list)
     token_bucket: list[int] = field(default_factory=list)
@@ -182,7 +250,16 @@ class SourceRows:
 
 def read_source(path: Path, buckets: int = DEFAULT_BUCKETS,
                 references: bool = False) -> SourceRows:
-    """Parse one source file into rows. Never raises for bad content: problems are listed."""
+    """Parse one source file into rows. Never raises for bad content: problems are listed.
+
+    The cyclic garbage collector is off meanwhile: the rows are acyclic (strings, numbers,
+    plain lists and dicts), and its passes over the thousands of records a file holds cost a
+    fifth of the time (docs/performance.md)."""
+    with no_gc():
+        return _read_source(path, buckets, references)
+
+
+def _read_source(path: Path, buckets: int, references: bool) -> SourceRows:
     st = path.stat()
     out = SourceRows(str(path), st.st_size, st.st_mtime_ns)
     from annobib.errors import InputError
@@ -198,7 +275,7 @@ def read_source(path: Path, buckets: int = DEFAULT_BUCKETS,
     cap = 32 * max_bytes()  # what one data file piece may decompress to
     try:
         if raw[:2] == b"\x1f\x8b":
-            inflater = zlib.decompressobj(31)
+            inflater = _decompressobj()
             text = inflater.decompress(raw, cap)
             if inflater.unconsumed_tail:
                 raise ValueError(f"decompresses to more than {cap:,} bytes")
@@ -207,15 +284,18 @@ def read_source(path: Path, buckets: int = DEFAULT_BUCKETS,
         else:
             text = raw
         del raw
-        data = json.loads(text)
-    except (EOFError, ValueError, zlib.error) as exc:
+        fast = _data_file_items(text, references)
+        data = json.loads(text) if fast is None else None
+    except _READ_ERRORS as exc:
         out.unreadable = True
         out.problems.append(Problem(str(path), "", f"not a gzipped or plain JSON file: {exc}"))
         return out
     del text
     latest = ""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    for where, rec in _records_of(data):
+    found: Iterable[tuple[str, Any, str | None]] = fast if fast is not None else (
+        (where, rec, None) for where, rec in _records_of(data))
+    for where, rec, text_kept in found:
         if not isinstance(rec, dict):
             out.problems.append(Problem(str(path), where, "not a work record (an object)"))
             continue
@@ -226,15 +306,17 @@ def read_source(path: Path, buckets: int = DEFAULT_BUCKETS,
         doi = doi.strip().lower()
         out.doi.append(doi)
         out.bucket.append(bucket_of(doi, buckets))
-        out.record.append(dumps(kept(rec, references)))
-        t = rec.get("type")
+        record = kept(rec, references) if text_kept is None else rec
+        out.record.append(dumps(record) if text_kept is None else text_kept)
+        out.checks.append(check_columns(record, doi))
+        t = record.get("type")
         out.type.append(t if isinstance(t, str) else None)
-        out.year.append(year_of(rec))
-        ix = _indexed(rec)
+        out.year.append(year_of(record))
+        ix = _indexed(record)
         out.indexed.append(ix)
         if ix is not None and ix > latest:
             latest = ix
-        toks = tokens_of(rec)
+        toks = tokens_of(record)
         out.token.extend(toks)
         out.token_doi.extend([doi] * len(toks))
         out.token_bucket.extend(bucket_of(t, buckets) for t in toks)
@@ -332,12 +414,16 @@ class _Segment:
                 values.extend(getattr(p, name))
             return values
 
+        kinds = {"STRING": pa.string(), "BOOLEAN": pa.bool_()}
+        checks = list(zip(*column("checks"), strict=True)) or [() for _ in CHECK_COLUMNS]
         works = pa.table({
             "doi": pa.array(column("doi"), pa.string()),
             "record": pa.array(column("record"), pa.string()),
             "type": pa.array(column("type"), pa.string()),
             "year": pa.array(column("year"), pa.int32()),
             "indexed": pa.array(column("indexed"), pa.string()),
+            **{name: pa.array(list(values), kinds[kind])
+               for (name, kind), values in zip(CHECK_COLUMNS, checks, strict=True)},
             "bucket": pa.array(column("bucket"), pa.int32()),
         })
         tokens = pa.table({
@@ -432,6 +518,7 @@ def build(sources: Sequence[Path], out: Path, options: BuildOptions | None = Non
             "created": _now(),
             "buckets": opts.buckets,
             "references": opts.references,
+            "check-columns": True,
             "date": None,
             "latest-indexed": None,
             "records": 0,
@@ -445,6 +532,9 @@ def build(sources: Sequence[Path], out: Path, options: BuildOptions | None = Non
         raise SnapshotError(f"{out}: begun with {manifest.get('buckets')} buckets and "
                             f"references {'kept' if manifest.get('references') else 'left out'}"
                             "; resume it with the same options")
+    if not manifest.get("check-columns"):
+        raise SnapshotError(f"{out}: begun by an older annobib (no check columns); build a "
+                            "new snapshot in a new directory")
     buckets = int(manifest["buckets"])
     segments = set(int(s) for s in manifest.get("segments", []))
     _clear_unfinished(out, segments)

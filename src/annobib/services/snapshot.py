@@ -16,18 +16,17 @@ it) and on Apache Spark (:mod:`annobib.services.snapshot_spark`, local or on a c
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
 import re
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from annobib.model import Work
+from annobib.runtime import gc_paused
 from annobib.services.answers import record_problem
 from annobib.services.base import (
     Exchange,
@@ -277,20 +276,6 @@ _STOP = frozenset({"the", "and", "for", "with", "from", "des", "der", "die", "un
 ENGINES = ("duckdb", "spark")
 
 
-@contextlib.contextmanager
-def no_gc() -> Iterator[None]:
-    """The cyclic garbage collector off meanwhile: for parsing records by the thousand (plain
-    dicts, lists and strings, never a cycle), where its passes over every live object cost a
-    fifth to a half of the time (docs/performance.md, issue 17)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 class SnapshotUnusable(Exception):
     """The directory is not a usable snapshot (no manifest, an unfinished build, ...)."""
 
@@ -538,7 +523,7 @@ class SnapshotService:
         verified (title matched on ``title[0]``, :data:`AGREED_TITLE`). For every other work
         with a DOI, its lookup, as :meth:`lookup` gives it. A snapshot built before these
         columns existed has every work looked up."""
-        with no_gc():
+        with gc_paused():  # records parsed by the thousand, none in a cycle
             return self._agreement(works)
 
     def _agreement(self, works: Sequence[Work]) -> Agreement:
@@ -584,7 +569,7 @@ class SnapshotService:
 
     def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
         todo = list(dict.fromkeys(d.strip().lower() for d in dois if d.strip()))
-        with no_gc():
+        with gc_paused():
             out = self._answers(todo, self.records(todo))
         if progress is not None and todo:
             progress(len(todo))

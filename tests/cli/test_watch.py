@@ -118,3 +118,86 @@ def test_a_bad_run_bound_is_a_usage_error_not_a_traceback(tmp_path: Path) -> Non
         assert proc.returncode == 2, proc.stderr
         assert "Traceback" not in proc.stderr
         assert f"{RUNS_ENV} must be a positive number of runs, not {bad!r}" in proc.stderr
+
+
+# --- what a re-export does again: files read, items made, entries rendered -----------------
+
+
+def test_the_reloader_reads_again_only_the_files_that_changed(tmp_path: Path) -> None:
+    from annobib.api import load
+    from annobib.tasks.watch import Reloader
+
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    reloader = Reloader([copy])
+    first = reloader.load()
+    assert sorted(reloader.last_read) == sorted(str(p) for p in copy.glob("*.yaml"))
+    kept = {d.path: d for d in first.library.documents}
+    assert reloader.load().library.works() == first.library.works()
+    assert reloader.last_read == []  # nothing changed: nothing read
+    record = copy / "tomberg2022.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    (copy / "extra.yaml").write_text("annobib: 1\nworks:\n  - {key: extra1, type: book}\n",
+                                     encoding="utf-8")
+    again = reloader.load()
+    assert sorted(reloader.last_read) == [str(copy / "extra.yaml"), str(record)]
+    other = str(copy / "mukimdzhanova2004.yaml")
+    assert next(d for d in again.library.documents if d.path == other) is kept[other]
+    # the same library and findings as a cold load of the edited files
+    cold = load([copy], use_cache=False)
+    assert again.library.works() == cold.library.works()
+    assert [str(f) for f in again.findings] == [str(f) for f in cold.findings]
+    (copy / "extra.yaml").unlink()
+    assert "extra1" not in reloader.load().library.by_key()
+
+
+def test_unchanged_records_keep_their_csl_items() -> None:
+    from annobib.api import load
+    from annobib.exporters.formatted import csl_items
+
+    works = load([DATA], lint=False, use_cache=False).library.works()
+    memo: dict[str, object] = {}
+    first = csl_items(works, None, memo)
+    edited = [works[0].model_copy(update={"volume": "99"}), *works[1:]]
+    second = csl_items(edited, None, memo)
+    assert second == csl_items(edited)  # what a cold export makes
+    assert second[0] is not first[0] and second[0]["volume"] == "99"
+    assert all(a is b for a, b in zip(first[1:], second[1:], strict=True))
+
+
+def test_a_warm_engine_renders_again_only_what_changed_and_gives_the_cold_text() -> None:
+    import copy
+
+    from annobib.api import load
+    from annobib.exporters.formatted import csl_items
+    from annobib.styles import Formatter
+
+    base = csl_items(load([DATA], lint=False, use_cache=False).library.works())
+
+    def edits() -> list[tuple[str, list[dict[str, object]]]]:
+        a = copy.deepcopy(base)
+        a[3]["title"] = "An edited title"
+        b = copy.deepcopy(a)  # sorted first now: the order of every entry changes
+        b[5]["author"] = [{"family": "Aaaa", "given": "Zed"}]
+        c = copy.deepcopy(b)  # the same author and year as another record: year suffixes
+        c[7]["author"] = copy.deepcopy(c[0].get("author"))
+        c[7]["issued"] = copy.deepcopy(c[0].get("issued"))
+        d = copy.deepcopy(c)
+        d[7]["issued"] = {"date-parts": [[1901]]}
+        return [("title", a), ("order", b), ("collide", c), ("apart", d),
+                ("back", copy.deepcopy(base))]
+
+    # numbered (ieee), author-date, and styles whose entries depend on one another
+    # (subsequent-author-substitute, second-field-align: rendered in full)
+    for style in ("apa", "chicago-author-date", "ieee", "harvard-cite-them-right"):
+        with Formatter() as warm:
+            warm.reuse = True
+            warm.bibliography(base, style, None, "html")
+            for what, items in edits():
+                got = warm.bibliography(items, style, None, "html")
+                with Formatter() as fresh:
+                    cold = fresh.bibliography(items, style, None, "html")
+                assert (got.ids, got.entries, got.meta) == (cold.ids, cold.entries, cold.meta), \
+                    (style, what)
+                if style == "apa" and what == "title":
+                    assert warm.last_rendered is not None and warm.last_rendered <= 3

@@ -23,6 +23,7 @@ from annobib.cli.exitcodes import ExitCode
 if TYPE_CHECKING:
     from annobib.cli.common import Reporting
     from annobib.exporters import ExportOptions, Format
+    from annobib.tasks.watch import Reloader
 
 
 def export(
@@ -113,6 +114,16 @@ def export(
             )
             raise typer.Exit(int(ExitCode.USAGE))
 
+        reloader = None
+        if watch:
+            from annobib.tasks.watch import Reloader
+
+            # only the files that changed are read again; the engine renders again only the
+            # entries that changed (the output is the cold export's: tests/cli/test_watch.py)
+            reloader = Reloader(default_paths(paths), use_cache=not no_cache,
+                                positions=fmt.positions)
+            formatter.reuse = True
+
         def once(edited: list[str]) -> ExitCode:
             """One export: load (again), export, report, write; the formatter stays warm."""
             if edited:
@@ -126,6 +137,7 @@ def export(
                 paths, fmt, to, output, keys, cited_in, how, no_cache,
                 ExportOptions(ascii=ascii_only, style=style, locale=locale, annotated=annotated,
                               notes=notes, formatter=formatter),
+                reloader,
             )
 
         if not watch:
@@ -153,9 +165,10 @@ def export(
 
 def _export_once(paths: list[Path] | None, fmt: Format, to: str, output: Path | None,
                  keys: list[str] | None, cited_in: list[Path] | None, how: Reporting,
-                 no_cache: bool, options: ExportOptions) -> ExitCode:
-    """Load, export (:func:`annobib.api.export`), report and write once; returns the exit
-    code of this run."""
+                 no_cache: bool, options: ExportOptions,
+                 reloader: Reloader | None = None) -> ExitCode:
+    """Load (through ``reloader`` when watching), export (:func:`annobib.api.export`), report
+    and write once; returns the exit code of this run."""
     from annobib import api, progress
     from annobib.cli import render
     from annobib.cli.common import load, triage
@@ -168,8 +181,14 @@ def _export_once(paths: list[Path] | None, fmt: Format, to: str, output: Path | 
         citations = read_documents(list(cited_in), "export")
     # what the format needs of the load (annobib.api.load_for_export)
     with progress.phase("loading"):
-        loaded = load(default_paths(paths), use_cache=not no_cache, positions=fmt.positions,
-                      defer_cache=fmt.shares_load)
+        if reloader is not None:
+            from annobib import runtime
+
+            loaded = reloader.load()
+            runtime.freeze_loaded()  # as cli.common.load does
+        else:
+            loaded = load(default_paths(paths), use_cache=not no_cache,
+                          positions=fmt.positions, defer_cache=fmt.shares_load)
     try:
         with progress.phase(f"exporting to {to}"):
             exported = api.export(to=to, options=options, keys=keys, citations=citations,

@@ -52,18 +52,32 @@ def export(library: Library, options: ExportOptions) -> ExportResult:
     return export_formatted(library, options, "text")
 
 
-def csl_items(works: list[Work], style: Style | None = None) -> list[dict[str, Any]]:
+def csl_items(works: list[Work], style: Style | None = None,
+              memo: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """CSL-JSON items for the engine: the canonical mapping, without the annotation text
     (annotations are printed as their own block, never by the style). For a style that prints
     translated titles (:func:`~annobib.styles.prints_translated_title`), a title's translation
-    follows it in square brackets."""
+    follows it in square brackets.
+
+    ``memo`` (a long-lived caller's, ``export --watch``): the items of the last call, by key;
+    a record equal to the one an item was made from keeps that item."""
     from annobib.exporters.csljson import work_to_csl
     from annobib.styles import prints_newspaper_issues, prints_translated_title
 
     bracketed = style is not None and prints_translated_title(style)
     issues = style is not None and prints_newspaper_issues(style)
+    before: dict[str, tuple[Work, dict[str, Any]]] = {}
+    kept: dict[str, tuple[Work, dict[str, Any]]] = {}
+    if memo is not None:
+        before = memo.get(f"csl-items:{bracketed}:{issues}", {})
+        memo[f"csl-items:{bracketed}:{issues}"] = kept
     out = []
     for w in works:
+        was = before.get(w.key)
+        if was is not None and (was[0] is w or was[0] == w):
+            out.append(was[1])
+            kept[w.key] = (w, was[1])
+            continue
         item = work_to_csl(w)
         item.pop("annote", None)
         if bracketed and w.title is not None and w.title.translated is not None:
@@ -71,6 +85,8 @@ def csl_items(works: list[Work], style: Style | None = None) -> list[dict[str, A
         if issues and newspaper_issue(w) and "container-title" in item:
             item["title"] = item.pop("container-title")  # the issue is the work: its name leads
         out.append(item)
+        if memo is not None:
+            kept[w.key] = (w, item)
     return out
 
 
@@ -172,7 +188,7 @@ def _bibliography(
     findings: list[Finding] = []
     if not works:
         return ExportResult(text="", findings=findings)
-    items = csl_items(works, style)
+    items = csl_items(works, style, formatter.memo if formatter.reuse else None)
     rendered = formatter.bibliography(items, style, options.locale, fmt)
     by_key = {w.key: w for w in works}
     missing = [w.key for w in works if w.key not in set(rendered.ids)]

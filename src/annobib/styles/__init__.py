@@ -116,6 +116,14 @@ class Formatter:
         self._cjs: CiteprocJS | None = None
         self._styles: dict[str, Style] = {}
         self._warming: threading.Thread | None = None
+        #: a long-lived caller that formats the same records again (``export --watch``):
+        #: each bibliography keeps its entries, and the next renders only what changed
+        self.reuse = False
+        #: entries rendered by the last :meth:`bibliography` (None: all of them)
+        self.last_rendered: int | None = None
+        #: what such a caller's exporter keeps between renders (exporters/formatted.py: the
+        #: CSL items of the records, by key)
+        self.memo: dict[str, Any] = {}
 
     def __enter__(self) -> Formatter:
         return self
@@ -202,7 +210,8 @@ class Formatter:
         st = self.style(style)
         efmt = _engine_format(fmt)
         main = self.engine(st, locale)
-        bib = main.bibliography(items, efmt)
+        bib = main.bibliography(items, efmt, reuse=self.reuse)
+        self.last_rendered = bib.rendered
         entries = bib.by_id()
         languages: dict[str, str] = {}
         if per_item_language(st):

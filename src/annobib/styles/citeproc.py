@@ -64,7 +64,7 @@ CSL.setDecorations = function (state, attributes) {
   }
   return found;
 };
-var __annobib = {items: {}, versions: {}, locales: {}, engines: [], seen: []};
+var __annobib = {items: {}, versions: {}, locales: {}, engines: [], seen: [], kept: {}};
 __annobib.sys = {
   retrieveLocale: function (lang) { return __annobib.locales[lang] || false; },
   retrieveItem: function (id) { return __annobib.items[id]; }
@@ -89,24 +89,23 @@ function __annobib_engine(styleXml, lang, force) {
   __annobib.seen.push({});
   return __annobib.engines.length - 1;
 }
-// updateItems keeps an id it already holds as it was, so an item whose data changed is
-// deleted and registered again: citeproc-js re-reads it and re-renders only what it affects
+// updateItems keeps an id it already holds as it was, so when an item's data changed every
+// item is deleted and registered again, in the order given: citeproc-js breaks ties of the
+// sort (and so gives year suffixes) by the order of registration, and a fresh engine
+// registers them in this order (re-registering only the changed item put it last: another
+// year suffix than a cold export gave, seen in chicago-author-date)
 function __annobib_update(n, e, ids) {
   var seen = __annobib.seen[n];
-  var stale = {};
-  var any = false;
+  var first = -1;
   for (var i = 0; i < ids.length; i++) {
     var v = seen[ids[i]];
-    if (v !== undefined && v !== __annobib.versions[ids[i]]) { stale[ids[i]] = true; any = true; }
+    if (v !== undefined && v !== __annobib.versions[ids[i]]) { first = i; break; }
   }
-  if (any) { e.updateItems(ids.filter(function (i) { return !stale[i]; })); }
+  if (first >= 0) { e.updateItems(ids.slice(0, first)); }
   e.updateItems(ids);
   for (var j = 0; j < ids.length; j++) { seen[ids[j]] = __annobib.versions[ids[j]]; }
 }
-function __annobib_bib(n, ids, format, only) {
-  var e = __annobib.engines[n];
-  e.setOutputFormat(format);
-  __annobib_update(n, e, ids);
+function __annobib_render(e, only) {
   var b;
   if (only) {
     // every id stays registered (numbers unchanged); only these entries are rendered
@@ -123,12 +122,80 @@ function __annobib_bib(n, ids, format, only) {
   // an entry the style renders empty is left out of the entries but not of entry_ids;
   // citeproc-js lists it in bibliography_errors (annobib then reports A502 for it)
   var empty = {};
-  (b[0].bibliography_errors || []).forEach(function (err) { empty[String(err.itemID)] = true; });
+  var errors = b[0].bibliography_errors || [];
+  errors.forEach(function (err) { empty[String(err.itemID)] = true; });
   return ({
     ids: b[0].entry_ids.map(function (x) { return String(x[0]); })
       .filter(function (i) { return !empty[i]; }),
-    entries: b[1], meta: meta, bibstart: b[0].bibstart, bibend: b[0].bibend
+    entries: b[1], meta: meta, bibstart: b[0].bibstart, bibend: b[0].bibend,
+    clean: errors.length === 0 && b[0].entry_ids.every(function (x) { return x.length === 1; })
   });
+}
+// export --watch (reuse): what an entry's text depends on besides the style and the format:
+// its record (the version __annobib_items gave it), its disambiguation (year suffix, names,
+// givens) and, in a numbered style, its number. The styles reused are those where no entry
+// depends on another (no subsequent-author-substitute, no second-field-align: annobib.styles)
+function __annobib_sig(e, id, numbered) {
+  var r = e.registry.registry[id];
+  if (!r) { return null; }
+  return __annobib.versions[id] + "|" + JSON.stringify(r.disambig || null) +
+    (numbered ? "|" + r.seq : "");
+}
+function __annobib_keep(n, e, format, numbered, got) {
+  var entries = {};
+  var sigs = {};
+  for (var i = 0; i < got.ids.length; i++) {
+    entries[got.ids[i]] = got.entries[i];
+    sigs[got.ids[i]] = __annobib_sig(e, got.ids[i], numbered);
+  }
+  __annobib.kept[n] = {format: format, numbered: numbered, entries: entries, sigs: sigs,
+                       meta: got.meta, bibstart: got.bibstart, bibend: got.bibend};
+}
+// the bibliography again from the entries kept at the last render, rendering only those
+// whose record or place changed; null when that cannot give what a full render gives
+function __annobib_reuse(n, e, format, numbered) {
+  var kept = __annobib.kept[n];
+  if (!kept || kept.format !== format || kept.numbered !== numbered) { return null; }
+  var sorted = e.registry.getSortedIds().map(String);
+  if (sorted.length !== Object.keys(kept.entries).length) { return null; }
+  var stale = [];
+  for (var i = 0; i < sorted.length; i++) {
+    var id = sorted[i];
+    if (!(id in kept.entries)) { return null; }  // another set of records: render them all
+    var r = e.registry.registry[id];
+    if (r.siblings || r.master) { return null; }
+    if (__annobib_sig(e, id, numbered) !== kept.sigs[id]) { stale.push(id); }
+  }
+  if (stale.length * 4 > sorted.length) { return null; }  // most changed: render them all
+  if (stale.length) {
+    var got = __annobib_render(e, stale);
+    if (!got || !got.clean || got.ids.length !== stale.length) { return null; }
+    for (var j = 0; j < got.ids.length; j++) {
+      kept.entries[got.ids[j]] = got.entries[j];
+      kept.sigs[got.ids[j]] = __annobib_sig(e, got.ids[j], numbered);
+    }
+  }
+  return ({ids: sorted, entries: sorted.map(function (x) { return kept.entries[x]; }),
+           meta: kept.meta, bibstart: kept.bibstart, bibend: kept.bibend, reused: true,
+           rendered: stale.length});
+}
+function __annobib_bib(n, ids, format, only, reuse, numbered) {
+  var e = __annobib.engines[n];
+  e.setOutputFormat(format);
+  __annobib_update(n, e, ids);
+  if (reuse && !only) {
+    var again = __annobib_reuse(n, e, format, !!numbered);
+    if (again) { return again; }
+  }
+  var got = __annobib_render(e, only);
+  if (reuse && !only) {
+    if (got && got.clean) {
+      __annobib_keep(n, e, format, !!numbered, got);
+    } else {
+      delete __annobib.kept[n];
+    }
+  }
+  return got;
 }
 function __annobib_cluster(n, ids, cites, format) {
   var e = __annobib.engines[n];
@@ -208,6 +275,8 @@ class Bibliography:
     meta: dict[str, Any] = field(default_factory=dict)
     bibstart: str = ""
     bibend: str = ""
+    #: how many entries were rendered (the others reused: ``reuse``); None: all of them
+    rendered: int | None = None
 
     def by_id(self) -> dict[str, str]:
         return dict(zip(self.ids, self.entries, strict=True))
@@ -224,13 +293,21 @@ class Engine:
     force: bool
 
     def bibliography(
-        self, items: list[dict[str, Any]], fmt: str = "text", only: list[str] | None = None
+        self, items: list[dict[str, Any]], fmt: str = "text", only: list[str] | None = None,
+        reuse: bool = False,
     ) -> Bibliography:
         """Every item in ``items`` formatted as a bibliography entry (style order); with
-        ``only``, just those entries, numbered as in the whole list."""
+        ``only``, just those entries, numbered as in the whole list.
+
+        ``reuse`` (``export --watch``): keep the entries of this render, and the next time
+        render again only those whose record, disambiguation or number changed (the same text
+        as a full render: see :func:`reusable`); the full render where that cannot hold."""
         ids = self.owner.load_items(items)
+        reuse = reuse and only is None and reusable(self.style)
+        numbered = "citation-number" in self.style.xml
         raw = self.owner.call(
-            "__annobib_bib", self.handle, ids, _fmt(fmt), only, what=self.style
+            "__annobib_bib", self.handle, ids, _fmt(fmt), only, reuse, numbered,
+            what=self.style
         )
         data = raw
         if data is None:
@@ -241,6 +318,7 @@ class Engine:
             meta=data["meta"],
             bibstart=data.get("bibstart") or "",
             bibend=data.get("bibend") or "",
+            rendered=data.get("rendered") if data.get("reused") else None,
         )
 
     def cluster(
@@ -278,6 +356,15 @@ class Engine:
         )
         result: dict[str, str] = dict(raw)
         return result
+
+
+def reusable(style: Style) -> bool:
+    """Whether a bibliography entry of ``style`` depends only on its own record, its
+    disambiguation and its number: not where the style prints an entry after the one before
+    it (``subsequent-author-substitute``) or aligns all entries on the widest label
+    (``second-field-align``)."""
+    xml = style.xml
+    return "subsequent-author-substitute" not in xml and "second-field-align" not in xml
 
 
 def _fmt(fmt: str) -> str:

@@ -89,19 +89,41 @@ function __annobib_engine(styleXml, lang, force) {
   __annobib.seen.push({});
   return __annobib.engines.length - 1;
 }
-// updateItems keeps an id it already holds as it was, so when an item's data changed every
-// item is deleted and registered again, in the order given: citeproc-js breaks ties of the
-// sort (and so gives year suffixes) by the order of registration, and a fresh engine
-// registers them in this order (re-registering only the changed item put it last: another
-// year suffix than a cold export gave, seen in chicago-author-date)
+// updateItems keeps an id it already holds as it was, so an item whose data changed is
+// deleted and registered again. That alone can leave the engine unlike a fresh one: an item
+// whose disambiguation (year suffix) changed because of it keeps the sort keys it was given
+// with the old one (seen in chicago-author-date: two entries swapped, their suffixes too).
+// So every item whose disambiguation moved is registered again as well, until none moves
+// (every item, if that takes more than four rounds); ties of the sort go by the order given.
 function __annobib_update(n, e, ids) {
   var seen = __annobib.seen[n];
-  var first = -1;
+  var redo = {};
+  var any = false;
   for (var i = 0; i < ids.length; i++) {
     var v = seen[ids[i]];
-    if (v !== undefined && v !== __annobib.versions[ids[i]]) { first = i; break; }
+    if (v !== undefined && v !== __annobib.versions[ids[i]]) { redo[ids[i]] = true; any = true; }
   }
-  if (first >= 0) { e.updateItems(ids.slice(0, first)); }
+  if (any) {
+    var reg = e.registry.registry;
+    var before = {};
+    for (var b = 0; b < ids.length; b++) {
+      if (reg[ids[b]]) { before[ids[b]] = JSON.stringify(reg[ids[b]].disambig || null); }
+    }
+    var settled = false;
+    for (var round = 0; round < 4 && !settled; round++) {
+      e.updateItems(ids.filter(function (x) { return !redo[x]; }));
+      e.updateItems(ids);
+      settled = true;
+      for (var k = 0; k < ids.length; k++) {
+        var id = ids[k];
+        if (!redo[id] && id in before && JSON.stringify(reg[id].disambig || null) !== before[id]) {
+          redo[id] = true;
+          settled = false;
+        }
+      }
+    }
+    if (!settled) { e.updateItems([]); }
+  }
   e.updateItems(ids);
   for (var j = 0; j < ids.length; j++) { seen[ids[j]] = __annobib.versions[ids[j]]; }
 }
@@ -121,13 +143,19 @@ function __annobib_render(e, only) {
   }
   // an entry the style renders empty is left out of the entries but not of entry_ids;
   // citeproc-js lists it in bibliography_errors (annobib then reports A502 for it)
+  // (a numbered style gets "N. [CSL STYLE ERROR: reference with no printed form.]" in its
+  // place among the entries: left out too)
   var empty = {};
   var errors = b[0].bibliography_errors || [];
   errors.forEach(function (err) { empty[String(err.itemID)] = true; });
+  var all = b[0].entry_ids.map(function (x) { return String(x[0]); });
+  var entries = b[1];
+  if (errors.length && entries.length === all.length) {
+    entries = entries.filter(function (_, i) { return !empty[all[i]]; });
+  }
   return ({
-    ids: b[0].entry_ids.map(function (x) { return String(x[0]); })
-      .filter(function (i) { return !empty[i]; }),
-    entries: b[1], meta: meta, bibstart: b[0].bibstart, bibend: b[0].bibend,
+    ids: all.filter(function (i) { return !empty[i]; }),
+    entries: entries, meta: meta, bibstart: b[0].bibstart, bibend: b[0].bibend,
     clean: errors.length === 0 && b[0].entry_ids.every(function (x) { return x.length === 1; })
   });
 }

@@ -132,7 +132,8 @@ class Rerun:
 
 def rerun(w: Watcher, record: Path, old: str, new: str, timeout: float) -> Rerun:
     """Edit ``record`` (``old`` -> ``new``) and time the watch's re-export."""
-    time.sleep(0.6)  # the previous run's last writes; then the idle polling rate
+    _wait(lambda: time.perf_counter() - (w.lines[-1][0] if w.lines else 0) > 0.6, timeout,
+          f"quiet ({w.label})")  # the previous run's last writes; then the idle polling rate
     c0, t0 = w.cpu(), time.perf_counter()
     time.sleep(1.0)
     idle = (w.cpu() - c0) / (time.perf_counter() - t0)
@@ -140,9 +141,13 @@ def rerun(w: Watcher, record: Path, old: str, new: str, timeout: float) -> Rerun
     seen = len(w.lines)
     text = record.read_text(encoding="utf-8")
     assert old in text, old
+    # saved as an editor saves: written beside the watched tree, then renamed over the record,
+    # so the watch sees one change (a write in place can be seen half done: two runs)
+    spare = record.parent.parent / f".{record.name}.edit"
+    spare.write_text(text.replace(old, new, 1), encoding="utf-8")
     cpu0 = w.cpu()
     t_edit = time.perf_counter()
-    record.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.replace(spare, record)
     t_done = _wait(lambda: _stamp(w.out) != before, timeout, f"re-export ({w.label})")
     cpu1 = w.cpu()
     changed = next((t for t, line in w.lines[seen:] if "changed" in line), t_edit)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from annobib.exporters.base import ExportOptions
 from annobib.exporters.formatted import export_formatted
@@ -166,33 +165,3 @@ def test_notes_html_page_speaks_the_language_of_its_locale(library: Library, for
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert '<h1 id="notes">Notes</h1>' in page
 
-
-NUMBERED_EMPTY_ENTRY_STYLE = """<?xml version="1.0" encoding="utf-8"?>
-<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
-  <info><title>Numbered, title only (a test style)</title><id>http://example.org/num-title</id>
-    <updated>2024-01-01T00:00:00+00:00</updated></info>
-  <citation><layout><text variable="citation-number"/></layout></citation>
-  <bibliography><layout><text variable="title"/></layout></bibliography>
-</style>
-"""
-
-
-def test_a_numbered_style_that_prints_an_empty_entry_gives_a502_not_a_crash(tmp_path: Path) -> None:
-    # citeproc-js puts "N. [CSL STYLE ERROR: ...]" in a numbered style's entries where the
-    # record printed nothing; annobib's ids left it out, and the zip of the two raised
-    from typer.testing import CliRunner
-
-    from annobib.cli.app import app
-
-    style = tmp_path / "num-title.csl"
-    style.write_text(NUMBERED_EMPTY_ENTRY_STYLE, encoding="utf-8")
-    src = tmp_path / "lib.yaml"
-    src.write_text("annobib: 1\nworks:\n  - {key: a, type: book, title: Has a title}\n"
-                   "  - {key: b, type: book, publisher: Nobody}\n"
-                   "  - {key: c, type: book, title: Another title}\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["export", str(src), "--to", "text", "--style", str(style)])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert result.exit_code == 1
-    assert result.stdout.splitlines() == ["Has a title", "Another title"]
-    assert f"{src}:4:5: b: the style printed no entry for this record [error A502]" \
-        in result.stderr

@@ -110,7 +110,8 @@ def main() -> None:
     env = dict(os.environ)
     cache = work / "cache"
     env["ANNOBIB_CACHE_DIR"] = str(cache)
-    bibtexparser_cmd = [py, "-c", f"import bibtexparser; bibtexparser.parse_file({str(args.bib)!r})"]
+    parse = f"import bibtexparser; bibtexparser.parse_file({str(args.bib)!r})"
+    bibtexparser_cmd = [py, "-c", parse]
     validate_cmd = [py, "-m", "annobib", "validate", str(yaml_path), "--fail-on", "never"]
 
     rows: dict[str, list[tuple[float, float]]] = {"bibtexparser": [], "cold": [], "warm": []}

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from annobib.findings import Location
 from annobib.sources import yaml as yaml_source
-from annobib.sources.located import read_located
+from annobib.sources.located import read_located, read_plain
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,3 +65,46 @@ works:
     assert index.origins["outer"].line == 8  # type: ignore[attr-defined]
     assert index.fields[("outer", "title")].line == 14  # type: ignore[attr-defined]
     assert index.fields[("art", "title")].col == 51  # type: ignore[attr-defined]
+
+
+def test_control_characters_are_found_where_the_locating_reader_puts_them() -> None:
+    # escaped control characters are legal YAML: the fast reader notes them itself, at the
+    # paths and positions the locating reader gives (A111 needs no located parse)
+    text = """annobib: 1
+article: {key: art, type: misc, title: "a\\x07b", note: ok}
+references:
+- n: 1
+  work:
+    key: w1
+    type: book
+    verbatim:
+      biblatex: {note: "x\\x1by", list: ["ok", "\\u0085z"]}
+    keywords: ["plain", "tab\\vhere"]
+- "\\0 top"
+works:
+- key: w2
+  type: misc
+  title: "\\e[1m"
+"""
+    odd: list[tuple[tuple[str | int, ...], tuple[int, int], str]] = []
+    fast_data = read_plain(text, None, odd)
+    located = read_located(text, "f.yaml")
+    assert fast_data == located.data
+    assert yaml_source._odd_found(odd) == yaml_source._odd_walk(located.data, located)
+    assert len(odd) == 6
+
+
+def test_control_characters_do_not_make_the_load_locate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = 'annobib: 1\nworks:\n- {key: w, type: misc, title: "a\\x07b"}\n'
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the located reader was used")
+
+    monkeypatch.setattr(yaml_source, "read_located", refuse)
+    loaded, findings = yaml_source.parse_document(text, "f.yaml")
+    assert loaded is not None
+    assert [(f.code, f.location, f.key, f.field) for f in findings] == [
+        ("A111", Location("f.yaml", 3, 31), "w", "title")
+    ]

@@ -283,7 +283,14 @@ class NeedsLocating(Exception):
 RecordMarks = list[tuple[tuple[str, Pos, dict[str, Pos]] | None, tuple[str, Pos] | None] | None]
 
 
-def read_plain(text: str, records: RecordMarks | None = None) -> Any:
+#: What :func:`read_plain` notes, with ``odd``: each value that holds a control character or a
+#: lone surrogate (:data:`annobib.chars.ODD`), as ``(path, position, value)`` in document order.
+OddValues = list[tuple[Path, Pos, str]]
+
+
+def read_plain(
+    text: str, records: RecordMarks | None = None, odd: OddValues | None = None
+) -> Any:
     """Parse ``text`` to plain data as fast as possible, without positions.
 
     Raises :class:`NeedsLocating` on anything that must be reported (syntax error, duplicate
@@ -294,6 +301,10 @@ def read_plain(text: str, records: RecordMarks | None = None) -> Any:
     With ``records``, the positions that name records and their fields in findings are noted
     there (see :data:`RecordMarks`) from the same events, for much less than
     :func:`read_located`'s positions of every node.
+
+    With ``odd``, every value holding a control character or a lone surrogate is noted there
+    with its path and position (see :data:`OddValues`): such values are legal YAML when
+    escaped, and reporting them needs no located parse.
     """
     scalar_t = yaml.ScalarEvent
     map_start_t = yaml.MappingStartEvent
@@ -310,6 +321,8 @@ def read_plain(text: str, records: RecordMarks | None = None) -> Any:
     # position, the positions of its values and its slot in ``records``
     stack: list[list[Any]] = [[root, False, None]]
     documents = 0
+    odd_search = chars.ODD.search if odd is not None else None
+    marks_odd: OddValues = odd if odd is not None else []
     try:
         events: Any = yaml.parse(text, Loader=_Loader)  # attributes vary by event type
         for ev in events:
@@ -325,6 +338,8 @@ def read_plain(text: str, records: RecordMarks | None = None) -> Any:
                 value: Any = ev.value
                 if not ev.style and ev.implicit[0] and value in nulls:
                     value = None
+                elif odd_search is not None and odd_search(value):
+                    _note_odd(stack, value, ev.start_mark, marks_odd)
             elif t is map_start_t or t is seq_start_t:
                 if ev.anchor or (ev.tag is not None and not ev.implicit):
                     raise NeedsLocating
@@ -372,6 +387,21 @@ def read_plain(text: str, records: RecordMarks | None = None) -> Any:
     except yaml.YAMLError as exc:
         raise NeedsLocating from exc
     return root[0] if root else None
+
+
+def _note_odd(stack: list[list[Any]], value: str, mark: Any, odd: OddValues) -> None:
+    """Note a scalar about to be attached to ``stack[-1]`` (a mapping key is not noted: only
+    values are reported). Its path is that of :func:`read_located`: each open container is the
+    last item put into the one below it."""
+    top = stack[-1]
+    if top[1] and top[2] is None:
+        return  # a key
+    path: list[str | int] = [
+        next(reversed(frame[0])) if frame[1] else len(frame[0]) - 1 for frame in stack[1:-1]
+    ]
+    if len(stack) > 1:
+        path.append(top[2] if top[1] else len(top[0]))
+    odd.append((tuple(path), (mark.line + 1, mark.column + 1), value))
 
 
 def _note_record(frame: list[Any], marks: RecordMarks) -> None:

@@ -34,6 +34,7 @@ from annobib.reading import read_input
 from annobib.sources.located import (
     Located,
     NeedsLocating,
+    OddValues,
     Pos,
     RecordMarks,
     format_path,
@@ -282,11 +283,13 @@ def parse_document(
     when a finding first asks."""
     located: Located | None = None
     marks: RecordMarks | None = [] if positions else None
+    odd: OddValues | None = [] if _MAY_HOLD_ODD.search(text) else None
     try:
-        data = read_plain(text, marks)  # the fast path
+        data = read_plain(text, marks, odd)  # the fast path
     except NeedsLocating:
         located = read_located(text, filename)
         data = located.data
+        odd = None
     article_key = _key_of(data.get("article")) if isinstance(data, dict) else None
     findings = [_owned(f, data, article_key) for f in located.findings] if located else []
 
@@ -313,8 +316,10 @@ def parse_document(
         )
         return None, findings
 
-    if _MAY_HOLD_ODD.search(text):
-        findings.extend(_odd_values(data, loc, filename, article_key))
+    if odd is not None:
+        findings.extend(_odd_values(data, _odd_found(odd), filename, article_key))
+    elif located is not None and _MAY_HOLD_ODD.search(text):
+        findings.extend(_odd_values(data, _odd_walk(data, located), filename, article_key))
 
     doc_fields: dict[str, Any] = {}
     for name, value in data.items():
@@ -405,11 +410,14 @@ _MAY_HOLD_ODD = re.compile(
 )
 
 
-def _odd_values(
-    data: Any, loc: Callable[[], Located], filename: str, article_key: str | None
-) -> list[Finding]:
-    """A111 for each value holding control characters (kept) or a lone surrogate (removed:
-    no UTF-8 writer could write it)."""
+def _odd_found(odd: OddValues) -> list[tuple[NodePath, Pos, str]]:
+    """What :func:`read_plain` noted, in the order :func:`_odd_walk` gives."""
+    return sorted(odd, key=lambda pv: _path_order(pv[0]))
+
+
+def _odd_walk(data: Any, located: Located) -> list[tuple[NodePath, Pos, str]]:
+    """Each value of ``data`` holding a control character or a lone surrogate, with the
+    position ``located`` has for it, ordered by path."""
     found: list[tuple[NodePath, str]] = []
     stack: list[tuple[NodePath, Any]] = [((), data)]
     while stack:
@@ -421,21 +429,32 @@ def _odd_values(
             stack.extend(((*path, k), v) for k, v in node.items())
         elif isinstance(node, list):
             stack.extend(((*path, i), v) for i, v in enumerate(node))
-    found.sort(key=lambda pv: [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in pv[0]])
+    found.sort(key=lambda pv: _path_order(pv[0]))
+    return [(path, located.where(path) or (1, 1), value) for path, value in found]
+
+
+def _path_order(path: NodePath) -> list[tuple[int, int, str]]:
+    return [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in path]
+
+
+def _odd_values(
+    data: Any, found: list[tuple[NodePath, Pos, str]], filename: str, article_key: str | None
+) -> list[Finding]:
+    """A111 for each value ``found`` (see :func:`_odd_found`) holding control characters
+    (kept) or a lone surrogate (removed: no UTF-8 writer could write it)."""
     out: list[Finding] = []
-    for path, value in found:
+    for path, pos, value in found:
         owner, fieldpath = _subject(data, path, article_key)
         why = chars.lone_surrogates(value)
         message = (
             f"not loaded: {why}" if why else f"control character {chars.names(value)} in the "
             "value: kept; .bib output leaves it out and the terminal shows it escaped"
         )
-        pos = loc().where(path) or (1, 1)
         out.append(
             Finding("A111", Severity.ERROR if why else Severity.WARNING, message,
                     Location(filename, *pos), key=owner, field=fieldpath or None)
         )
-    for path, value in reversed(found):  # from the end: the indexes of a list stay right
+    for path, _, value in reversed(found):  # from the end: the indexes of a list stay right
         if chars.SURROGATE.search(value) and path:
             parent = data
             for part in path[:-1]:

@@ -168,3 +168,27 @@ def test_yaml_biblatex_yaml(record: dict[str, Any]) -> None:
 @given(works())
 def test_yaml_csljson_yaml(record: dict[str, Any]) -> None:
     _round_trip(record, "csljson", "csljson")
+
+
+def _sets(model: Any) -> Any:
+    """Every model's field set, recursively, with the values."""
+    if isinstance(model, list):
+        return [_sets(v) for v in model]
+    if hasattr(model, "model_fields_set"):
+        return (sorted(model.model_fields_set), {k: _sets(v) for k, v in model.__dict__.items()})
+    return model
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(works())
+def test_the_cache_builds_back_what_validation_gives(record: dict[str, Any]) -> None:
+    import marshal
+
+    from annobib.model import trusted
+    from annobib.sources.yaml import cached_data, document_data
+
+    doc = Document.model_validate({"works": [record]})
+    got = trusted.load(Document, marshal.loads(marshal.dumps(cached_data(doc)))["document"])
+    again = Document.model_validate(document_data(doc))
+    assert got == again
+    assert _sets(got) == _sets(again)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from annobib import chars, runtime
 from annobib.errors import InputError
 from annobib.findings import Finding, Location, Severity
+from annobib.model import trusted
 from annobib.model.library import (
     Document,
     DocumentSummary,
@@ -111,12 +112,27 @@ def load_paths(
 
 def read_records(result: LoadResult) -> None:
     """Read the records a ``records=False`` load left in the cache."""
-    from annobib.sources import cache
 
     while result.unread:
         loaded, data_path = result.unread.pop(0)
-        # validated when it was cached; checked again by the model on the way in
-        loaded.attach(Document.model_validate(cache.read_data(data_path)))
+        loaded.attach(_cached_document(data_path, loaded.path))
+
+
+def _cached_document(data_path: Path, name: str, raw: bytes | None = None) -> Document:
+    """A document the cache holds: validated when it was stored, so built back as it was
+    (:mod:`annobib.model.trusted`), not validated again; a missing or foreign entry reads the
+    file itself."""
+    from annobib.sources import cache
+
+    try:
+        with runtime.gc_paused():  # hundreds of thousands of models, no cycles
+            return trusted.load(Document, cache.read_data(data_path)["document"])
+    except Exception:
+        text = (raw if raw is not None else read_input(Path(name))).decode("utf-8")
+        again, _ = parse_document(text.removeprefix("\ufeff"), name)
+        if again is None:
+            raise
+        return again.document
 
 
 def load_file(
@@ -161,9 +177,7 @@ def load_file(
             if unread is not None:
                 unread.append((hit_doc, data_path))
             else:
-                # validated when it was cached; checked again by the model on the way in
-                with runtime.gc_paused():
-                    hit_doc.attach(Document.model_validate(cache.read_data(data_path)))
+                hit_doc.attach(_cached_document(data_path, name, raw))
             return hit_doc, cached, True
     try:
         text = raw.decode("utf-8")
@@ -204,7 +218,7 @@ def _cache_writer(
         from annobib.sources import cache
 
         with runtime.gc_paused():
-            cache.put(raw, name, document_data(document), summary, findings)
+            cache.put(raw, name, cached_data(document), summary, findings)
             if isinstance(loaded.indexer, _Marked):
                 cache.put_index(raw, name, loaded.indexer.plain())
 
@@ -704,6 +718,15 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+def cached_data(doc: Document) -> dict[str, Any]:
+    """What the cache stores of a validated document: :func:`annobib.model.trusted.dump`'s
+    form, which the next load builds back without validating (``annobib: 1`` is kept as the
+    YAML data has it, so the document is the one the YAML would give)."""
+    dumped = trusted.dump(doc)
+    dumped[1]["annobib"] = doc.annobib
+    return {"document": dumped}
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annobib.chars import CONTROL
+from annobib.codecs import bibfields, biblatex_dm
 from annobib.exporters import FORMATS, export
 from annobib.findings import Severity
 from annobib.model.library import Document, Library, LoadedDocument
@@ -115,29 +115,16 @@ def _plain(w: Work) -> dict[str, Any]:
 
 def _again(r: ReadResult, fmt: str, reader: str, name: str) -> None:
     """Export what was imported in the reader's own format and read it back: the same records,
-    but for what the export reported it could not write (A402 a field, A403 the type), and a
-    .bib file leaves control characters out (compared without them)."""
+    every field of them. Nothing a finding reports is excused: a same-format round trip that
+    loses a field fails. What a format deliberately cannot hold is kept out of its generator
+    (see ``_BIB_SAFE``)."""
     lib = Library([LoadedDocument("fuzz.yaml", Document(works=list(r.works)))])
     result = export(lib, fmt)
     exported = result.text
     exported.encode("utf-8")
     back = read_text(exported, name, reader)
-    lost = {(f.key, _top(f.field)) for f in result.findings if f.code == "A402"}
-    lost |= {(f.key, "type") for f in result.findings if f.code == "A403"}
-
-    def kept(w: Work) -> dict[str, Any]:
-        return {k: v for k, v in _plain(w).items() if (w.key, k) not in lost}
-
-    first = [kept(w) for w in r.works]
-    second = [kept(w) for w in back.works]
-    if reader == "bibtex":
-        assert not CONTROL.search(exported)
-        first = [_without_controls(w) for w in first]
-        second = [_without_controls(w) for w in second]
-    assert second == first
-
-
-_LINE_LIKE_CONTROL = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
+    assert [_plain(w) for w in back.works] == [_plain(w) for w in r.works], (
+        exported, [str(f) for f in result.findings])
 
 
 def _top(field: str | None) -> str:
@@ -145,43 +132,59 @@ def _top(field: str | None) -> str:
     return (field or "").split(".")[0].split("[")[0]
 
 
-def _without_controls(value: Any) -> Any:
-    if isinstance(value, str):  # the TeX writer's rule: line-like ones a space, others out
-        text = " ".join(CONTROL.sub("", _LINE_LIKE_CONTROL.sub(" ", value)).split())
-        # a name "Family, Given" whose given name was only control characters is "Family"
-        return text[:-1] if text.endswith(",") and text.count(",") == 1 else text
-    if isinstance(value, list):
-        return [v for v in map(_without_controls, value) if v not in ("", [], {})]
-    if isinstance(value, dict):
-        out = {k: _without_controls(v) for k, v in value.items()}
-        out = {k: v for k, v in out.items() if v not in ("", [], {})}
-        if out and set(out) <= {"family", "given"} and "family" in out:
-            # a name written as a mapping only because of its control characters: the short
-            # form a clean name takes ("Family, Given")
-            return ", ".join(v for v in (out["family"], out.get("given")) if v)
-        return out
-    return value
-
-
 # --- BibTeX ---------------------------------------------------------------------------------------
 
 _BIB_TYPES = st.sampled_from(["article", "book", "inproceedings", "misc", "online", "thesis",
                               "incollection", "report", "bogus", "ARTICLE"])
-_BIB_FIELDS = st.sampled_from(["title", "author", "editor", "journal", "journaltitle", "year",
-                               "date", "volume", "number", "pages", "publisher", "address",
-                               "doi", "url", "note", "langid", "isbn", "issn", "month",
-                               "booktitle", "keywords", "annote", "weird"])
+_BIB_FIELD_NAMES = ("title", "author", "editor", "journal", "journaltitle", "year", "date",
+                    "volume", "number", "pages", "publisher", "address", "doi", "url", "note",
+                    "langid", "isbn", "issn", "month", "booktitle", "keywords", "annote", "weird")
+
+
+# A .bib file deliberately holds no control character (NUL aborts biber, ESC and BEL stop
+# pdflatex: tests/exporters/test_tex_controls.py); the writer leaves them out and reports it.
+# So the strict round trip draws its text without them; test_bibtex_reader_controls feeds them.
+_BIB_SAFE = st.lists(_HOSTILE.filter(lambda c: not CONTROL.search(c)), max_size=12).map("".join)
+
+
+_BIB_ALIASES = {"journal": "journaltitle", "address": "location", "annote": "annotation",
+                "year": "date"}
+
+
+def _bib_accepts(entry_type: str, field: str) -> bool:
+    """Fields biblatex's data model does not give the entry type are kept out: the reader
+    reads them into the record and the writer then leaves them out (A402), a same-format loss
+    that test_bibtex_field_the_type_lacks_comes_back (xfail, strict) keeps visible."""
+    if field == "weird":  # a field of no data model: kept as written and written back
+        return True
+    kind = entry_type.lower()
+    kind = kind if kind in biblatex_dm.FIELDS else "misc"
+    return bibfields.accepts(kind, _BIB_ALIASES.get(field, field))
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for c in text:
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 @st.composite
-def bib_value(draw: Any) -> str:
-    text = draw(_TEXT)
+def bib_value(draw: Any, controls: bool = False) -> str:
+    text = draw(_TEXT if controls else _BIB_SAFE)
     depth = draw(st.integers(0, 40))  # deep nesting: see test_bibtex_nested_1000_braces
     form = draw(st.sampled_from(["braces", "quotes", "number", "macro", "concat"]))
     if form == "braces":
         return "{" * (depth + 1) + text + "}" * (depth + 1)
     if form == "quotes":
-        return '"' + text.replace('"', "") + '"'
+        text = text.replace('"', "")
+        if not controls and not _balanced(text):
+            # BibTeX wants a quoted value's braces balanced too; the reader keeps a stray one,
+            # but no .bib writer can give it back as written (test_bibtex_stray_brace_*)
+            text = text.replace("{", "").replace("}", "")
+        return '"' + text + '"'
     if form == "number":
         return str(draw(st.integers(-10, 10**6)))
     if form == "macro":
@@ -190,7 +193,8 @@ def bib_value(draw: Any) -> str:
 
 
 @st.composite
-def bibtex_file(draw: Any) -> tuple[str, int]:
+def bibtex_file(draw: Any, controls: bool = False) -> tuple[str, int]:
+    text_strategy = _TEXT if controls else _BIB_SAFE
     parts: list[str] = []
     entries = 0
     for _ in range(draw(st.integers(0, 5))):
@@ -198,16 +202,18 @@ def bibtex_file(draw: Any) -> tuple[str, int]:
         if kind == "entry":
             entries += 1
             key = draw(st.one_of(_WORDS, st.just(""), st.sampled_from(["k1", "k1", "k,2"])))
-            fields = [f"{draw(_BIB_FIELDS)} = {draw(bib_value())}"
+            entry_type = draw(_BIB_TYPES)
+            names = st.sampled_from([f for f in _BIB_FIELD_NAMES if _bib_accepts(entry_type, f)])
+            fields = [f"{draw(names)} = {draw(bib_value(controls))}"
                       for _ in range(draw(st.integers(0, 6)))]
             close = draw(st.sampled_from(["}", "}", "}", ")", ""]))
-            parts.append(f"@{draw(_BIB_TYPES)}{{{key},\n  " + ",\n  ".join(fields) + close)
+            parts.append(f"@{entry_type}{{{key},\n  " + ",\n  ".join(fields) + close)
         elif kind == "string":
-            parts.append(f"@string{{acm = {draw(bib_value())}}}")
+            parts.append(f"@string{{acm = {draw(bib_value(controls))}}}")
         elif kind == "comment":
-            parts.append("@comment{" + draw(_TEXT) + "}")
+            parts.append("@comment{" + draw(text_strategy) + "}")
         else:
-            parts.append(draw(_TEXT))
+            parts.append(draw(text_strategy))
     return "\n".join(parts) + "\n", entries
 
 
@@ -219,6 +225,48 @@ def test_bibtex_reader(case: tuple[str, int]) -> None:
         r = read_text(text, "in.bib", "bibtex")
         _check_read(r, "in.bib")
         _again(r, "biblatex", "bibtex", "again.bib")
+
+
+@_fuzz(_EXAMPLES // 2)
+@given(bibtex_file(controls=True))
+def test_bibtex_reader_controls(case: tuple[str, int]) -> None:
+    """Control characters anywhere: read or reported, and the .bib export has none of them."""
+    text, _entries = case
+    with time_limit():
+        r = read_text(text, "in.bib", "bibtex")
+        _check_read(r, "in.bib")
+        lib = Library([LoadedDocument("fuzz.yaml", Document(works=list(r.works)))])
+        assert not CONTROL.search(export(lib, "biblatex").text)
+
+
+@pytest.mark.xfail(strict=True, reason="bug (sources/bibtex, exporters/biblatex.py): a field "
+                   "the data model does not give the entry type is read into the record, then "
+                   "left out of the BibLaTeX export (A402), so BibLaTeX -> BibLaTeX loses it")
+def test_bibtex_field_the_type_lacks_comes_back() -> None:
+    r = read_text("@misc{k,\n  number = {5}}\n", "in.bib", "bibtex")
+    assert [_plain(w) for w in r.works] == [{"key": "k", "type": "misc", "number": "5"}]
+    _again(r, "biblatex", "bibtex", "again.bib")
+
+
+@pytest.mark.xfail(strict=True, reason="bug (exporters/biblatex.py, the verbatim loop): a field "
+                   "kept as written whose value has a stray brace is written raw, 'usera = {}}', "
+                   "which breaks the .bib file; the comment there says 'escaped like any value'")
+def test_bibtex_stray_brace_in_a_kept_field_stays_a_valid_file() -> None:
+    r = read_text('@article{k,\n  usera = "}"}\n', "in.bib", "bibtex")
+    text = export(Library([LoadedDocument("f.yaml", Document(works=list(r.works)))]),
+                  "biblatex").text
+    assert _balanced(text.split("usera = ", 1)[1].rsplit("\n}", 1)[0]), text
+
+
+@pytest.mark.xfail(strict=True, reason="bug (exporters/biblatex.py, the verbatim loop): a field "
+                   "kept as written that holds a control character is written raw into the .bib "
+                   "(a field biblatex knows, usera) or left out as if the type had no such field "
+                   "(an unknown one), where the rule is: left out of the value, and reported")
+def test_bibtex_control_in_a_kept_field_is_left_out() -> None:
+    r = read_text('@article{k,\n  usera = "a\x00b"}\n', "in.bib", "bibtex")
+    text = export(Library([LoadedDocument("f.yaml", Document(works=list(r.works)))]),
+                  "biblatex").text
+    assert not CONTROL.search(text), repr(text)
 
 
 def test_bibtex_nested_1000_braces() -> None:

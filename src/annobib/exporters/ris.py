@@ -4,8 +4,8 @@ One tag per line (``TY  - JOUR``), CRLF line ends as the RIS specification says,
 (UTF-8). Zotero reads the language from ``LA`` (not BibLaTeX's ``langid``), the access date
 from ``Y2`` (citation.js a web page's from ``M1``, also written) and turns every ``N1`` into a
 note, so annotations travel as ``N1`` notes. A book's or thesis's page count is its ``SP``.
-A value is one line: a line break inside a value becomes a space (and a warning), so no value
-can start a tag of its own. See ``docs/formats/ris.md``.
+A value is one line (a note is one ``N1`` a paragraph): a line break inside a value becomes a
+space (and a warning), so no value can start a tag of its own. See ``docs/formats/ris.md``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from annobib.model.values import MultiText, PartialDate
 LOST = "A402"
 EOL = "\r\n"
 _LINEBREAK = re.compile(r"\s*[\r\n]+\s*")
-_RANGE = re.compile(r"^\s*(\S+?)\s*[-–—]+\s*(\S+)\s*$")
+# a range is split at its hyphen only when the reader's "SP-EP" gives it back as written: an
+# en dash, "1--5" or "210 - 225" is one SP (Zotero and citation.js take a lone SP as the pages)
+_RANGE = re.compile(r"^([^\s\-]+)-([^\s\-]+)$")
 
 
 def ris_date(d: PartialDate) -> str:
@@ -122,12 +124,6 @@ def record(work: Work, location: Location | None = None) -> tuple[list[str], lis
         sp, ep = split_pages(work.pages)
         r.tag("SP", sp, "pages")
         r.tag("EP", ep, "pages")
-        if ep is not None and f"{sp}-{ep}" != work.pages:
-            r.findings.append(
-                Finding(LOST, Severity.INFO, f"RIS pages are a start (SP) and an end (EP): "
-                        f"{work.pages!r} reads back as {sp + '-' + ep!r}", r.location,
-                        key=work.key, field="pages")
-            )
     elif work.page_count and ty in PAGE_COUNT_TYPES:
         r.tag("SP", work.page_count, "page-count")
     r.tag("ET", work.edition, "edition")
@@ -150,7 +146,16 @@ def record(work: Work, location: Location | None = None) -> tuple[list[str], lis
     r.tag("AB", work.abstract, "abstract")
     for kw in work.keywords:
         r.tag("KW", kw, "keywords")
-    r.tag("N1", work.note, "note")
+    # one N1 a paragraph: a reader (ours, Zotero) takes each N1 as a note of its own, and ours
+    # joins them with a blank line, so a note of paragraphs comes back as it was
+    paragraphs = work.note.split("\n\n") if work.note else []
+    for paragraph in paragraphs:
+        r.tag("N1", paragraph, "note")
+    if any(not p.strip() for p in paragraphs):
+        r.findings.append(
+            Finding(LOST, Severity.INFO, "RIS values are one line: an empty paragraph of the "
+                    "note was left out", r.location, key=work.key, field="note")
+        )
     a = work.annotation
     if a is not None:
         r.tag("N1", a.summary, "annotation.summary")

@@ -172,6 +172,8 @@ def map_entry(
     for name in BY_MODEL["annotation"].read:
         if name in fields:
             value = field_text(b, name, fields.pop(name))
+            if not value:
+                continue  # an empty field, as b.set leaves out any other (no summary '')
             if "annotation" in b.data:
                 b.not_held(name, value, "the record already has an annotation")
             else:

@@ -1,15 +1,20 @@
-"""Property tests: YAML -> BibLaTeX -> YAML and YAML -> CSL-JSON -> YAML keep every field the
-target can hold, for generated records with Unicode (Cyrillic, accents, TeX specials) names
-and titles. What a target cannot hold must have been reported by the export (A402)."""
+"""Property tests: YAML -> BibLaTeX -> YAML and YAML -> CSL-JSON -> YAML give back every
+generated field, for records with Unicode (Cyrillic, accents, TeX specials) names and titles
+and the fields of the wider model (issue 12). Nothing is excused by a finding: a field the
+export reports lost fails the test. What a target deliberately cannot hold is kept out of that
+target's records before the test (``_for_biblatex``, ``_for_csljson``), each with its reason."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from annobib.codecs import bibfields
 from annobib.exporters import export
+from annobib.model import crosswalk
 from annobib.model.library import Document, Library, LoadedDocument
 from annobib.model.record import Work, WorkType
 from annobib.sources.interchange import read_text
@@ -23,16 +28,24 @@ _ALPHABET = st.sampled_from(
 )
 _WORD = st.text(_ALPHABET, min_size=1, max_size=8)
 _TEXT = st.lists(_WORD, min_size=1, max_size=6).map(" ".join)
-_LONG = st.lists(st.tuples(_WORD, st.sampled_from([" ", " ", " ", "\n", "\n\n"])),
-                 min_size=1, max_size=8).map(
-    lambda parts: "".join(w + sep for w, sep in parts[:-1]) + parts[-1][0]
-)
+
+
+def _long(breaks: list[str]) -> Any:
+    return st.lists(st.tuples(_WORD, st.sampled_from(breaks)), min_size=1, max_size=8).map(
+        lambda parts: "".join(w + sep for w, sep in parts[:-1]) + parts[-1][0])
+
+
+_LONG = _long([" ", " ", " ", "\n", "\n\n"])
+# no BibLaTeX reader keeps a line break inside a paragraph (the export writes it as a space and
+# says so); a paragraph break is kept: BibLaTeX's paragraphs have only these
+_LONG_BIB = _long([" ", " ", " ", "\n\n"])
 _NAME_WORD = st.text(st.sampled_from(list("abcdefxyzABCXYZабвгдАБВГДЁёéüß'-")), min_size=1,
                      max_size=8).filter(lambda s: s[0].isalpha())
 
 
 @st.composite
 def persons(draw: Any) -> Any:
+    """A name: full, family only or literal."""
     kind = draw(st.sampled_from(["full", "family", "literal"]))
     family = " ".join(draw(st.lists(_NAME_WORD, min_size=1, max_size=2)))
     if kind == "literal":
@@ -57,12 +70,28 @@ def dates(draw: Any) -> str:
     return f"{year:04d}-{month:02d}-{draw(st.integers(1, 28)):02d}"
 
 
+@st.composite
+def edtf_dates(draw: Any) -> str:
+    """A date or a range of dates (EDTF level 0/1: open ends, uncertain and approximate)."""
+    first: str = draw(dates())
+    kind = draw(st.sampled_from(["one", "range", "open", "approx"]))
+    if kind == "range":
+        later: str = draw(dates())
+        return f"{min(first, later)}/{max(first, later)}" if first[:4] != later[:4] else first
+    if kind == "open":
+        return str(draw(st.sampled_from([f"{first}/..", f"../{first}", f"{first}/"])))
+    if kind == "approx":
+        return first + str(draw(st.sampled_from(["?", "~", "%"])))
+    return first
+
+
 def _opt(strategy: Any) -> Any:
     return st.one_of(st.none(), strategy)
 
 
 @st.composite
-def works(draw: Any) -> dict[str, Any]:
+def works(draw: Any, target: str) -> dict[str, Any]:
+    long = _LONG_BIB if target == "biblatex" else _LONG
     data: dict[str, Any] = {
         "key": draw(st.from_regex(r"[a-z][a-z0-9_:.-]{0,12}", fullmatch=True)),
         "type": draw(st.sampled_from([t.value for t in WorkType])),
@@ -82,23 +111,37 @@ def works(draw: Any) -> dict[str, Any]:
         "doi": draw(_opt(st.from_regex(r"10\.[0-9]{4,5}/[a-z0-9._;()/-]{1,12}", fullmatch=True))),
         "url": draw(_opt(st.from_regex(r"https://[a-z]{1,8}\.org/[a-z0-9_%#?=&.~-]{0,16}",
                                        fullmatch=True))),
-        "abstract": draw(_opt(_LONG)),
-        "note": draw(_opt(_LONG)),
+        "abstract": draw(_opt(long)),
+        "note": draw(_opt(long)),
         "license": draw(_opt(st.sampled_from(["CC BY 4.0", "CC0 1.0", "© Издательство"]))),
         "rights": draw(_opt(_TEXT)),
         "keywords": draw(st.lists(_TEXT.filter(lambda s: "," not in s and ";" not in s),
                                   max_size=3)),
     }
-    # fields of the wider model (issue 12): CSL-JSON holds each; BibLaTeX reports what it lacks
+    # fields of the wider model (issue 12): biblatex's own (subtitle, titleaddon, maintitle,
+    # eventdate/venue, origdate, eprint, pubstate, the relations) and CSL's
+    short = _TEXT.filter(lambda t: "," not in t)
     wide = draw(st.fixed_dictionaries({}, optional={
-        "title-short": _TEXT, "number": _TEXT, "status": _TEXT, "event-place": _TEXT,
+        "title-short": _TEXT, "subtitle": _TEXT, "title-addon": _TEXT, "main-title": _TEXT,
+        "number": _TEXT, "status": _TEXT, "event-place": _TEXT,
         "event-title": _TEXT, "archive-location": _TEXT, "version": _TEXT,
         "chapter-number": st.from_regex(r"[0-9]{1,2}", fullmatch=True),
+        "part-number": st.from_regex(r"[0-9]{1,2}", fullmatch=True),
         "number-of-volumes": st.from_regex(r"[1-9]", fullmatch=True),
-        "original-date": st.sampled_from(["1869", "2004-06/2006-08", "1984~", "-0043-03-15",
-                                          "1999-21/1999-22"]),
-        "event-date": dates(),
+        "original-date": st.one_of(edtf_dates(), st.sampled_from(
+            ["1869", "2004-06/2006-08", "1984~", "-0043-03-15", "1999-21/1999-22"])),
+        "event-date": edtf_dates(),
+        "original-publisher": _TEXT, "original-publisher-place": _TEXT,
+        "edition": st.one_of(st.from_regex(r"[1-9]", fullmatch=True), _TEXT),
+        "eprint": st.from_regex(r"[0-9]{4}\.[0-9]{4,5}", fullmatch=True),
+        "eprint-type": st.sampled_from(["arxiv", "jstor", "pubmed", "hdl"]),
+        "eprint-class": st.sampled_from(["cs.DL", "math.AG"]),
+        "citation-label": short,
+        "crossref": st.from_regex(r"[a-z][a-z0-9]{0,8}", fullmatch=True),
+        "xdata": st.lists(st.from_regex(r"[a-z][a-z0-9]{0,8}", fullmatch=True), min_size=1,
+                          max_size=2, unique=True),
         "container-author": st.lists(persons(), min_size=1, max_size=2),
+        "translator": st.lists(persons(), min_size=1, max_size=2),
         "composer": st.lists(persons(), min_size=1, max_size=1),
         "reviewed-author": st.lists(persons(), min_size=1, max_size=1),
     }))
@@ -106,16 +149,78 @@ def works(draw: Any) -> dict[str, Any]:
     if data.get("author") and draw(st.booleans()):
         first = dict(data["author"][0])
         if "family" in first:
+            # the BibLaTeX export does not write a non-dropping particle yet (A402, biber12's
+            # exporters/biblatex.py): test_biblatex_non_dropping_particle (xfail) keeps it seen
+            nondrop = {} if target == "biblatex" else {
+                "non-dropping-particle": st.sampled_from(["van", "de", "von der"])}
             first.update(draw(st.fixed_dictionaries({}, optional={
-                "non-dropping-particle": st.sampled_from(["van", "de", "von der"]),
+                **nondrop,
                 "dropping-particle": st.sampled_from(["d'", "de"]),
                 "suffix": st.sampled_from(["Jr.", "III"]),
             })))
+            if "non-dropping-particle" in first and draw(st.booleans()):
+                # biblatex's extended name format: useprefix of the name itself
+                first["use-prefix"] = draw(st.booleans())
             data["author"] = [first, *data["author"][1:]]
-    summary = draw(_opt(_LONG))
+    summary = draw(_opt(long))
     if summary:
         data["annotation"] = {"summary": summary}
-    return {k: v for k, v in data.items() if v not in (None, [], "")}
+    data = {k: v for k, v in data.items() if v not in (None, [], "")}
+    return _for_biblatex(data) if target == "biblatex" else _for_csljson(data)
+
+
+# --- what a target deliberately cannot hold: kept out of its records, not excused after --------
+
+# BibLaTeX's data model has no field for these (docs/formats/biblatex.md); the export says so
+_NO_BIBLATEX_FIELD = frozenset({"license", "rights", "archive-location", "composer",
+                                "reviewed-author"})
+# the .bib field of a model field that has no row in codecs/bibfields.py
+_BIB_NAMES = {"title": "title", "title-addon": "titleaddon", "main-title": "maintitle",
+              "issued": "date", "genre": "type", "author": "author", "editor": "editor",
+              "translator": "translator", "container-author": "bookauthor",
+              "original-date": "origdate", "event-date": "eventdate"}
+
+
+_NUMBERS = ("issue", "number", "collection-number")
+
+
+def _bib_home(model: str, entry_type: str) -> str | None:
+    """The .bib field the export writes ``model`` to for this entry type, None for none."""
+    if model in _NUMBERS:
+        if model == bibfields.number_field(entry_type):
+            return "number"
+        return "issue" if model == "issue" else None
+    if model in bibfields.BY_MODEL:
+        return bibfields.target(model, "biblatex", entry_type) or None
+    return _BIB_NAMES.get(model)
+
+
+def _for_biblatex(data: dict[str, Any]) -> dict[str, Any]:
+    """Without what BibLaTeX cannot hold: fields it has none for, and fields biblatex's data
+    model does not give the record's entry type (a @set has no title; the export writes only
+    what biber's default data model declares, and reports the rest)."""
+    entry_type = crosswalk.biblatex_type(WorkType(data["type"]))
+    out: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in _NO_BIBLATEX_FIELD:
+            continue
+        home = _bib_home(name, entry_type) if name not in ("key", "type") else "key"
+        if home is None and name in {*_BIB_NAMES, *bibfields.BY_MODEL, *_NUMBERS}:
+            # biblatex has one number field: an issue for periodicals, a series number for
+            # books and their parts, the work's own number for the rest (codecs/bibfields.py)
+            continue
+        if home not in (None, "key") and not bibfields.accepts(entry_type, home):
+            continue
+        out[name] = value
+    return out
+
+
+def _for_csljson(data: dict[str, Any]) -> dict[str, Any]:
+    """CSL has no type for some of annobib's (mvbook, @set, bibnote...): the export writes the
+    nearest CSL type and says the record reads back as another (model/crosswalk.py)."""
+    if crosswalk.is_lossy(WorkType(data["type"]), "csl"):
+        data = {**data, "type": "book"}
+    return data
 
 
 def _library(record: dict[str, Any]) -> Library:
@@ -138,8 +243,7 @@ def _canonical(work: Work) -> dict[str, Any]:
 def _round_trip(record: dict[str, Any], via: str, back: str) -> None:
     original = Work.model_validate(record)
     exported = export(_library(record), via)
-    lost = {(f.field or "").split(".")[0].split("[")[0]
-            for f in exported.findings if f.code == "A402"}
+    lost = [str(f) for f in exported.findings if f.code in ("A402", "A403")]
     result = read_text(exported.text, "out", back)
     assert [w.key for w in result.works] == [original.key], result.findings
     assert not [f for f in result.findings if f.severity.value == "error"]
@@ -152,20 +256,18 @@ def _round_trip(record: dict[str, Any], via: str, back: str) -> None:
     if "verbatim" in b and not kept and set(b["verbatim"]) == {"biblatex"}:
         del b["verbatim"]
     for name in set(a) | set(b):
-        if name in lost:
-            continue
-        assert a.get(name) == b.get(name), (name, a.get(name), b.get(name))
+        assert a.get(name) == b.get(name), (name, a.get(name), b.get(name), lost)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(works().filter(lambda r: r["type"] != "commentary"))
+@given(works("biblatex").filter(lambda r: r["type"] != "commentary"))
 def test_yaml_biblatex_yaml(record: dict[str, Any]) -> None:
     # @commentary is read by bibtexparser as an @comment block and dropped (known, h12bib)
     _round_trip(record, "biblatex", "bibtex")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(works())
+@given(works("csljson"))
 def test_yaml_csljson_yaml(record: dict[str, Any]) -> None:
     _round_trip(record, "csljson", "csljson")
 
@@ -192,3 +294,12 @@ def test_the_cache_builds_back_what_validation_gives(record: dict[str, Any]) -> 
     again = Document.model_validate(document_data(doc))
     assert got == again
     assert _sets(got) == _sets(again)
+
+
+@pytest.mark.xfail(strict=True, reason="bug (exporters/biblatex.py): a name's non-dropping "
+                   "particle is not written ('not written yet', A402): 'van' comes back as a "
+                   "dropping particle")
+def test_biblatex_non_dropping_particle() -> None:
+    _round_trip({"key": "a", "type": "article", "title": "0",
+                 "author": [{"family": "A", "given": "A", "non-dropping-particle": "van"}]},
+                "biblatex", "bibtex")

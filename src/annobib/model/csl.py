@@ -152,7 +152,8 @@ def date_to_csl(d: PartialDate) -> dict[str, Any]:
             out["season"] = _SEASON_NUMBER[d.season]
     if d.approximate or d.uncertain:
         out["circa"] = True
-    if d.open_start is not None or d.open_end is not None or d.unspecified or d.time:
+    if (d.open_start is not None or d.open_end is not None or d.unspecified or d.time
+            or d.uncertain):  # circa says "approximate" only: "?" and "%" need the EDTF
         out["raw"] = d.iso()  # what date-parts cannot say, in EDTF (citeproc-js reads it)
     return out
 
@@ -281,7 +282,14 @@ def date_from_csl(value: Any) -> dict[str, Any] | str:
         out["season"] = _SEASON_NAME[number]
     if value.get("circa"):
         out["approximate"] = True
-    return out
+    raw = value.get("raw")
+    if not isinstance(raw, str) or raw.strip() != raw:
+        return out
+    try:  # the EDTF annobib wrote beside the date-parts (an open end, "?"): it says more
+        exact = _adapter("date").validate_python(raw)
+    except ValueError:
+        return out
+    return raw if date_to_csl(exact) == value else out
 
 
 def name_from_csl(n: Any) -> dict[str, Any]:
@@ -484,9 +492,38 @@ def typed_item(work: Work) -> dict[str, Any]:
         custom["license"] = work.license
     if work.rights:
         custom["rights"] = work.rights
+    wider = _CUSTOM_ATTRS.intersection(work.model_fields_set)
+    if wider:  # what CSL has no variable for, as the YAML writes it (read back from custom)
+        custom.update(work.model_dump(mode="json", by_alias=True, include=set(wider),
+                                      exclude_defaults=True))
     if custom:
         item["custom"] = _custom_order(custom)
     return item
+
+
+#: record fields CSL has no variable for (biblatex's own, issue 12), written to ``custom`` under
+#: their YAML names and read back from there, as ``license`` and ``rights`` are
+CUSTOM_FIELDS: tuple[str, ...] = (
+    "subtitle", "title-addon", "main-title", "eprint", "eprint-type", "eprint-class",
+    "annotator", "commentator", "holder", "crossref", "xref", "xdata", "entryset",
+)
+_CUSTOM_ATTRS = frozenset(n.replace("-", "_") for n in CUSTOM_FIELDS)
+
+
+def custom_value_holds(name: str, value: Any) -> bool:
+    """True when ``custom[name]`` is a value the record field ``name`` takes as it is."""
+    from pydantic import TypeAdapter, ValidationError
+
+    if name not in _ADAPTERS:
+        from annobib.model.record import Work
+
+        field: Any = Work.model_fields[name.replace("-", "_")].annotation
+        _ADAPTERS[name] = TypeAdapter(field)
+    try:
+        _ADAPTERS[name].validate_python(value)
+    except ValidationError:
+        return False
+    return value is not None
 
 
 def _custom_order(custom: dict[str, Any]) -> dict[str, Any]:

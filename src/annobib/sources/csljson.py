@@ -344,6 +344,9 @@ def _read_item(
     for name in ("license", "rights"):
         if isinstance(custom.get(name), str):
             b.set(name, custom.pop(name))
+    for name in csl.CUSTOM_FIELDS:
+        if name in custom and csl.custom_value_holds(name, custom[name]):
+            b.set(name, custom.pop(name))
     custom.pop("reference-count", None)  # derived from the article's list; not a record field
     if custom:
         kept["custom"] = custom

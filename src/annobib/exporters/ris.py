@@ -24,9 +24,9 @@ from annobib.model.values import MultiText, PartialDate
 LOST = "A402"
 EOL = "\r\n"
 _LINEBREAK = re.compile(r"\s*[\r\n]+\s*")
-# a range is split at its hyphen only when the reader's "SP-EP" gives it back as written: an
-# en dash, "1--5" or "210 - 225" is one SP (Zotero and citation.js take a lone SP as the pages)
-_RANGE = re.compile(r"^([^\s\-]+)-([^\s\-]+)$")
+# a range is split at its one dash only when it has no spaces and no other dash: "1--5",
+# "210 - 225" or "TY  - a" is one SP, which reads back as written (split, "TY-a")
+_RANGE = re.compile(r"^([^\s\-–—]+)[-–—]([^\s\-–—]+)$")
 
 
 def ris_date(d: PartialDate) -> str:
@@ -124,6 +124,12 @@ def record(work: Work, location: Location | None = None) -> tuple[list[str], lis
         sp, ep = split_pages(work.pages)
         r.tag("SP", sp, "pages")
         r.tag("EP", ep, "pages")
+        if ep is not None and f"{sp}-{ep}" != work.pages:
+            r.findings.append(
+                Finding(LOST, Severity.INFO, f"RIS pages are a start (SP) and an end (EP): "
+                        f"{work.pages!r} reads back as {sp + '-' + ep!r}", r.location,
+                        key=work.key, field="pages")
+            )
     elif work.page_count and ty in PAGE_COUNT_TYPES:
         r.tag("SP", work.page_count, "page-count")
     r.tag("ET", work.edition, "edition")

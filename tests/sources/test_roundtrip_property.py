@@ -251,7 +251,9 @@ def _round_trip(record: dict[str, Any], via: str, back: str) -> None:
     # a name list whose parts the export could not say (reported) is kept as written, to go
     # back to BibLaTeX as it was read
     kept = b.get("verbatim", {}).get("biblatex", {})
-    for name in lost & set(kept):
+    reported = {(f.field or "").split(".")[0].split("[")[0]
+                for f in exported.findings if f.code == "A402"}
+    for name in reported & set(kept):
         del kept[name]
     if "verbatim" in b and not kept and set(b["verbatim"]) == {"biblatex"}:
         del b["verbatim"]

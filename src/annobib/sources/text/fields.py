@@ -436,6 +436,142 @@ def _split_quoted_title(spans: list[Span], text: str) -> list[Span]:
     return [sp for sp in out if sp.label != "skip"]
 
 
+@dataclass(slots=True)
+class _Build:
+    """What the field handlers of :func:`build` share while they read one entry's spans."""
+
+    text: str
+    spans: list[Span]  # as labelled (before repair): a location's next span
+    is_word: Callable[[str], bool]
+    russian: bool
+    out: ParsedFields = field(default_factory=ParsedFields)
+    dates: list[Span] = field(default_factory=list)
+    pages_seen: bool = False
+
+
+def _author(b: _Build, sp: Span) -> None:
+    if "author" not in b.out.data:
+        b.out.raw["author"] = sp.text
+    b.out.put("author", names_value(sp.text), sp)
+
+
+def _names(b: _Build, sp: Span) -> None:  # editor, translator
+    b.out.put(sp.label, names_value(sp.text), sp)
+
+
+def _title(b: _Build, sp: Span) -> None:
+    out = b.out
+    if "title" in out.data and "container-title" not in out.data:
+        out.put("container-title", container_value(sp.text, b.is_word), sp)
+    else:
+        out.put("title", title_value(sp.text, b.is_word), sp)
+
+
+def _container(b: _Build, sp: Span) -> None:  # container-title, collection-title
+    b.out.put(sp.label, container_value(sp.text, b.is_word), sp)
+
+
+def _date(b: _Build, sp: Span) -> None:
+    b.dates.append(sp)
+
+
+def _accessed(b: _Build, sp: Span) -> None:
+    m = _ACCESSED_IN.search(sp.text)
+    b.out.put("accessed", date_value(m.group(1) if m else sp.text), sp)
+
+
+def _volume(b: _Build, sp: Span) -> None:
+    vol, iss = volume_issue(sp.text, b.russian)
+    if vol:
+        b.out.put("volume", vol, sp)
+    if iss:
+        b.out.put("issue", iss, sp)
+
+
+def _pages(b: _Build, sp: Span) -> None:
+    pg, count = pages_value(sp.text)
+    if pg and not b.pages_seen:
+        b.out.put("pages", pg, sp)
+        b.pages_seen = True
+    if count:
+        b.out.put("page-count", count, sp)
+
+
+def _publisher(b: _Build, sp: Span) -> None:
+    b.out.put("publisher", publisher_value(sp.text), sp)
+
+
+def _location(b: _Build, sp: Span) -> None:
+    out, spans, val = b.out, b.spans, sp.text
+    place = place_value(val)
+    head, sep, rest = place.partition(", ")
+    nxt = spans[spans.index(sp) + 1] if sp in spans and spans.index(sp) + 1 < len(
+        spans) else None
+    if (sep and head.lower() in KNOWN_PLACES and rest[:1].isupper()
+            and rest.lower() not in KNOWN_PLACES and nxt is not None
+            and nxt.label == "publisher" and nxt.start == sp.end + 1
+            and "publisher" not in out.data):
+        # "Moscow, IDV RAS;": a place, then the publisher after a comma
+        out.put("publisher-place", head, sp)
+        cut = sp.start + val.index(rest)
+        out.put("publisher", publisher_value(b.text[cut:nxt.end]),
+                Span("publisher", cut, nxt.end, "", min(sp.confidence, nxt.confidence)))
+    else:
+        out.put("publisher-place", place, sp)
+
+
+def _plain(b: _Build, sp: Span) -> None:  # edition, genre
+    b.out.put(sp.label, plain_value(sp.text), sp)
+
+
+def _doi(b: _Build, sp: Span) -> None:
+    dm = _DOI_IN.search(sp.text)
+    if dm:
+        b.out.put("doi", dm.group(0).rstrip(".,;)]"), sp)
+
+
+def _url(b: _Build, sp: Span) -> None:
+    m = _URL_IN.search(sp.text)
+    if m:
+        b.out.put("url", m.group(0).rstrip(".,;)]"), sp)
+    else:
+        _doi(b, sp)
+
+
+def _isbn(b: _Build, sp: Span) -> None:
+    isbn = re.sub(r"(?i)^isbn[:\s]*", "", plain_value(sp.text))
+    if re.search(r"\d{9}", isbn.replace("-", "").replace(" ", "")):
+        b.out.put("isbn", [isbn], sp)
+
+
+def _note(b: _Build, sp: Span) -> None:
+    m = _ACCESSED_IN.search(sp.text)
+    if m:
+        b.out.put("accessed", date_value(m.group(1)), sp)
+
+
+# label -> what its span gives the record; citation-number, language, medium give nothing
+_HANDLERS: dict[str, Callable[[_Build, Span], None]] = {
+    "author": _author, "editor": _names, "translator": _names, "title": _title,
+    "container-title": _container, "collection-title": _container, "date": _date,
+    "accessed": _accessed, "volume": _volume, "pages": _pages, "publisher": _publisher,
+    "location": _location, "edition": _plain, "genre": _plain, "url": _url, "doi": _doi,
+    "isbn": _isbn, "note": _note,
+}
+
+
+def _marked_languages(text: str) -> tuple[bool, bool]:
+    """Whether the entry is marked ``(In Russ.)``, and whether ``(In Eng.)``."""
+    russian = english = False
+    for lm in _LANG_MARK.finditer(text):
+        tag = lm.group(1).lower()
+        if tag.startswith(("rus", "рус")):
+            russian = True
+        else:
+            english = True
+    return russian, english
+
+
 def build(
     text: str,
     spans: list[Span],
@@ -443,100 +579,14 @@ def build(
     detect_lang: Callable[[str], str | None],
 ) -> ParsedFields:
     """The fields of one entry from its labelled spans."""
-    out = ParsedFields()
-    russian = False
-    english = False
-    for lm in _LANG_MARK.finditer(text):
-        tag = lm.group(1).lower()
-        if tag.startswith(("rus", "рус")):
-            russian = True
-        else:
-            english = True
-    dates: list[Span] = []
-    pages_seen = False
+    russian, english = _marked_languages(text)
+    b = _Build(text, spans, is_word, russian)
     for sp in repair(spans, text):
-        lab = sp.label
-        val = sp.text
-        if lab == "author":
-            if "author" not in out.data:
-                out.raw["author"] = val
-            out.put("author", names_value(val), sp)
-        elif lab == "editor":
-            out.put("editor", names_value(val), sp)
-        elif lab == "translator":
-            out.put("translator", names_value(val), sp)
-        elif lab == "title":
-            if "title" in out.data and "container-title" not in out.data:
-                out.put("container-title", container_value(val, is_word), sp)
-            else:
-                out.put("title", title_value(val, is_word), sp)
-        elif lab == "container-title":
-            out.put("container-title", container_value(val, is_word), sp)
-        elif lab == "collection-title":
-            out.put("collection-title", container_value(val, is_word), sp)
-        elif lab == "date":
-            dates.append(sp)
-        elif lab == "accessed":
-            m = _ACCESSED_IN.search(val)
-            d = date_value(m.group(1) if m else val)
-            out.put("accessed", d, sp)
-        elif lab == "volume":
-            vol, iss = volume_issue(val, russian)
-            if vol:
-                out.put("volume", vol, sp)
-            if iss:
-                out.put("issue", iss, sp)
-        elif lab == "pages":
-            pg, count = pages_value(val)
-            if pg and not pages_seen:
-                out.put("pages", pg, sp)
-                pages_seen = True
-            if count:
-                out.put("page-count", count, sp)
-        elif lab == "publisher":
-            out.put("publisher", publisher_value(val), sp)
-        elif lab == "location":
-            place = place_value(val)
-            head, sep, rest = place.partition(", ")
-            nxt = spans[spans.index(sp) + 1] if sp in spans and spans.index(sp) + 1 < len(
-                spans) else None
-            if (sep and head.lower() in KNOWN_PLACES and rest[:1].isupper()
-                    and rest.lower() not in KNOWN_PLACES and nxt is not None
-                    and nxt.label == "publisher" and nxt.start == sp.end + 1
-                    and "publisher" not in out.data):
-                # "Moscow, IDV RAS;": a place, then the publisher after a comma
-                out.put("publisher-place", head, sp)
-                cut = sp.start + val.index(rest)
-                out.put("publisher", publisher_value(text[cut:nxt.end]),
-                        Span("publisher", cut, nxt.end, "", min(sp.confidence, nxt.confidence)))
-            else:
-                out.put("publisher-place", place, sp)
-        elif lab == "edition":
-            out.put("edition", plain_value(val), sp)
-        elif lab == "genre":
-            out.put("genre", plain_value(val), sp)
-        elif lab == "url":
-            m = _URL_IN.search(val)
-            if m:
-                out.put("url", m.group(0).rstrip(".,;)]"), sp)
-            else:
-                dm = _DOI_IN.search(val)
-                if dm:
-                    out.put("doi", dm.group(0).rstrip(".,;)]"), sp)
-        elif lab == "doi":
-            dm = _DOI_IN.search(val)
-            if dm:
-                out.put("doi", dm.group(0).rstrip(".,;)]"), sp)
-        elif lab == "isbn":
-            isbn = re.sub(r"(?i)^isbn[:\s]*", "", plain_value(val))
-            if re.search(r"\d{9}", isbn.replace("-", "").replace(" ", "")):
-                out.put("isbn", [isbn], sp)
-        elif lab == "note":
-            m = _ACCESSED_IN.search(val)
-            if m:
-                out.put("accessed", date_value(m.group(1)), sp)
-        # citation-number, language, medium: not fields of the record
-    for sp in dates:
+        handler = _HANDLERS.get(sp.label)
+        if handler is not None:
+            handler(b, sp)
+    out = b.out
+    for sp in b.dates:
         d = date_value(sp.text)
         if d and "issued" not in out.data:
             out.put("issued", d, sp)

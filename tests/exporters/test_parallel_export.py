@@ -21,9 +21,8 @@ from annobib.exporters import ExportOptions, export
 from annobib.exporters.biblatex import Dialect, build_entry, render
 from annobib.findings import Finding
 from annobib.model.library import Library, SourceIndex
-from annobib.sources import yaml as yaml_source
 from annobib.sources.located import read_located
-from annobib.sources.yaml import load_paths
+from annobib.sources.yaml import load_paths, positions
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="the worker is forked (Linux)")
 
@@ -190,7 +189,7 @@ def test_positions_noted_while_reading_are_the_located_readers(
         text = path.read_text(encoding="utf-8")
         loc = read_located(text, str(path))
         index = SourceIndex()
-        yaml_source._collect_origins(loc.data, (), loc, index, str(path))
+        positions.collect_origins(loc.data, (), loc, index, str(path))
         return index
 
     expected = [located_index(p) for p in files]

@@ -15,6 +15,7 @@ from annobib.model.library import Document
 from annobib.model.person import Person
 from annobib.model.record import Work
 from annobib.sources import yaml as yaml_source
+from annobib.sources.yaml import read as yaml_read
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -148,7 +149,7 @@ def test_a_warm_load_gives_the_cold_document(tmp_path: Path,
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("the file was read again")
 
-    monkeypatch.setattr(yaml_source, "parse_document", refuse)
+    monkeypatch.setattr(yaml_read, "parse_document", refuse)
     warm, warm_findings, _ = yaml_source.load_file(path)  # from the cache alone
     assert cold is not None and warm is not None
     same(warm.document, validated_again(cold.document))

@@ -14,13 +14,14 @@ import pytest
 from annobib.findings import Location
 from annobib.sources import yaml as yaml_source
 from annobib.sources.located import read_located, read_plain
+from annobib.sources.yaml import positions, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def both(text: str) -> tuple[object, object]:
-    fast = yaml_source._indexer(text, "f.yaml", None)()
-    located = yaml_source._indexer(text, "f.yaml", read_located(text, "f.yaml"))()
+    fast = positions.indexer(text, "f.yaml", None)()
+    located = positions.indexer(text, "f.yaml", read_located(text, "f.yaml"))()
     return fast, located
 
 
@@ -90,7 +91,7 @@ works:
     fast_data = read_plain(text, None, odd)
     located = read_located(text, "f.yaml")
     assert fast_data == located.data
-    assert yaml_source._odd_found(odd) == yaml_source._odd_walk(located.data, located)
+    assert validate._odd_found(odd) == validate._odd_walk(located.data, located)
     assert len(odd) == 6
 
 
@@ -102,7 +103,7 @@ def test_control_characters_do_not_make_the_load_locate(
     def refuse(*_: object) -> None:
         raise AssertionError("the located reader was used")
 
-    monkeypatch.setattr(yaml_source, "read_located", refuse)
+    monkeypatch.setattr(validate, "read_located", refuse)
     loaded, findings = yaml_source.parse_document(text, "f.yaml")
     assert loaded is not None
     assert [(f.code, f.location, f.key, f.field) for f in findings] == [

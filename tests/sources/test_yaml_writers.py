@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from annobib.cli.app import app
 from annobib.sources import yamlfast
-from annobib.sources.yaml import _dumper
+from annobib.sources.yaml.write import _dumper
 from annobib.sources.yamledit import plan_insert
 
 ROOT = Path(__file__).resolve().parents[2]

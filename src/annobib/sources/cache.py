@@ -39,8 +39,8 @@ def _enabled() -> bool:
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # what decides a cached entry's contents: the types, the reader, its positions and this format
-_VALIDATING = ("model/*.py", "sources/yaml*.py", "sources/located.py", "sources/messages.py",
-               "sources/cache.py", "codes.py", "findings.py")
+_VALIDATING = ("model/*.py", "sources/yaml*.py", "sources/yaml/*.py", "sources/located.py",
+               "sources/messages.py", "sources/cache.py", "codes.py", "findings.py")
 
 
 @functools.cache

@@ -336,6 +336,25 @@ def test_configured_snapshot_is_used_by_check(tmp_path: Path,
     assert str(snap) in work["reason"] or "snapshot" in work["reason"]
 
 
+def test_a_doi_absent_from_the_snapshot_is_no_finding_for_fail_on(tmp_path: Path) -> None:
+    """A334 is "unchecked": only --on-unreachable decides about it, never --fail-on."""
+    snap = make_snapshot(tmp_path)
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "a.yaml").write_text(
+        "annobib: 1\nworks:\n  - {key: nf, type: journal-article, title: Not a real work, "
+        "doi: 10.1371/notarealdoi}\n", encoding="utf-8")
+    args = ["check", str(lib), "--snapshot", str(snap), "--format", "json",
+            "--api-url", "http://127.0.0.1:9"]
+    warn = runner.invoke(app, [*args, "--fail-on", "warning", "--on-unreachable", "warn"])
+    assert warn.exit_code == 0, warn.output
+    (work,) = json.loads(warn.stdout)["works"]
+    assert work["status"] == "unchecked" and [f["code"] for f in work["findings"]] == ["A334"]
+    assert work["findings"][0]["severity"] == "warning"  # a warning, and still not counted
+    fail = runner.invoke(app, [*args, "--fail-on", "warning", "--on-unreachable", "fail"])
+    assert fail.exit_code == 4, fail.output
+
+
 # --- the agreement query stands in for the check only where the check finds nothing ----------
 
 

@@ -24,8 +24,10 @@ class Status(StrEnum):
 CODES: dict[str, str] = {c.code: c.title for c in matching("A3")}
 
 # Findings that come with an "unchecked" work: --on-unreachable alone decides about them
-# (A363: the --suggest-dois search of a work without a DOI could not be made).
-UNCHECKED_CODES = frozenset({"A330", "A331", "A332", "A333", "A363"})
+# (A334: the DOI is not in the local snapshot, which is Crossref's data of one date, so it is
+# neither "not found" nor a finding about the library; A363: the --suggest-dois search of a
+# work without a DOI could not be made).
+UNCHECKED_CODES = frozenset({"A330", "A331", "A332", "A333", "A334", "A363"})
 
 
 class Verdict(StrEnum):

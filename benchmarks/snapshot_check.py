@@ -42,8 +42,9 @@ sys.path.insert(0, str(HERE))
 from snapshot_gen import bases, our_work, references, write_snapshot  # noqa: E402
 
 from annobib.checks.crossref import Status, WorkResult, judge  # noqa: E402
+from annobib.checks.crossref.judge import AGREED_TITLE  # noqa: E402
 from annobib.services.base import Found  # noqa: E402
-from annobib.services.snapshot import AGREED_TITLE, Snapshot, SnapshotService  # noqa: E402
+from annobib.services.snapshot import Snapshot, SnapshotService  # noqa: E402
 from annobib.sources.snapshot import bucket_of  # noqa: E402
 
 GROUPS = 16

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from annobib.api import load
 from annobib.checks.crossref import Status, check_library
+from annobib.model import Work
 from annobib.services.base import (
+    Agreement,
     Lookup,
     MetadataService,
     Progress,
@@ -21,6 +23,7 @@ from annobib.services.base import (
     SearchUnavailable,
     ServiceStats,
     Unavailable,
+    lookups_only,
 )
 from annobib.services.crossref import CrossrefService
 from annobib.services.evidence import EvidenceService, EvidenceStore
@@ -35,9 +38,13 @@ class ToyService:
         self.stats = ServiceStats()
         self.down: str | None = "toy registry closed for the test"
         self.problems: list[str] = ["toy: one stored answer could not be read"]
+        self.source: dict[str, str] | None = {"kind": "toy"}
 
     def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
         return {d: Unavailable(d, "closed") for d in dois}
+
+    def agreement(self, works: Sequence[Work], progress: Progress | None = None) -> Agreement:
+        return lookups_only(self, works, progress)
 
     def search(self, query: str, rows: int = 5) -> Search:
         return SearchUnavailable(query, "closed")
@@ -54,6 +61,7 @@ def test_check_reports_the_protocols_availability(tmp_path: Path) -> None:
     result = check_library(load([path], lint=False).library, service)
     assert result.unavailable_reason == "toy registry closed for the test"
     assert [w.status for w in result.works] == [Status.UNCHECKED]
+    assert result.source == {"kind": "toy"}
 
 
 def test_shipped_services_answer_the_whole_protocol(tmp_path: Path) -> None:
@@ -65,6 +73,8 @@ def test_shipped_services_answer_the_whole_protocol(tmp_path: Path) -> None:
         assert [s.down for s in services] == [None, None, None]
         problems: list[Sequence[str]] = [s.problems for s in services]
         assert [list(p) for p in problems] == [["x.json: cannot read evidence"]] * 2 + [[]]
+        assert [s.source for s in services] == [
+            {"kind": "evidence", "path": str(tmp_path / ".crossref")}, None, None]
     finally:
         for s in services:
             s.close()

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,11 @@ from typer.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from annobib.api import load
 from annobib.checks.crossref import Status, check_library, judge
+from annobib.checks.crossref.judge import AGREED_TITLE
 from annobib.cli.app import app
 from annobib.model import Document, MultiText, Work, WorkType
-from annobib.services.base import Found, Unavailable
-from annobib.services.snapshot import AGREED_TITLE, Snapshot, SnapshotService, SnapshotUnusable
+from annobib.services.base import Agreement, Found, Progress, Unavailable, lookups_only
+from annobib.services.snapshot import Snapshot, SnapshotService, SnapshotUnusable
 from annobib.sources.crossref import work_from_crossref
 from annobib.sources.snapshot import BuildOptions, SnapshotError, build, kept
 from annobib.sources.yaml import dump_document
@@ -218,6 +220,18 @@ def test_check_data_with_snapshot_gives_the_api_paths_verdicts(server: StandIn,
     for key in absent:
         if key in s:
             assert s[key][0] == "unchecked", key
+    # the same matched title where both verified (the agreed works are verified in SQL)
+    titles = [{w["key"]: w["matched-title"] for w in json.loads(out.stdout)["works"]
+               if w["status"] == "verified"} for out in (api, local)]
+    assert titles[0].keys() - absent == titles[1].keys() and titles[1]
+    assert all(titles[0][k] == t for k, t in titles[1].items())
+    # the report names the snapshot and the date of its data; the API path's names none
+    snapshot = Snapshot.open(snap)
+    assert json.loads(local.stdout)["summary"]["source"] == {
+        "kind": "snapshot", "path": str(snap), "date": snapshot.date,
+        "records": len(recorded_messages()), "engine": "duckdb"}
+    assert snapshot.date[:4].isdigit() and snapshot.date != "undated"
+    assert "source" not in json.loads(api.stdout)["summary"]
     reasons = {w["key"]: w["reason"] for w in json.loads(local.stdout)["works"]}
     assert reasons["nf"].startswith("not in the snapshot")
     assert a["nf"][0] == "not-found" and ("A311", "doi") in a["alias"][1]
@@ -230,6 +244,7 @@ def test_check_data_with_snapshot_gives_the_api_paths_verdicts(server: StandIn,
                                "--evidence", str(tmp_path / "ev-both")])
     assert both.exit_code == 0, both.output
     assert verdicts(json.loads(both.stdout)) == a
+    assert json.loads(both.stdout)["summary"]["source"]["then"] == "api"
     asked = {e.path for e in server.log[before:]}
     assert asked and all(any(d in p for d in ("notarealdoi", "chemrxiv.5406907", "10.24975", "/works"))
                          for p in asked)
@@ -256,6 +271,47 @@ def test_check_library_through_the_service_object(tmp_path: Path) -> None:
     assert by["nf"].status is Status.UNCHECKED
     assert [f.code for f in by["nf"].findings] == ["A334"]
     assert res.service == "crossref-snapshot"
+    # the agreement query verified most works without handing their record over, and the
+    # check says what it says when every work is looked up and judged
+    assert res.stats["requests"] == 0
+    snap = Snapshot.open(tmp_path / "snapshot")
+    svc = SnapshotService(snap)
+    again = check_library(result.library, svc)
+    assert svc.stats.extra["snapshot_agreed"] >= len(recorded_messages()) // 2
+    every = check_library(result.library, _LookingEveryWorkUp(snap))
+    assert [_verdict(w) for w in again.works] == [_verdict(w) for w in every.works]
+    assert [_verdict(w) for w in res.works] == [_verdict(w) for w in every.works]
+    assert again.findings == every.findings
+
+
+def test_an_agreed_articles_record_is_still_compared_with_its_reference_list(
+        tmp_path: Path) -> None:
+    from annobib.model import Reference
+
+    m = next(r for r in recorded_messages() if len(r.get("reference") or ()) > 2)
+    article, _ = work_from_crossref({**m, "reference": []}, "article")
+    cited = Work(key="cited", type=WorkType.JOURNAL_ARTICLE,
+                 title=MultiText(text="A work the deposit does not list"))
+    doc = Document(article=article, references=[
+        Reference(n=1, source="1. A work the deposit does not list.", work=cited)])
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "article.yaml").write_text(dump_document(doc), encoding="utf-8")
+    library = load([lib], lint=False).library
+    snap = Snapshot.open(make_snapshot(tmp_path, references=True))
+    svc = SnapshotService(snap)
+    res = check_library(library, svc)
+    assert svc.stats.extra["snapshot_agreed"] == 1  # the article, verified in SQL
+    every = check_library(library, _LookingEveryWorkUp(snap))
+    assert [_verdict(w) for w in res.works] == [_verdict(w) for w in every.works]
+    assert res.findings == every.findings and "A350" in {f.code for f in res.findings}
+
+
+class _LookingEveryWorkUp(SnapshotService):
+    """The snapshot's service without the agreement query: every work looked up and judged."""
+
+    def agreement(self, works: Sequence[Work], progress: Progress | None = None) -> Agreement:
+        return lookups_only(self, works, progress)
 
 
 # --- a killed build resumes -------------------------------------------------------------------

@@ -23,7 +23,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def summary(result: CheckResult, exit_code: int) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "works": len(result.works),
         "statuses": result.counts(),
         "findings": {
@@ -34,6 +34,9 @@ def summary(result: CheckResult, exit_code: int) -> dict[str, Any]:
         "requests": result.stats,
         "exit_code": exit_code,
     }
+    if result.source is not None:  # a snapshot (its date: of the data the verdicts rest on)
+        out["source"] = result.source
+    return out
 
 
 def to_json(result: CheckResult, exit_code: int) -> str:

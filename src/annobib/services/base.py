@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from annobib.model import Work
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +176,34 @@ Progress = Callable[[int], None]
 """Called with the number of DOIs settled since the last call."""
 
 
+@dataclass(slots=True)
+class Agreement:
+    """The answer to :meth:`MetadataService.agreement` for a sequence of works.
+
+    ``agreed``: the positions of the works whose record agrees with them in every field the
+    check compares (the check would report nothing and call them verified, their title
+    matched on ``title[0]``); decided without handing their records over. ``lookups``: the
+    answer for the DOI (normalised, lower-case) of every other work that has one.
+    """
+
+    agreed: list[int]
+    lookups: dict[str, Lookup]
+
+
+def lookups_only(service: MetadataService, works: Sequence[Work],
+                 progress: Progress | None = None) -> Agreement:
+    """:meth:`MetadataService.agreement` for a service that cannot tell agreement apart: none
+    agreed, every work with a DOI looked up."""
+    return Agreement([], service.lookup([w.doi for w in works if w.doi], progress=progress))
+
+
 class MetadataService(Protocol):
     """A source of DOI metadata: everything a check asks of one, and nothing else.
 
-    Two questions (:meth:`lookup`, :meth:`search`), two states a caller reports
-    (:attr:`down`, :attr:`problems`), what the run cost (:attr:`stats`) and :meth:`close`.
+    Two questions (:meth:`lookup`, :meth:`search`) and a shortcut for the first
+    (:meth:`agreement`), two states a caller reports (:attr:`down`, :attr:`problems`), what
+    the answers come from (:attr:`source`), what the run cost (:attr:`stats`) and
+    :meth:`close`.
     Callers never reach past this protocol (no ``getattr`` on a service): a new service
     (a snapshot, another registry) answers all of it, see ``docs/architecture.md``.
     """
@@ -200,8 +226,22 @@ class MetadataService(Protocol):
         file that could not be read, ...), in the order met; empty when nothing was."""
         ...
 
+    @property
+    def source(self) -> dict[str, Any] | None:
+        """What the answers come from when it is not Crossref's API at the time of the run,
+        for the report (JSON, ``summary.source``): a snapshot's ``{"kind": "snapshot",
+        "path", "date", "records", "engine"}`` (``date``: of Crossref's data the verdicts
+        rest on), stored evidence's ``{"kind": "evidence", "path"}``; ``None`` for the API."""
+        ...
+
     def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
         """Answer every DOI given (normalised, lower-case); never raise for a network problem."""
+        ...
+
+    def agreement(self, works: Sequence[Work], progress: Progress | None = None) -> Agreement:
+        """Which of ``works`` agree with their record in every compared field, and the
+        lookups of the others' DOIs (see :class:`Agreement`). A service that cannot tell
+        without handing every record over answers :func:`lookups_only`: none agreed."""
         ...
 
     def search(self, query: str, rows: int = 5) -> Search:

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import httpcore2
@@ -60,6 +60,7 @@ from annobib.services.answers import (
     redact_url,
 )
 from annobib.services.base import (
+    Agreement,
     Exchange,
     Found,
     Lookup,
@@ -68,6 +69,7 @@ from annobib.services.base import (
     SearchUnavailable,
     ServiceStats,
     Unavailable,
+    lookups_only,
 )
 from annobib.services.evidence import (
     NOT_CROSSREFS_404,
@@ -77,6 +79,9 @@ from annobib.services.evidence import (
     search_key,
     verdict_name,
 )
+
+if TYPE_CHECKING:
+    from annobib.model import Work
 
 __all__ = ["MAX_ANSWER_BYTES", "CrossrefService", "check_api_url"]
 
@@ -426,6 +431,15 @@ class CrossrefService:
     def problems(self) -> Sequence[str]:
         """What the evidence store met (files it could not read or write), if there is one."""
         return self.store.problems if self.store is not None else ()
+
+    @property
+    def source(self) -> dict[str, Any] | None:
+        """None: the API itself, as it answers now (each answer's time is in its evidence)."""
+        return None
+
+    def agreement(self, works: Sequence[Work], progress: Progress | None = None) -> Agreement:
+        """None agreed: every record is compared by the check (see :func:`lookups_only`)."""
+        return lookups_only(self, works, progress)
 
     def _backoff(self, attempt: int) -> float:
         d = min(self.retry.cap, self.retry.base * (2.0**attempt))

@@ -25,7 +25,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from annobib.services.answers import (
@@ -38,6 +38,7 @@ from annobib.services.answers import (
     record_problem,
 )
 from annobib.services.base import (
+    Agreement,
     Exchange,
     Found,
     Lookup,
@@ -50,7 +51,11 @@ from annobib.services.base import (
     SearchUnavailable,
     ServiceStats,
     Unavailable,
+    lookups_only,
 )
+
+if TYPE_CHECKING:
+    from annobib.model import Work
 
 FORMAT = 1
 _MAX_NAME = 180
@@ -338,6 +343,15 @@ class EvidenceService:
     @property
     def problems(self) -> Sequence[str]:
         return self.store.problems
+
+    @property
+    def source(self) -> dict[str, Any] | None:
+        """The evidence directory every answer is read from."""
+        return {"kind": "evidence", "path": str(self.store.root)}
+
+    def agreement(self, works: Sequence[Work], progress: Progress | None = None) -> Agreement:
+        """None agreed: every stored record is compared by the check."""
+        return lookups_only(self, works, progress)
 
     def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
         out: dict[str, Lookup] = {}

@@ -29,6 +29,7 @@ from annobib.model import Work
 from annobib.runtime import gc_paused
 from annobib.services.answers import record_problem
 from annobib.services.base import (
+    Agreement,
     Exchange,
     Found,
     Lookup,
@@ -197,19 +198,6 @@ def our_side(work: Work) -> tuple[Any, ...] | None:
     return (doi.lower(), work.title.text, families, givens, year, container,
             work.volume or None, work.issue or None, work.pages or None, work.type.value,
             work.publisher or None)
-
-
-#: What the check says of a work whose every compared field agrees with the record (the
-#: title matched on ``title[0]``).
-AGREED_TITLE = "ours:text ~ crossref:title[0] (1.00)"
-
-
-@dataclass(slots=True)
-class Agreement:
-    """The works asked for (by position), split by :meth:`SnapshotService.agreement`."""
-
-    agreed: list[int]  # positions of the works whose record agrees with them
-    lookups: dict[str, Lookup]  # the records (or absences) of every other work's DOI
 
 
 #: Works asked for, joined with the works table. ``{buckets}`` is a list of integers (the
@@ -464,6 +452,13 @@ class SnapshotService:
     def problems(self) -> Sequence[str]:
         return ()
 
+    @property
+    def source(self) -> dict[str, Any]:
+        """The snapshot the answers come from: its path, the date of its Crossref data (what
+        the verdicts rest on), its records and the engine asked."""
+        return {"kind": "snapshot", "path": self.snapshot.path, "date": self.snapshot.date,
+                "records": self.snapshot.records, "engine": self.engine.name}
+
     def _table(self, name: str) -> bool:
         if name in self._tables:
             return True
@@ -517,14 +512,17 @@ class SnapshotService:
                 best[doi] = (record, stamp, int(bucket))
         return {d: (r, b) for d, (r, _, b) in best.items()}
 
-    def agreement(self, works: Sequence[Work]) -> Agreement:
+    def agreement(self, works: Sequence[Work], progress: Progress | None = None) -> Agreement:
         """Which of ``works`` agree with their record in every field the check compares (one
         SQL query, :data:`AGREE_SQL`): the check would report nothing for them and call them
-        verified (title matched on ``title[0]``, :data:`AGREED_TITLE`). For every other work
-        with a DOI, its lookup, as :meth:`lookup` gives it. A snapshot built before these
-        columns existed has every work looked up."""
+        verified (title matched on ``title[0]``). For every other work with a DOI, its
+        lookup, as :meth:`lookup` gives it. A snapshot built before these columns existed
+        has every work looked up."""
         with gc_paused():  # records parsed by the thousand, none in a cycle
-            return self._agreement(works)
+            out = self._agreement(works)
+        if progress is not None and (out.agreed or out.lookups):
+            progress(len(out.agreed) + len(out.lookups))
+        return out
 
     def _agreement(self, works: Sequence[Work]) -> Agreement:
         ours: list[tuple[Any, ...]] = []
@@ -631,6 +629,24 @@ class SnapshotThenAPI:
     @property
     def problems(self) -> Sequence[str]:
         return self.api.problems
+
+    @property
+    def source(self) -> dict[str, Any]:
+        """The snapshot's, and ``"then": "api"``: what it lacks was asked of the API."""
+        return {**self.snapshot_service.source, "then": "api"}
+
+    def agreement(self, works: Sequence[Work], progress: Progress | None = None) -> Agreement:
+        """The snapshot's agreement; the API's lookups for the DOIs the snapshot lacks."""
+        out = self.snapshot_service.agreement(works)
+        missing = [d for d, lk in out.lookups.items()
+                   if isinstance(lk, Unavailable) and lk.code == "A334"]
+        self.stats.extra.update(self.snapshot_service.stats.extra)
+        self.stats.extra["snapshot_absent"] = len(missing)
+        if progress is not None and len(out.agreed) + len(out.lookups) > len(missing):
+            progress(len(out.agreed) + len(out.lookups) - len(missing))
+        if missing:
+            out.lookups.update(self.api.lookup(missing, progress=progress))
+        return out
 
     def lookup(self, dois: Iterable[str], progress: Progress | None = None) -> dict[str, Lookup]:
         todo = list(dict.fromkeys(d.strip().lower() for d in dois if d.strip()))

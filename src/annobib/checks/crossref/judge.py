@@ -24,6 +24,18 @@ def _status_from_findings(findings: Sequence[Finding]) -> Status:
     return Status.VERIFIED
 
 
+#: What :func:`judge` says of a work whose record agrees with it in every compared field (its
+#: title matched on ``title[0]``): the ``matched_title`` of :func:`agreed`.
+AGREED_TITLE = "ours:text ~ crossref:title[0] (1.00)"
+
+
+def agreed(work: Work, location: Location | None) -> WorkResult:
+    """The result :func:`judge` gives a work whose record agrees with it in every compared
+    field (a service's :meth:`~annobib.services.base.MetadataService.agreement` said so):
+    verified, no finding, the title matched on ``title[0]``."""
+    return WorkResult(work.key, work.doi, Status.VERIFIED, location, matched_title=AGREED_TITLE)
+
+
 def judge(work: Work, lookup: Lookup, location: Location | None,
           where: Where | None = None) -> WorkResult:
     """One work's result from its lookup. ``location`` may be file-only; ``where`` gives

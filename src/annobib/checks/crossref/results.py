@@ -135,6 +135,9 @@ class CheckResult:
     service: str
     unavailable_reason: str | None = None
     stats: dict[str, int] = field(default_factory=dict)
+    # what answered when it is not the live API (the service's ``source``): a snapshot's path,
+    # the date of its data and its records, or the evidence directory
+    source: dict[str, Any] | None = None
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in Status}

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 
 from annobib.checks.crossref.compare import Where
 from annobib.checks.crossref.deposit import compare_reference_list
-from annobib.checks.crossref.judge import judge
+from annobib.checks.crossref.judge import agreed, judge
 from annobib.checks.crossref.results import CheckResult, Status, Verdict, WorkResult
 from annobib.checks.crossref.suggest import find
 from annobib.findings import Finding, Location
@@ -62,13 +62,26 @@ def check_library(
         wanted = set(keys)
         works = [w for w in works if w.key in wanted]
     with_doi = [w for w in works if w.doi]
-    lookups = service.lookup([w.doi for w in with_doi if w.doi], progress=progress)
+    # works whose record agrees in every compared field are verified without their record
+    # (a snapshot decides it in SQL); every other DOI is looked up
+    agreement = service.agreement(with_doi, progress=progress)
+    verified = {id(with_doi[n]) for n in agreement.agreed}
+    lookups = agreement.lookups
+    # an article's record is compared with its reference list: looked up even when it agreed
+    asked = {w.doi.strip().lower() for w in with_doi if w.doi}
+    articles = [d for d in dict.fromkeys(
+        loaded.document.article.doi.strip().lower() for loaded in library.documents
+        if loaded.document.article is not None and loaded.document.article.doi)
+        if d in asked and d not in lookups]
+    if articles:
+        lookups = {**lookups, **service.lookup(articles)}
     sources = _sources_by_key(library) if suggest_dois else {}
     results: list[WorkResult] = []
     for work in works:
         location = Location(file_of[work.key]) if work.key in file_of else None
         if work.doi:
-            results.append(judge(work, lookups[work.doi.lower()], location, where))
+            results.append(agreed(work, location) if id(work) in verified
+                           else judge(work, lookups[work.doi.lower()], location, where))
             continue
         if suggest_dois:
             location = where(work.key, None) or location
@@ -93,8 +106,8 @@ def check_library(
         art = loaded.document.article
         if art is None or not art.doi:
             continue
-        lookup = lookups.get(art.doi)
+        lookup = lookups.get(art.doi.strip().lower())
         if isinstance(lookup, Found):
             doc_findings.extend(compare_reference_list(loaded, library, lookup.record))
     return CheckResult(results, doc_findings, service.name, service.down,
-                       service.stats.to_json())
+                       service.stats.to_json(), service.source)

@@ -167,3 +167,149 @@ def test_review_is_the_review_command(tmp_path: Path) -> None:
     assert cli.exit_code == 3
     assert "annobib review: unknown style 'no-such-style-anywhere'" in cli.stderr
     assert "Traceback" not in cli.output
+
+
+CHECKED = """annobib: 1
+works:
+  - key: tosatto2015
+    type: journal-article
+    title: "Single-molecule FRET studies on alpha-synuclein oligomerization of Parkinson’s disease genetically related mutants"
+    author: ["Tosatto, Laura", "Horrocks, Mathew H."]
+    container-title: Scientific Reports
+    issued: "2015"
+    volume: "5"
+    doi: 10.1038/srep16696
+  - key: ijo
+    type: journal-article
+    title: "A title that is not this article's"
+    issued: "2009"
+    doi: 10.3892/ijo_00000353
+  - {key: nf, type: journal-article, title: "Not a real work", doi: 10.1371/notarealdoi}
+  - key: ali2017
+    type: journal-article
+    title: "Fish Ontology framework for taxonomy-based fish recognition"
+    author: ["Ali, Najib M."]
+    container-title: PeerJ
+    issued: "2017"
+    volume: "5"
+"""
+
+
+def _without_requests(text: str) -> dict[str, object]:
+    payload: dict[str, object] = json.loads(text)
+    summary = payload["summary"]
+    assert isinstance(summary, dict)
+    summary.pop("requests")  # what each run asked the stand-in: its own evidence, its own count
+    return payload
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ([], 1), (["--ignore", "A301"], 1), (["--fail-on", "differs", "--ignore", "A301"], 0),
+    (["--fail-on", "differs"], 1), (["--fail-on", "never", "--suggest-dois"], 0),
+])
+def test_check_is_the_check_command(tmp_path: Path, args: list[str], expected: int) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from crossref_standin import Limits, running
+
+    lib = tmp_path / "data"
+    lib.mkdir()
+    (lib / "lib.yaml").write_text(CHECKED, encoding="utf-8")
+    ignore = ["A301"] if "--ignore" in args else None
+    fail_on = args[args.index("--fail-on") + 1] if "--fail-on" in args else "error"
+    server = running(Limits(single=100, lists=100, concurrency=3))
+    server.search_works = True
+    try:
+        for fmt in ("json", "sarif"):
+            cli = runner.invoke(app, ["check", str(lib), "--api-url", server.url, "--format", fmt,
+                                      "--evidence", str(tmp_path / f"cli-{fmt}"), *args])
+            got = api.check([lib], api_url=server.url, evidence=tmp_path / f"api-{fmt}",
+                            fail_on=fail_on, suggest_dois="--suggest-dois" in args,
+                            policy=policy(ignore=ignore))
+            assert int(got.exit_code) == cli.exit_code == expected, cli.output
+            text = got.report(fmt)
+            assert text is not None
+            if fmt == "json":
+                assert _without_requests(text) == _without_requests(cli.stdout)
+            else:
+                assert text == cli.stdout
+    finally:
+        server.stop()
+    # from the evidence alone, with no server: the same report to the byte
+    cli = runner.invoke(app, ["check", str(lib), "--offline", "--format", "junit",
+                              "--evidence", str(tmp_path / "cli-json"), *args])
+    got = api.check([lib], offline=True, evidence=tmp_path / "cli-json", fail_on=fail_on,
+                    suggest_dois="--suggest-dois" in args, policy=policy(ignore=ignore))
+    assert int(got.exit_code) == cli.exit_code
+    assert got.report("junit") == cli.stdout
+    assert got.result is not None and got.shown is not None
+    assert ("A301" in {f.code for f in got.shown.all_findings()}) is (ignore is None)
+
+
+def test_check_apply_and_outages_are_the_commands(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from crossref_standin import Limits, closed_port, running
+
+    copies = []
+    for name in ("cli", "api"):
+        lib = tmp_path / name
+        lib.mkdir()
+        (lib / "lib.yaml").write_text(CHECKED, encoding="utf-8")
+        copies.append(lib)
+    server = running(Limits(single=100, lists=100, concurrency=3))
+    server.search_works = True
+    try:
+        cli = runner.invoke(app, ["check", str(copies[0]), "--apply", "--api-url", server.url,
+                                  "--fail-on", "never"])
+        got = api.check([copies[1]], apply=True, api_url=server.url, fail_on="never")
+    finally:
+        server.stop()
+    assert cli.exit_code == int(got.exit_code) == 0, cli.output
+    written = [(lib / "lib.yaml").read_text(encoding="utf-8") for lib in copies]
+    assert written[0] == written[1] == CHECKED + '    doi: "10.7717/peerj.3811"\n'
+    assert [line.replace(str(copies[1]), str(copies[0])) for line in got.applied] == [
+        line for line in cli.stderr.splitlines() if line.startswith("apply:")]
+    # Crossref unreachable: every DOI unchecked, exit 4 (or 0 with on_unreachable="pass")
+    url = f"http://127.0.0.1:{closed_port()}"
+    for policy_name, code in (("fail", 4), ("pass", 0)):
+        cli = runner.invoke(app, ["check", str(copies[0]), "--api-url", url, "--retries", "1",
+                                  "--on-unreachable", policy_name, "--format", "json",
+                                  "--evidence", str(tmp_path / "none")])
+        got = api.check([copies[0]], api_url=url, retries=1, on_unreachable=policy_name,
+                        evidence=tmp_path / "none")
+        assert cli.exit_code == int(got.exit_code) == code
+        assert got.report("json") == cli.stdout
+        assert got.result is not None
+        assert {w.status.value for w in got.result.works if w.doi} == {"unchecked"}
+
+
+def test_check_refuses_what_the_command_refuses(tmp_path: Path, bad: Path) -> None:
+    from annobib.tasks.check import BadOption
+
+    lib = tmp_path / "data"
+    lib.mkdir()
+    (lib / "lib.yaml").write_text(CHECKED, encoding="utf-8")
+    for kwargs, cli_args, option in (
+        ({"fail_on": "sometimes"}, ["--fail-on", "sometimes"], "--fail-on"),
+        ({"offline": True, "refresh": True}, ["--offline", "--refresh"], "--refresh"),
+        ({"api_url": "ftp://example.org"}, ["--api-url", "ftp://example.org"], "--api-url"),
+        ({"use_api": True, "offline": True}, ["--api", "--offline"], "--snapshot"),
+        ({"snapshot": lib, "engine": "sqlite", "offline": True},
+         ["--snapshot", str(lib), "--engine", "sqlite", "--offline"], "--engine"),
+    ):
+        with pytest.raises(BadOption) as refused:
+            api.check([lib], **kwargs)
+        assert refused.value.option == option and refused.value.exit_code == ExitCode.USAGE
+        cli = runner.invoke(app, ["check", str(lib), *cli_args])
+        assert cli.exit_code == 2 and option in cli.stderr, cli.output
+    # a directory that is not a snapshot: exit 3, as the command's
+    from annobib.tasks.check import SnapshotRefused
+
+    with pytest.raises(SnapshotRefused, match=r"^snapshot: .*not a snapshot") as refused_snap:
+        api.check([lib], snapshot=tmp_path / "nothing", offline=True)
+    assert refused_snap.value.exit_code == ExitCode.UNREADABLE
+    # unreadable input: nothing is asked, exit 3
+    got = api.check([tmp_path / "missing.yaml"], offline=True)
+    assert got.exit_code is ExitCode.UNREADABLE and got.result is None
+    assert got.report("json") is None
+    cli = runner.invoke(app, ["check", str(tmp_path / "missing.yaml"), "--offline"])
+    assert cli.exit_code == 3

@@ -15,7 +15,7 @@ Defaults are the command's: ``paths=None`` is the configuration's ``paths`` (``d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -26,12 +26,14 @@ from annobib.sources.yaml import LoadResult, load_paths
 from annobib.tasks.triage import Policy, Triaged, exit_code_for, triage
 
 if TYPE_CHECKING:
+    from annobib.checks.crossref import CheckResult
     from annobib.exporters import ExportOptions, Format
     from annobib.findings import Finding
     from annobib.model import Library
     from annobib.services.base import MetadataService
     from annobib.sources.citations import Citation
     from annobib.styles import Formatter
+    from annobib.tasks.check import OnUnreachable
     from annobib.tasks.importing import ImportRun
     from annobib.tasks.review import Review
 
@@ -435,6 +437,137 @@ def import_(
     return Imported(text, run, triaged, code)
 
 
+# --- check -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Checked:
+    """``annobib check``: what was loaded, the check's result (None when the input could not be
+    read: nothing was asked), its findings reported and silenced, the exit code, and what the
+    run has to say: ``notes`` about the snapshot, the service's ``problems`` (an evidence file
+    it could not read, ...), ``applied`` (what ``apply`` wrote or refused, a line each)."""
+
+    loaded: LoadResult
+    result: CheckResult | None
+    triaged: Triaged
+    exit_code: ExitCode
+    on_unreachable: OnUnreachable
+    evidence: Path
+    notes: list[str]
+    problems: list[str]
+    applied: list[str]
+
+    @property
+    def shown(self) -> CheckResult | None:
+        """The result without the findings ``--select``/``--ignore`` or ``annobib-ignore``
+        silence: what the table and CI annotations show."""
+        from annobib.tasks.check import without_ignored
+
+        return None if self.result is None else without_ignored(self.result, self.triaged)
+
+    def report(self, fmt: str) -> str | None:
+        """The report ``--format`` gives (``json``, ``sarif``, ``junit``, ``github``; None for
+        ``table``, which only the command line draws, or when nothing was checked)."""
+        from annobib.tasks.check import CheckFormat
+        from annobib.tasks.check import report as check_report
+
+        if self.result is None:
+            return None
+        return check_report(CheckFormat(fmt), self.result, self.triaged, self.exit_code,
+                            self.on_unreachable)
+
+
+def check(
+    paths: Sequence[str | Path] | None = None,
+    *,
+    fail_on: str = "error",
+    on_unreachable: str = "fail",
+    service: MetadataService | None = None,
+    offline: bool = False,
+    refresh: bool = False,
+    evidence: Path | None = None,
+    api_url: str | None = None,
+    mailto: str | None = None,
+    timeout: float = 20.0,
+    max_time: float = 300.0,
+    retries: int = 4,
+    snapshot: Path | None = None,
+    use_api: bool = False,
+    engine: str = "duckdb",
+    suggest_dois: bool = False,
+    apply: bool = False,
+    policy: Policy | None = None,
+    loaded: LoadResult | None = None,
+    progress: Callable[[int], None] | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> Checked:
+    """Check every work with a DOI against Crossref, field by field (``suggest_dois``: search
+    for the works without one; ``apply``: write the accepted DOIs into the YAML files).
+
+    ``service`` answers (default: Crossref's API at ``api_url``, or the stored evidence alone
+    when ``offline``, answers kept under ``evidence``, else ``.crossref/`` beside the data; a
+    ``snapshot``, the given one or the configuration's, with ``use_api`` for what it lacks).
+    ``fail_on`` is ``--fail-on`` (severities and statuses, comma-separated, or ``never``);
+    ``policy`` gives ``--select``/``--ignore``. ``progress`` is told of each lookup answered,
+    ``notify`` of what the run says about its snapshot as soon as it is open. Wrong options are
+    :class:`~annobib.tasks.check.BadOption`; a snapshot that cannot be used
+    :class:`~annobib.tasks.check.SnapshotRefused`."""
+    from annobib.checks.crossref import check_library
+    from annobib.tasks.check import (
+        BadOption,
+        OnUnreachable,
+        apply_suggestions,
+        decide_exit,
+        snapshot_service,
+        usage,
+    )
+    from annobib.tasks.services import crossref_service, default_evidence_dir
+    from annobib.tasks.triage import configuration
+
+    unreachable = OnUnreachable(on_unreachable)
+    api_url = usage(fail_on, offline=offline, refresh=refresh, api_url=api_url)
+    chosen = _policy(policy)
+    the_paths = default_paths(paths)
+    result = _loaded(loaded, the_paths, lint=False)
+    evidence_dir = evidence or default_evidence_dir(the_paths)
+    notes: list[str] = []
+    if result.unreadable:
+        return Checked(result, None, Triaged([], []), ExitCode.UNREADABLE, unreachable,
+                       evidence_dir, notes, [], [])
+
+    def note(line: str) -> None:
+        notes.append(line)
+        if notify is not None:
+            notify(line)
+
+    def api() -> MetadataService:
+        return crossref_service(offline=offline, refresh=refresh, evidence=evidence_dir,
+                                api_url=api_url, mailto=mailto, timeout=timeout,
+                                max_time=max_time, retries=retries)
+
+    if service is None:
+        if snapshot is None:
+            snapshot = configuration().path("snapshot")  # `snapshot = "DIR"` in the file
+        if snapshot is None and (use_api or engine != "duckdb"):
+            raise BadOption("--api and --engine go with --snapshot", "--snapshot")
+        service = snapshot_service(snapshot, engine, use_api, api, note) if snapshot else api()
+    library = result.library
+    try:
+        checked = check_library(library, service, suggest_dois=suggest_dois or apply,
+                                progress=progress)
+    finally:
+        service.close()
+    triaged = triage(checked.all_findings(), chosen.codes, library)
+    code = decide_exit(checked, fail_on, unreachable, ignored=[f for f, _ in triaged.ignored])
+    applied: list[str] = []
+    if apply:
+        applied, written = apply_suggestions(checked, library)
+        if not written:
+            code = ExitCode.UNREADABLE  # a file could not be written: its line says which
+    return Checked(result, checked, triaged, code, unreachable, evidence_dir, notes,
+                   [str(p) for p in service.problems], applied)
+
+
 # --- review ----------------------------------------------------------------------------------
 
 
@@ -502,9 +635,8 @@ def review(
 
 
 __all__ = [
-    "Cited", "Exported", "Imported", "Listing", "LoadResult", "Row", "UnknownKeys", "UnknownStyle",
-    "Unreadable",
-    "Validation",
-    "cite", "default_paths", "export", "export_format", "import_", "load", "load_for_export",
-    "records", "review", "validate",
+    "Checked", "Cited", "Exported", "Imported", "Listing", "LoadResult", "Row", "UnknownKeys",
+    "UnknownStyle", "Unreadable", "Validation",
+    "check", "cite", "default_paths", "export", "export_format", "import_", "load",
+    "load_for_export", "records", "review", "validate",
 ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+import contextlib
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,159 +21,38 @@ from annobib.cli.common import (
     write_or_stop,
 )
 from annobib.cli.exitcodes import ExitCode
-from annobib.errors import WriteError
+from annobib.errors import UsageError, WriteError
+from annobib.tasks.check import (
+    DEFAULT_FAIL_ON,
+    BadOption,
+    CheckFormat,
+    OnUnreachable,
+    SnapshotRefused,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Iterator
 
+    from annobib.api import Checked
     from annobib.checks.crossref import CheckResult
-    from annobib.cli.common import Triaged
-    from annobib.findings import Finding
     from annobib.model import Library
-    from annobib.services.base import MetadataService
+
+__all__ = ["CheckFormat", "OnUnreachable", "check", "checked_api_url", "register"]
 
 
-class CheckFormat(StrEnum):
-    table = "table"
-    json = "json"
-    sarif = "sarif"
-    junit = "junit"
-    github = "github"
-
-
-class OnUnreachable(StrEnum):
-    passes = "pass"
-    warn = "warn"
-    fail = "fail"
-
-
-_SEVERITIES = ("error", "warning", "info")
-_STATUSES = ("differs", "not-found", "other-agency", "retracted-corrected", "no-doi")
-DEFAULT_FAIL_ON = "error"
-
-
-def parse_fail_on(value: str) -> tuple[set[str], set[str]]:
-    """``--fail-on`` as (severities, statuses). ``never`` is both empty."""
-    severities: set[str] = set()
-    statuses: set[str] = set()
-    for token in (t.strip().lower() for t in value.split(",")):
-        if not token:
-            continue
-        if token == "never":
-            continue
-        if token in _SEVERITIES:
-            severities.add(token)
-        elif token in _STATUSES:
-            statuses.add(token)
-        else:
-            raise typer.BadParameter(
-                f"unknown value '{token}': use never, a severity ({', '.join(_SEVERITIES)}) "
-                f"or a status ({', '.join(_STATUSES)}), comma-separated",
-                param_hint="--fail-on",
-            )
-    return severities, statuses
-
-
-def decide_exit(result: CheckResult, fail_on: str, on_unreachable: OnUnreachable,
-                unreadable: bool = False, ignored: Collection[Finding] = ()) -> ExitCode:
-    """3 unreadable input; 4 unchecked works under ``--on-unreachable fail``; 1 findings
-    matching ``--fail-on``; else 0. Unchecked works never count as findings here.
-
-    ``ignored`` (``--select``/``--ignore``, ``annobib-ignore``) never counts: not as a finding,
-    and a status named in ``--fail-on`` does not count for a work whose every finding is
-    ignored."""
-    from annobib.checks.crossref import UNCHECKED_CODES
-    from annobib.findings import Severity
-
-    if unreadable:
-        return ExitCode.UNREADABLE
-    if on_unreachable is OnUnreachable.fail and any(
-        w.status.value == "unchecked" for w in result.works
-    ):
-        return ExitCode.UNAVAILABLE
-    severities, statuses = parse_fail_on(fail_on)
-    threshold = min((Severity(s).rank for s in severities), default=None)
-    silenced = {id(f) for f in ignored}
-    for w in result.works:
-        if w.status.value in statuses and (
-            not w.findings or any(id(f) not in silenced for f in w.findings)
-        ):
-            return ExitCode.FINDINGS
-    for f in result.all_findings():
-        if f.code in UNCHECKED_CODES or id(f) in silenced:
-            continue
-        if threshold is not None and f.severity.rank >= threshold:
-            return ExitCode.FINDINGS
-    return ExitCode.OK
-
-
-def default_evidence_dir(paths: list[Path]) -> Path:
-    from annobib.tasks.services import default_evidence_dir as beside
-
-    return beside(paths)
+def _bad(exc: BadOption) -> typer.BadParameter:
+    return typer.BadParameter(str(exc), param_hint=exc.option)
 
 
 def checked_api_url(api_url: str | None) -> str | None:
     """``--api-url`` (or ANNOBIB_CROSSREF_URL) checked before any work: a usage error (exit
     2) for a URL that is not http(s) or cannot be parsed; credentials are never echoed."""
-    import os
-
-    from annobib.services.crossref import ENV_API_URL, check_api_url
-
-    value = api_url or os.environ.get(ENV_API_URL)
-    if value is None:
-        return None
-    try:
-        return check_api_url(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--api-url") from None
-
-
-def _service(*, offline: bool, refresh: bool, evidence: Path, api_url: str | None,
-             mailto: str | None, timeout: float, max_time: float,
-             retries: int = 4) -> MetadataService:
-    import sys
-
-    from annobib.errors import UsageError
-    from annobib.tasks.services import crossref_service
+    from annobib.tasks.check import checked_api_url as checked
 
     try:
-        return crossref_service(offline=offline, refresh=refresh, evidence=evidence,
-                                api_url=api_url, mailto=mailto, timeout=timeout,
-                                max_time=max_time, retries=retries)
-    except UsageError as exc:  # the configuration (its mailto)
-        sys.stderr.write(f"annobib: {exc}\n")
-        raise typer.Exit(int(ExitCode.USAGE)) from None
-
-
-def _snapshot_service(path: Path, engine: str, use_api: bool, console: Any,
-                      api: Any) -> MetadataService:
-    """The snapshot's service (with the API behind it for ``--api``); usage errors exit."""
-    from annobib.services.snapshot import (
-        ENGINES,
-        SnapshotService,
-        SnapshotThenAPI,
-        SnapshotUnusable,
-    )
-
-    if engine not in ENGINES:
-        raise typer.BadParameter(f"use one of {', '.join(ENGINES)}", param_hint="--engine")
-    try:
-        snap = SnapshotService.open(path, engine)
-    except SnapshotUnusable as exc:
-        console.print(f"snapshot: {exc}", markup=False, highlight=False)
-        raise typer.Exit(int(ExitCode.UNREADABLE)) from None
-    except Exception as exc:  # the engine could not start (Spark without Java, ...)
-        if type(exc).__name__ != "SparkUnavailable":
-            raise
-        console.print(f"snapshot: {exc}", markup=False, highlight=False)
-        raise typer.Exit(int(ExitCode.USAGE)) from None
-    console.print(f"snapshot: {snap.snapshot.label}, {snap.snapshot.records:,} records, "
-                  f"engine {engine}", markup=False, highlight=False)
-    if not snap.snapshot.references:
-        console.print("snapshot: built without reference lists: an article's references are "
-                      "not compared with its deposit", markup=False, highlight=False)
-    return SnapshotThenAPI(snap, api()) if use_api else snap
+        return checked(api_url)
+    except BadOption as exc:
+        raise _bad(exc) from None
 
 
 def _print_table(result: CheckResult, console: Any) -> None:
@@ -291,145 +171,92 @@ def check(
     Exit codes: 0 clean, 1 findings (--fail-on), 2 usage, 3 unreadable input,
     4 Crossref unavailable for at least one work (--on-unreachable fail, the default).
     """
-    from annobib.checks import crossref_report as report
+    from annobib import api
     from annobib.cli import render
-    from annobib.cli.common import load, reporting, triage
+    from annobib.cli.common import load, reporting
 
-    parse_fail_on(fail_on)  # a usage error before any work is done
+    try:  # usage errors before any work is done
+        from annobib.tasks.check import usage
+
+        api_url = usage(fail_on, offline=offline, refresh=refresh, api_url=api_url)
+    except BadOption as exc:
+        raise _bad(exc) from None
     # --select/--ignore (or the configuration's), as validate and export read them
     how = reporting(select=select, ignore=ignore)
-    if not offline:
-        api_url = checked_api_url(api_url)
-    if offline and refresh:
-        raise typer.BadParameter("--offline and --refresh contradict each other",
-                                 param_hint="--refresh")
-    if apply:
-        suggest_dois = True
     console = render.stderr_console()
     the_paths = default_paths(paths)
     loaded = load(the_paths, lint=False)
     load_errors = [f for f in loaded.findings if f.severity.value == "error"]
-    if loaded.unreadable:
-        render.print_findings(load_errors)
-        raise typer.Exit(int(ExitCode.UNREADABLE))
     if load_errors:
         render.print_findings(load_errors)
-    library = loaded.library
-    evidence_dir = evidence or default_evidence_dir(the_paths)
-    if snapshot is None:
-        from annobib.cli.common import settings
+    if loaded.unreadable:
+        raise typer.Exit(int(ExitCode.UNREADABLE))
 
-        snapshot = settings().path("snapshot")  # `snapshot = "DIR"` in the configuration
-    if snapshot is None and (use_api or engine != "duckdb"):
-        raise typer.BadParameter("--api and --engine go with --snapshot", param_hint="--snapshot")
-    if snapshot is not None:
-        service = _snapshot_service(snapshot, engine, use_api, console, lambda: _service(
-            offline=offline, refresh=refresh, evidence=evidence_dir, api_url=api_url,
-            mailto=mailto, timeout=timeout, max_time=max_time, retries=retries))
-    else:
-        service = _service(offline=offline, refresh=refresh, evidence=evidence_dir,
-                           api_url=api_url, mailto=mailto, timeout=timeout, max_time=max_time,
-                           retries=retries)
+    def note(line: str) -> None:
+        console.print(line, markup=False, highlight=False)
+
     try:
-        result = _run(library, service, suggest_dois, console)
+        with _progress(loaded.library, console) as advance:
+            checked = api.check(
+                the_paths, fail_on=fail_on, on_unreachable=on_unreachable, offline=offline,
+                refresh=refresh, evidence=evidence, api_url=api_url, mailto=mailto,
+                timeout=timeout, max_time=max_time, retries=retries, snapshot=snapshot,
+                use_api=use_api, engine=engine, suggest_dois=suggest_dois, apply=apply,
+                policy=how.policy, loaded=loaded, progress=advance, notify=note)
+    except BadOption as exc:
+        raise _bad(exc) from None
+    except SnapshotRefused as exc:
+        note(str(exc))
+        raise typer.Exit(int(exc.exit_code)) from None
     except WriteError as exc:  # evidence could not be stored (read-only directory, full disk)
         stop("check", exc)
-    finally:
-        service.close()
-    for problem in service.problems:
-        from rich.markup import escape
+    except UsageError as exc:  # the configuration (its mailto)
+        sys.stderr.write(f"annobib: {exc}\n")
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    result, shown = checked.result, checked.shown
+    assert result is not None and shown is not None  # the input was readable
+    _render(checked, result, shown, output_format, output, offline, console)
+    raise typer.Exit(int(checked.exit_code))
 
-        from annobib import chars
 
-        console.print(f"[yellow]evidence:[/yellow] {escape(chars.one_line(str(problem)))}",
+def _render(checked: Checked, result: CheckResult, shown: CheckResult,
+            output_format: CheckFormat, output: Path | None, offline: bool,
+            console: Any) -> None:
+    """What the command shows of ``checked``: the service's problems, what --apply wrote, the
+    report (the table on stderr, or the format asked for on stdout or in ``output``) and the
+    summary."""
+    from rich.markup import escape
+
+    from annobib import chars
+    from annobib.cli import render
+
+    for problem in checked.problems:
+        console.print(f"[yellow]evidence:[/yellow] {escape(chars.one_line(problem))}",
                       markup=True, highlight=False)
-    triaged = triage(result.all_findings(), how, library)
-    code = decide_exit(result, fail_on, on_unreachable, ignored=[f for f, _ in triaged.ignored])
-    if apply and not _apply(result, library, console):
-        code = ExitCode.UNREADABLE  # a file could not be written; reported above
-    shown = _without_ignored(result, triaged)  # what people and CI annotations see
-    text: str | None = None
-    if output_format is CheckFormat.json:
-        text = _mark_ignored_json(report.to_json(result, int(code)), result, triaged)
-    elif output_format is CheckFormat.sarif:
-        text = _mark_ignored_sarif(report.to_sarif(result, int(code)), result, triaged)
-    elif output_format is CheckFormat.junit:
-        text = report.to_junit(shown,
-                               unreachable_is_error=on_unreachable is OnUnreachable.fail)
-    elif output_format is CheckFormat.github:
-        text = report.to_github(shown.all_findings())
-    else:
+    for line in checked.applied:
+        console.print(line, markup=False, highlight=False)
+    text = checked.report(output_format.value)
+    if output_format is CheckFormat.table:
         _print_table(shown, console)
-        doc_findings = shown.findings
-        if doc_findings:
-            render.print_findings(doc_findings)
-        if triaged.ignored:
-            console.print(f"annobib: {len(triaged.ignored)} findings ignored (--select/--ignore, "
-                          "annobib-ignore; --format json lists them)",
+        if shown.findings:
+            render.print_findings(shown.findings)
+        if checked.triaged.ignored:
+            console.print(f"annobib: {len(checked.triaged.ignored)} findings ignored "
+                          "(--select/--ignore, annobib-ignore; --format json lists them)",
                           markup=False, highlight=False)
     if text is not None:
         if output is not None:
             write_or_stop("check", output, text)
         else:
             render.write_stdout(text)
-    _summary(result, code, on_unreachable, evidence_dir, offline, console)
-    raise typer.Exit(int(code))
+    _summary(result, checked.exit_code, checked.on_unreachable, checked.evidence, offline,
+             console)
 
 
-def _without_ignored(result: CheckResult, triaged: Triaged) -> CheckResult:
-    """``result`` without the findings ``--select``/``--ignore`` or ``annobib-ignore`` silence
-    (statuses as they are: a verdict is not a finding)."""
-    import dataclasses
-
-    if not triaged.ignored:
-        return result
-    silenced = {id(f) for f, _ in triaged.ignored}
-    works = [dataclasses.replace(w, findings=[f for f in w.findings if id(f) not in silenced])
-             for w in result.works]
-    return dataclasses.replace(result, works=works,
-                               findings=[f for f in result.findings if id(f) not in silenced])
-
-
-def _mark_ignored_json(text: str, result: CheckResult, triaged: Triaged) -> str:
-    """The JSON report with every finding, a silenced one with ``"ignored"``: why (as
-    ``validate --format json`` gives it)."""
-    import json
-
-    if not triaged.ignored:
-        return text
-    why = {id(f): reason for f, reason in triaged.ignored}
-    payload = json.loads(text)
-    for row, w in zip(payload["works"], result.works, strict=True):
-        for out, f in zip(row["findings"], w.findings, strict=True):
-            if id(f) in why:
-                out["ignored"] = why[id(f)]
-    for out, f in zip(payload["findings"], result.findings, strict=True):
-        if id(f) in why:
-            out["ignored"] = why[id(f)]
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-
-
-def _mark_ignored_sarif(text: str, result: CheckResult, triaged: Triaged) -> str:
-    """The SARIF log with every finding, a silenced one suppressed the SARIF way
-    (``suppressions``, with the reason as its justification)."""
-    import json
-
-    if not triaged.ignored:
-        return text
-    why = {id(f): reason for f, reason in triaged.ignored}
-    log = json.loads(text)
-    results = log["runs"][0]["results"]
-    for out, f in zip(results, result.all_findings(), strict=True):
-        if id(f) in why:
-            out["suppressions"] = [{"kind": "external", "justification": why[id(f)]}]
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
-
-
-def _run(library: Library, service: MetadataService, suggest_dois: bool,
-         console: Any) -> CheckResult:
+@contextlib.contextmanager
+def _progress(library: Library, console: Any) -> Iterator[Callable[[int], None]]:
+    """The lookups' progress bar (a terminal only; gone when they are done)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from annobib.checks.crossref import check_library
 
     total = sum(1 for w in library.works() if w.doi)
     with Progress(
@@ -445,34 +272,7 @@ def _run(library: Library, service: MetadataService, suggest_dois: bool,
         def advance(n: int) -> None:
             progress.advance(task, n)
 
-        return check_library(library, service, suggest_dois=suggest_dois, progress=advance)
-
-
-def _apply(result: CheckResult, library: Library, console: Any) -> bool:
-    """Write the accepted suggestions; False when a file could not be written."""
-    from annobib.sources.yamledit import EditRefused, insert_field
-
-    written = True
-
-    for w in result.works:
-        if w.suggestion is None or not w.suggestion.accepted:
-            continue
-        loc = library.origin(w.key)
-        if loc is None or not loc.file or loc.line is None or loc.col is None:
-            console.print(f"apply: {w.key}: location unknown; not written")
-            continue
-        try:
-            edit = insert_field(Path(loc.file), loc.line, loc.col, w.key, "doi",
-                                w.suggestion.doi)
-        except EditRefused as exc:
-            console.print(f"apply: {loc.file}:{loc.line}: {w.key}: not written: {exc}")
-            continue
-        except WriteError as exc:
-            console.print(f"apply: {w.key}: not written: {exc}", markup=False, highlight=False)
-            written = False
-            continue
-        console.print(f"apply: {edit.path}:{edit.line}: {w.key}: added {edit.text.strip()}")
-    return written
+        yield advance
 
 
 def _summary(result: CheckResult, code: ExitCode, on_unreachable: OnUnreachable,

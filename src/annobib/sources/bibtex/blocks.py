@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import marshal
 import re
 import warnings
 from dataclasses import dataclass
@@ -246,8 +247,10 @@ def _prepare(
             undefined.extend((name, word) for word in missing)
         if used:
             expressions[name] = (raw_value.strip(), used)
+    # marshal format 2: the bytes follow from the strings alone (no references to objects
+    # seen before, no interning flags), each string prefixed with its length; half repr's cost
     content = hashlib.blake2b(
-        repr((entry.entry_type.lower(), tuple(fields.items()))).encode(), digest_size=16
+        marshal.dumps((entry.entry_type.lower(), tuple(fields.items())), 2), digest_size=16
     ).digest()
     raw_key = entry.key
     provisional = valid_key(raw_key) or "record"

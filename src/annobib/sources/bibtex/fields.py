@@ -50,6 +50,11 @@ _VON = re.compile(r"(?:^|\s)(?!and\s)[a-z]")
 _TYPE_FIELDS = frozenset({"entrysubtype"})
 # "--" and a lone hyphen in one pages value
 _HYPHENATED_RANGE = re.compile(r"(?<!-)-(?!-).*--|--.*(?<!-)-(?!-)")
+# each text row with every .bib field it may read (for any entry type): most entries have a
+# few of the ~25 rows' fields, and a row none of whose fields is there does nothing
+_TEXT_ROWS_READ = tuple(
+    (row, frozenset(row.read).union(*row.read_by_type.values())) for row in TEXT_ROWS
+)
 
 
 def first_value(b: RecordBuilder, fields: dict[str, str], row: Row, entry_type: str) -> None:
@@ -140,8 +145,9 @@ def map_entry(
                 # goes back as written while it names the record's persons
                 b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[bib] = raw
     title = _title(b, fields)
-    for row in TEXT_ROWS:
-        first_value(b, fields, row, entry_type)
+    for row, read in _TEXT_ROWS_READ:
+        if not fields.keys().isdisjoint(read):
+            first_value(b, fields, row, entry_type)
     if "number" in fields:
         model = number_field(dm_type)
         raw = fields.pop("number")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections.abc import Sequence
@@ -191,7 +192,15 @@ def read_parallel(text: str, filename: str, jobs: int) -> tuple[list[Item], int]
     bounds = [0, *cuts, len(text)]
     last = len(bounds) - 2
     string_starts = [m.start() for m in _STRING_START.finditer(text)]
-    given = [_strings_before(text, start, string_starts) for start in bounds[:-1]]
+    # the macros a part is given depend only on the @string blocks before it (a part's
+    # snippets are the same for every cut after the same blocks): read once per count
+    before: dict[int, tuple[dict[str, Macro], frozenset[str]]] = {}
+    given = []
+    for start in bounds[:-1]:
+        count = bisect.bisect_left(string_starts, start)
+        if count not in before:
+            before[count] = _strings_before(text, start, string_starts)
+        given.append(before[count])
     parent = os.getpid()
 
     def read(piece: Sequence[int]) -> _PartResult:

@@ -15,6 +15,7 @@ Defaults are the command's: ``paths=None`` is the configuration's ``paths`` (``d
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,11 +195,13 @@ def records(
 @dataclass(slots=True)
 class Cited:
     """``annobib cite``: the citation cluster (None when the library could not be read), the
-    load's findings and the exit code."""
+    load's findings, the exit code, and warnings about the citation itself (A603: a key that
+    was probably mistyped)."""
 
     text: str | None
     findings: list[Finding]
     exit_code: ExitCode
+    warnings: list[Finding] = dataclasses.field(default_factory=list)
 
 
 def cite(
@@ -218,7 +221,7 @@ def cite(
     the closest keys; an unknown ``fmt`` a :class:`~annobib.errors.UsageError`."""
     from annobib.exporters.formatted import csl_items
     from annobib.styles import FORMATS, Formatter, default_style
-    from annobib.tasks.cite import parse_cite
+    from annobib.tasks.cite import parse_cite, typo_warnings
     from annobib.tasks.triage import configuration
 
     config = configuration()
@@ -230,14 +233,16 @@ def cite(
     if result.unreadable:
         return Cited(None, result.findings, ExitCode.UNREADABLE)
     works = result.library.works()
-    cites = [parse_cite(k, {w.key for w in works}) for k in keys]
+    known = {w.key for w in works}
+    cites = [parse_cite(k, known) for k in keys]
+    warnings = typo_warnings(keys, cites, known)
     items = csl_items(works)
     if formatter is not None:
         text = formatter.cite(items, cites, style, locale, fmt, register=items)
     else:
         with Formatter() as engines:
             text = engines.cite(items, cites, style, locale, fmt, register=items)
-    return Cited(text, result.findings, ExitCode.OK)
+    return Cited(text, result.findings, ExitCode.OK, warnings)
 
 
 # --- export ----------------------------------------------------------------------------------

@@ -156,6 +156,7 @@ _LINES: tuple[Code, ...] = (
     # A6xx: the manuscript (annobib cited, export --cited-in)
     _("A601", "error", "a key the document cites is not in the library", "checks/citations"),
     _("A602", "info", "a work in the library the document does not cite", "checks/citations"),
+    _("A603", "warning", "cite: a token read as a shorter key and a locator whose first part is close to a longer key", "tasks/cite"),
 )
 
 

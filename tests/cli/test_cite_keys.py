@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from annobib.cli.app import app
 from annobib.errors import InputError
-from annobib.tasks.cite import parse_cite
+from annobib.tasks.cite import mistyped_key, parse_cite
 
 runner = CliRunner()
 
@@ -69,3 +69,27 @@ def test_cite_command_with_colon_keys(tmp_path: Path) -> None:
     assert r.exit_code == 3
     assert "no record with key 'westfahll:space:12' nor any part of it before a ':'" in r.stderr
     assert "did you mean westfahl:space" in r.stderr
+
+
+def test_a_locator_close_to_a_longer_key_is_named_as_a_likely_typo() -> None:
+    token = "westfahl:spcae:12"
+    cite = parse_cite(token, KEYS)
+    assert cite == {"id": "westfahl", "locator": "spcae:12", "label": "page"}  # the rule holds
+    assert mistyped_key(token, cite, KEYS) == "westfahl:space"
+    for plain in ("westfahl:12", "westfahl:space:12", "westfahl", "westfahl:ch. 3",
+                  "Welland:TB1-1-2:5"):
+        assert mistyped_key(plain, parse_cite(plain, KEYS), KEYS) is None, plain
+
+
+def test_cite_command_warns_of_a_likely_typo_and_still_cites(tmp_path: Path) -> None:
+    data = tmp_path / "lib.yaml"
+    data.write_text(LIBRARY, encoding="utf-8")
+    r = runner.invoke(app, ["cite", "westfahl:spcae:12", "--style", "apa", "--in", str(data),
+                            "--no-cache"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "(Westfahl, 1996, p. spcae:12)\n"
+    assert "'westfahl:spcae:12' is cited as 'westfahl' at locator 'spcae:12'; " \
+           "did you mean 'westfahl:space'? [warning A603]" in r.stderr
+    r = runner.invoke(app, ["cite", "westfahl:space:12", "--style", "apa", "--in", str(data),
+                            "--no-cache"])
+    assert r.exit_code == 0 and r.stderr == ""

@@ -47,6 +47,7 @@ def cite(
     if result.text is None:
         render.print_findings(result.findings)
         raise typer.Exit(int(result.exit_code))
+    render.print_findings(result.warnings)
     render.write_stdout(result.text)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from annobib.errors import InputError, UsageError
 
 if TYPE_CHECKING:
+    from annobib.findings import Finding
     from annobib.sources.citations import Citation
 
 _LABELS = {
@@ -53,6 +54,40 @@ def parse_cite(token: str, known: set[str]) -> dict[str, str]:
             return {"id": key, "locator": locator, "label": label}
         cut = token.rfind(":", 0, cut)
     raise _unknown_key(token, known)
+
+
+def mistyped_key(token: str, cite: dict[str, str], known: set[str]) -> str | None:
+    """A longer key the token probably meant, when it was read as a shorter key and a locator.
+
+    ``westfahl:spcae:12`` with keys ``westfahl`` and ``westfahl:space`` is ``westfahl`` at
+    locator ``spcae:12`` by the longest-key rule; that is what the token says, but the locator's
+    first part is so close to a key the library has (``westfahl:space``) that a typo is more
+    likely. None when the token is a whole key, or no longer key is close."""
+    import difflib
+
+    key = cite["id"]
+    if len(token) <= len(key) + 1:
+        return None
+    first = token[len(key) + 1 :].split(":", 1)[0]
+    longer = [k for k in known if k.startswith(key + ":")]
+    close = difflib.get_close_matches(f"{key}:{first}", longer, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def typo_warnings(tokens: Sequence[str], cites: Sequence[dict[str, str]],
+                  known: set[str]) -> list[Finding]:
+    """A603 for each token that :func:`mistyped_key` finds a likely typo in."""
+    from annobib.findings import Finding, Severity
+
+    out = []
+    for token, cite in zip(tokens, cites, strict=True):
+        meant = mistyped_key(token, cite, known)
+        if meant is not None:
+            out.append(Finding(
+                "A603", Severity.WARNING,
+                f"{token!r} is cited as {cite['id']!r} at locator {cite['locator']!r}; "
+                f"did you mean {meant!r}?", key=cite["id"]))
+    return out
 
 
 def _unknown_key(token: str, known: set[str]) -> Exception:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -64,8 +65,33 @@ def name_parts(one: str) -> tuple[str, str, str, str] | None:
         parts = parse_single_name_into_parts(one, strict=False)
     except InvalidNameError:
         return None
+    if (not parts.von and len(parts.first) == 1 and len(parts.last) == 1
+            and not parts.first[0][:1].isupper() and not _top_level_comma(one)):
+        # "d' Alembert", "de Gaulle": bibtexparser takes two words for First Last, where
+        # BibTeX and biber read a lower-case first word as the von part (prefix=d'). Whether
+        # the word is lower case by BibTeX's rules (braces, accents) is bibtexparser's own
+        # call: as the first of three words it is the von part only when it is lower case
+        word = parts.first[0]
+        probe = parse_single_name_into_parts(word + " X Y", strict=False)
+        if probe.von == [word]:
+            return word, parts.last[0], "", ""
     return (" ".join(parts.von), " ".join(parts.last), " ".join(parts.jr),
             " ".join(parts.first))
+
+
+def _top_level_comma(one: str) -> bool:
+    """True when ``one`` has a comma outside braces (BibTeX's "Last, First" forms)."""
+    if "{" not in one:
+        return "," in one
+    depth = 0
+    for c in one:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            return True
+    return False
 
 
 # (literal, family, given, particle, suffix) of one name, as text
@@ -127,16 +153,22 @@ def _plain_name(part: str) -> bool:
     return _NOT_PLAIN_NAME.search(part) is None and part == part.strip()
 
 
+#: told what of a name the export could not write: (the name's part, why)
+Lost = Callable[[str, str], None]
+
+
 def write_name(p: Person, *, extended: bool = True, ascii: bool = False,
-               missing: Callable[[list[str]], None] | None = None) -> str:
+               missing: Callable[[list[str]], None] | None = None,
+               lost: Lost | None = None) -> str:
     """One name as the BibLaTeX/BibTeX export writes it (``Family, Given``, ``{Org}``,
-    ``von Last, Jr, First``; biblatex's extended format where the name has its own
-    ``useprefix`` and ``extended``); ``missing`` is told the characters without a LaTeX form
-    (``ascii``), part by part."""
+    ``von Last, Jr, First``; biblatex's extended format, with ``extended``, where only it
+    says the name: its own ``useprefix``, a non-dropping particle, a suffix without a given
+    name); ``missing`` is told the characters without a LaTeX form (``ascii``), part by part,
+    and ``lost`` each part the written name does not say (:func:`name_form`)."""
     family_text = p.family
     first = p.first_names()
     if p.use_prefix is not None or p.dropping_particle or p.non_dropping_particle or p.suffix:
-        return _with_parts(p, extended, ascii, missing)
+        return _with_parts(p, extended, ascii, missing, lost)
     if (
         family_text is not None
         and p.literal is None
@@ -169,31 +201,85 @@ def write_name(p: Person, *, extended: bool = True, ascii: bool = False,
     return f"{family}, {given}"
 
 
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """What a name with particles, a suffix or its own ``useprefix`` is written as: biblatex
+    and BibTeX have one prefix (the "von" part) per name, dropped or not by ``useprefix``."""
+
+    family: str | None
+    prefix: str | None
+    useprefix: bool | None  # None: the document's option (biblatex's default: false)
+    extended: bool  # written in biblatex's extended name format
+    lost: tuple[tuple[str, str], ...]  # (part, why) of what the form does not say
+
+
+def name_form(p: Person, extended: bool) -> NameForm:
+    """How :func:`write_name` writes ``p``'s particles, and what it cannot say. biber reads
+    a prefix as dropping unless ``useprefix`` is true, and the reader
+    (``sources/bibtex/names.py``) reads it so: a non-dropping particle is biblatex's prefix
+    with ``useprefix=true``, a dropping one the prefix without it (or with ``false``)."""
+    dp, ndp, use = p.dropping_particle, p.non_dropping_particle, p.use_prefix
+    fmt = "biblatex" if extended else "BibTeX"
+    lost: list[tuple[str, str]] = []
+    family = p.family
+    if dp and ndp:
+        # "Jean de La Fontaine" with both: one prefix, the non-dropping particle joins the
+        # family name ("La Fontaine"), which is what it is printed with
+        family = f"{ndp} {family}" if family else ndp
+        lost.append(("non-dropping-particle", f"{fmt} names have one particle (prefix): "
+                     f"'{ndp}' is written as part of the family name"))
+        ndp = None
+    if not extended:
+        if ndp:
+            lost.append(("non-dropping-particle", "BibTeX names have one kind of particle: "
+                         "written as the von part (read back as a dropping particle)"))
+        if use is not None:
+            lost.append(("use-prefix", "BibTeX names have no useprefix of their own"))
+        return NameForm(family, dp or ndp, None, False, tuple(lost))
+    if ndp:
+        if use is False:
+            lost.append(("non-dropping-particle", "biblatex's prefix with useprefix=false is "
+                         "a dropping particle: read back as one"))
+        return NameForm(family, ndp, use is not False, True, tuple(lost))
+    if dp and use:
+        lost.append(("dropping-particle", "biblatex's prefix with useprefix=true is a "
+                     "non-dropping particle: read back as one"))
+    # a suffix with no given name: "A, Jr.," reads as given name "Jr." (biber too)
+    ext = use is not None or (bool(p.suffix) and not p.first_names())
+    return NameForm(family, dp, use, ext, tuple(lost))
+
+
 def _with_parts(p: Person, extended: bool, ascii: bool,
-                missing: Callable[[list[str]], None] | None) -> str:
+                missing: Callable[[list[str]], None] | None, lost: Lost | None) -> str:
     """A name with a particle or suffix: BibTeX's ``von Last, Jr, First``, or biblatex's
-    extended format where the name has its own ``useprefix``."""
+    extended format (``family=Gogh, given=Vincent, prefix=van, useprefix=true``)."""
     def part(text: str | None) -> str:
         out, lacking = tex.name_part(text or "", ascii=ascii)
         if missing is not None and lacking:
             missing(lacking)
         return out
 
-    prefix = p.non_dropping_particle or p.dropping_particle
-    if p.use_prefix is not None and extended:
-        items = [("useprefix", "true" if p.use_prefix else "false"),
-                 ("family", p.family), ("given", p.first_names()), ("prefix", prefix),
-                 ("suffix", p.suffix)]
-        return ", ".join(f"{k}={{{part(v) if k != 'useprefix' else v}}}"
-                         for k, v in items if v)
-    family = part(p.family)
-    if " " in (p.family or "") and not family.startswith("{"):
-        family = "{" + family + "}"
-    head = f"{part(prefix)} {family}" if prefix else family
+    form = name_form(p, extended)
+    if lost is not None:
+        for what, why in form.lost:
+            lost(what, why)
     first = p.first_names()
+    if form.extended:
+        items = [("family", form.family), ("given", first), ("prefix", form.prefix),
+                 ("suffix", p.suffix)]
+        written = [f"{k}={{{part(v)}}}" for k, v in items if v]
+        if form.useprefix is not None:
+            written.insert(0, f"useprefix={'true' if form.useprefix else 'false'}")
+        return ", ".join(written)
+    family = part(form.family)
+    if " " in (form.family or "") and not family.startswith("{"):
+        family = "{" + family + "}"
+    head = f"{part(form.prefix)} {family}" if form.prefix else family
     if p.suffix:
-        return f"{head}, {part(p.suffix)}, {part(first)}"
+        # no given name: an empty group, as "A, Jr.," would read as given name "Jr."
+        return f"{head}, {part(p.suffix)}, {part(first) if first else '{}'}"
     return f"{head}, {part(first)}" if first else head
 
 
-__all__ = ["NEEDS_DECODE", "NameText", "name_parts", "names_text", "split_names", "write_name"]
+__all__ = ["NEEDS_DECODE", "Lost", "NameForm", "NameText", "name_form", "name_parts", "names_text",
+           "split_names", "write_name"]

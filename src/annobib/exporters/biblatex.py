@@ -186,16 +186,14 @@ class _Entry:
             names.append(self._name(p, role, i))
             for label in p.details():
                 self.lost(f"{role}[{i}].{label}", f"{self.fmt} names have no {label}")
-            # TODO h12bib: the name parts of the wider model (von, jr, useprefix)
-            for part in ("non_dropping_particle", "dropping_particle", "suffix"):
-                if getattr(p, part):
-                    self.lost(role, f"a name's {part.replace('_', '-')} is not written yet")
         self.fields[bibfield] = " and ".join(names)
 
     def _name(self, p: Person, role: str, i: int) -> str:
         where = f"{role}[{i}]"
-        return bibnames.write_name(p, extended=self.dialect == "biblatex", ascii=self.ascii,
-                                   missing=lambda chars: self._missing(chars, where))
+        return bibnames.write_name(
+            p, extended=self.dialect == "biblatex", ascii=self.ascii,
+            missing=lambda chars: self._missing(chars, where),
+            lost=lambda part, why: self.lost(f"{where}.{part}", why))
 
 
 def _names_as_written(raw: str, people: list[Person]) -> bool:
@@ -212,9 +210,10 @@ def _names_as_written(raw: str, people: list[Person]) -> bool:
             continue
         if family is None and given is not None:  # a lone given name is held as the family
             family, given = given, None
+        # a list as written has no non-dropping particle: its "von" part reads as dropping
         if (family, given, particle, suffix) != (
-                p.family, p.first_names(), p.dropping_particle or p.non_dropping_particle,
-                p.suffix) or p.use_prefix is not None:
+                p.family, p.first_names(), p.dropping_particle, p.suffix) or (
+                p.use_prefix is not None or p.non_dropping_particle is not None):
             return False
     return True
 

@@ -92,7 +92,8 @@ def _split_commas(s: str) -> list[str]:
 def _extended(b: RecordBuilder, name: str, one: str) -> dict[str, Any] | None:
     """biblatex's extended name format: ``family=Goethe, given=Johann Wolfgang``, with
     ``prefix`` (a particle: non-dropping with ``useprefix=true``, else dropping), ``suffix``
-    and a per-name ``useprefix``."""
+    and a per-name ``useprefix`` (held as ``use-prefix`` unless a non-dropping particle
+    says it)."""
     parts: dict[str, str] = {}
     for piece in _split_commas(one):
         m = _EXT_PART.match(piece)
@@ -113,6 +114,10 @@ def _extended(b: RecordBuilder, name: str, one: str) -> dict[str, Any] | None:
     if "prefix" in parts:
         particle = "non-dropping-particle" if out.get("use-prefix") else "dropping-particle"
         out[particle] = field_text(b, name, parts.pop("prefix"), keep=False)
+        if particle == "non-dropping-particle":
+            # the kind of particle says it (and is written back as useprefix=true): a CSL
+            # name's non-dropping particle comes back from BibLaTeX as it went
+            del out["use-prefix"]
     for key, value in parts.items():
         b.not_held(f"{name}.{key}", value, "a part of an extended name the model has no field for")
     return out or None

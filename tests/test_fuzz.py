@@ -239,34 +239,46 @@ def test_bibtex_reader_controls(case: tuple[str, int]) -> None:
         assert not CONTROL.search(export(lib, "biblatex").text)
 
 
-@pytest.mark.xfail(strict=True, reason="bug (sources/bibtex, exporters/biblatex.py): a field "
-                   "the data model does not give the entry type is read into the record, then "
-                   "left out of the BibLaTeX export (A402), so BibLaTeX -> BibLaTeX loses it")
+def _bib(works: list[Work], fmt: str = "biblatex") -> Any:
+    return export(Library([LoadedDocument("f.yaml", Document(works=works))]), fmt)
+
+
 def test_bibtex_field_the_type_lacks_comes_back() -> None:
+    # biblatex's data model gives @misc no number: the record holds it, and the source's
+    # field is kept as written to go back as it was (outside the data model, A407)
     r = read_text("@misc{k,\n  number = {5}}\n", "in.bib", "bibtex")
-    assert [_plain(w) for w in r.works] == [{"key": "k", "type": "misc", "number": "5"}]
+    assert [w.number for w in r.works] == ["5"]
     _again(r, "biblatex", "bibtex", "again.bib")
+    # once the record's number is edited, the source's copy is not written beside it
+    edited = r.works[0].model_copy(update={"number": "6"})
+    result = _bib([edited])
+    assert "number" not in result.text
+    assert {(f.code, f.field) for f in result.findings} >= {
+        ("A402", "number"), ("A402", "verbatim.biblatex.number")}
 
 
-@pytest.mark.xfail(strict=True, reason="bug (exporters/biblatex.py, the verbatim loop): a field "
-                   "kept as written whose value has a stray brace is written raw, 'usera = {}}', "
-                   "which breaks the .bib file; the comment there says 'escaped like any value'")
 def test_bibtex_stray_brace_in_a_kept_field_stays_a_valid_file() -> None:
-    r = read_text('@article{k,\n  usera = "}"}\n', "in.bib", "bibtex")
-    text = export(Library([LoadedDocument("f.yaml", Document(works=list(r.works)))]),
-                  "biblatex").text
-    assert _balanced(text.split("usera = ", 1)[1].rsplit("\n}", 1)[0]), text
+    # no .bib value holds a stray brace (btparse counts escaped ones too): the field is left
+    # out, kept in the record and reported
+    r = read_text('@article{k,\n  usera = "}",\n  userb = {ok}}\n', "in.bib", "bibtex")
+    assert r.works[0].verbatim == {"biblatex": {"usera": "}", "userb": "ok"}}
+    result = _bib(list(r.works))
+    assert _balanced(result.text) and "usera" not in result.text, result.text
+    assert "userb = {ok}" in result.text
+    (lost,) = [f for f in result.findings if f.field == "verbatim.biblatex.usera"]
+    assert lost.code == "A402" and "braces" in lost.message
 
 
-@pytest.mark.xfail(strict=True, reason="bug (exporters/biblatex.py, the verbatim loop): a field "
-                   "kept as written that holds a control character is written raw into the .bib "
-                   "(a field biblatex knows, usera) or left out as if the type had no such field "
-                   "(an unknown one), where the rule is: left out of the value, and reported")
-def test_bibtex_control_in_a_kept_field_is_left_out() -> None:
-    r = read_text('@article{k,\n  usera = "a\x00b"}\n', "in.bib", "bibtex")
-    text = export(Library([LoadedDocument("f.yaml", Document(works=list(r.works)))]),
-                  "biblatex").text
-    assert not CONTROL.search(text), repr(text)
+@pytest.mark.parametrize("field", ["usera", "weird"])
+def test_bibtex_control_in_a_kept_field_is_left_out(field: str) -> None:
+    # a field biblatex knows (usera) and one of no data model (weird) alike: written without
+    # the control character, and reported
+    r = read_text(f'@article{{k,\n  {field} = "a\x00b\x0bc"}}\n', "in.bib", "bibtex")
+    result = _bib(list(r.works))
+    assert not CONTROL.search(result.text), repr(result.text)
+    assert f"{field} = {{ab c}}" in result.text, result.text
+    (lost,) = [f for f in result.findings if f.field == f"verbatim.biblatex.{field}"]
+    assert lost.code == "A402" and "U+0000 (NUL)" in lost.message
 
 
 def test_bibtex_nested_1000_braces() -> None:

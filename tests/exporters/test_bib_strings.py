@@ -220,3 +220,32 @@ def test_and_others_von_parts_and_a_paragraph_opening_with_at() -> None:
     assert [w.key for w in again.works] == ["n"], again.findings
     assert again.works[0].annotation is not None
     assert again.works[0].annotation.summary == "one\n\n@two"
+
+
+COPIES = r"""@book{lang, author = {Doe, J}, title = {T}, year = 2003, language = {Russian}}
+@book{org, author = {Doe, J}, title = {T}, year = 2003, organization = {O}}
+@inproceedings{both, author = {Doe, J}, title = {T}, booktitle = {B}, year = 2002,
+  publisher = {P}, organization = {O}}
+"""
+
+
+def test_an_edited_field_is_not_written_beside_the_source_s_copy() -> None:
+    works = {w.key: w for w in read(COPIES)}
+    out = entries_raw(export(library(list(works.values())), "biblatex").text)
+    # unedited: each as the source wrote it
+    assert out["lang"]["language"] == "Russian" and "langid" not in out["lang"]
+    assert out["org"]["organization"] == "O" and "publisher" not in out["org"]
+    edited = [works["lang"].model_copy(update={"language": "de"}),
+              works["org"].model_copy(update={"publisher": "Q"}),
+              works["both"].model_copy(update={"publisher": "Q"})]
+    result = export(library(edited), "biblatex")
+    out = entries_raw(result.text)
+    # the source's `language = {Russian}` and `organization = {O}` were copies of the fields
+    # edited: not written beside the new values, and said
+    assert out["lang"]["langid"] == "ngerman" and "language" not in out["lang"]
+    assert out["org"]["publisher"] == "Q" and "organization" not in out["org"]
+    said = {(f.key, f.field) for f in result.findings if f.code == "A402"}
+    assert {("lang", "verbatim.biblatex.language"),
+            ("org", "verbatim.biblatex.organization")} <= said
+    # a second value of the source (an organization beside a publisher) is its own field
+    assert out["both"]["publisher"] == "Q" and out["both"]["organization"] == "O"

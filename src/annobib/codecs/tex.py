@@ -78,6 +78,14 @@ def has_line_break(text: str) -> bool:
     return "\n" in text and _LINE.search(_PARAGRAPH.sub(" ", text)) is not None
 
 
+def without_controls(text: str) -> str:
+    """``text`` without control characters and lone surrogates, those that break a line (VT,
+    FF, FS-US, NEL) written as a space so words stay apart (what :func:`escape` does)."""
+    if not chars.ODD.search(text):
+        return text
+    return chars.ODD.sub("", _CONTROL_SPACE.sub(" ", text))
+
+
 def escape(text: str) -> str:
     """Escape the TeX specials of a plain-text value; a paragraph break becomes :data:`PAR`,
     a single line break a space (a line break inside a paragraph has no form that BibTeX

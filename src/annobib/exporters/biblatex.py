@@ -32,7 +32,7 @@ from annobib.model import crosswalk
 from annobib.model.library import Library
 from annobib.model.person import Person
 from annobib.model.record import Work
-from annobib.model.values import MultiText, PartialDate, normalise_doi
+from annobib.model.values import MultiText, PartialDate, check_lang, normalise_doi
 
 LOST = "A402"  # a field the format (or the chosen entry type) cannot hold
 TYPE_FALLBACK = "A403"  # exported under another entry type than the crosswalk's
@@ -631,18 +631,7 @@ def _biblatex_fields(e: _Entry) -> None:
         if value:
             e.put(_target(e, row.model), str(value), row.model,
                   how="verbatim" if row.kind == "verbatim" else "value")
-    # biblatex's number: the issue of a periodical, a book's series number, else its own
-    number_model = bibfields.number_field(e.entry_type)
-    for model in ("issue", "collection-number", "number"):
-        value = getattr(w, model.replace("-", "_"))
-        if not value:
-            continue
-        if model == number_model and "number" not in e.fields:
-            e.put("number", value, model)
-        elif model == "issue" and e.dialect == "biblatex" and "issue" not in e.fields:
-            e.put("issue", value, model)
-        else:
-            e.lost(model, f"@{e.entry_type}'s number is its {number_model}")
+    _numbers(e)
     for bib, model in bibfields.NAME_FIELDS.items():
         if model not in _NAME_ROLES_ABOVE and model.replace("-", "_") in given:
             e.put_names(bib, getattr(w, model.replace("-", "_")), model)
@@ -659,28 +648,114 @@ def _biblatex_fields(e: _Entry) -> None:
     for name, fmt in other_formats_verbatim(w, "biblatex"):
         e.warn(LOST, name, f"not exported to {e.fmt}: kept as written for {fmt} and written "
                "back only there", Severity.INFO)
+    _write_kept(e)
+
+
+def _numbers(e: _Entry) -> None:
+    """biblatex's number: the issue of a periodical, a book's series number, else its own."""
+    w = e.work
+    number_model = bibfields.number_field(e.entry_type)
+    for model in ("issue", "collection-number", "number"):
+        value = getattr(w, model.replace("-", "_"))
+        if not value:
+            continue
+        if model == number_model and "number" not in e.fields:
+            e.put("number", value, model)
+        elif model == "issue" and e.dialect == "biblatex" and "issue" not in e.fields:
+            e.put("issue", value, model)
+        else:
+            e.lost(model, f"@{e.entry_type}'s number is its {number_model}")
+
+
+def _write_kept(e: _Entry) -> None:
+    """What the source said that no field of the model holds, or said otherwise than the
+    export would (``verbatim.biblatex``), written back as it was: not a copy of a typed field
+    the record changed since, nothing a .bib file cannot hold."""
     outside: list[str] = []
     for name, raw in e.kept.items():
         if name == bibfields.ENTRY_TYPE:
             continue
+        where = f"verbatim.biblatex.{name}"
         if name in e.fields:
             if e.fields[name] != raw and not any(
                     e.fields.get(a) == raw for a in bibfields.aliases(name)):
-                e.warn(LOST, f"verbatim.biblatex.{name}", f"'{name}' as the source wrote it is "
-                       "not used: the record's text was changed since (written from it)",
-                       Severity.INFO)
-        elif isinstance(raw, str) and (chars.ODD.search(raw) or not tex.balanced(raw)):
-            e.put(name, raw, f"verbatim.biblatex.{name}", how="tex")  # escaped like any value
-        elif isinstance(raw, str):
-            e.fields[name] = raw  # as it was written, TeX and all
-            if e.dialect == "biblatex" and not e.allowed(name):
-                outside.append(name)
-        else:
-            e.lost(f"verbatim.biblatex.{name}", "not a text value")
+                e.warn(LOST, where, f"'{name}' as the source wrote it is not used: the "
+                       "record's text was changed since (written from it)", Severity.INFO)
+            continue
+        if not isinstance(raw, str):
+            e.lost(where, "not a text value")
+            continue
+        changed = _changed_since(e, name, raw)
+        if changed:
+            e.warn(LOST, where, f"'{name}' as the source wrote it is not written: the "
+                   f"record's {changed} was changed since", Severity.INFO)
+            continue
+        if not tex.balanced(raw):
+            # btparse counts every brace, escaped or not: no .bib value holds a stray one
+            e.lost(where, "its braces do not pair up, which no .bib value can hold (biber "
+                   "could not read the entry): kept in the record as it was")
+            continue
+        if chars.ODD.search(raw):
+            e.warn(LOST, where, f"{chars.names(raw)} left out of the value: a .bib file holds "
+                   "no control character (NUL aborts biber, ESC and BEL stop pdflatex)")
+            raw = tex.without_controls(raw)
+        e.fields[name] = raw  # as it was written, TeX and all
+        if e.dialect == "biblatex" and not e.allowed(name):
+            outside.append(name)
     if outside:  # one finding per record: a source's own fields are many (tugboat: 33,000)
         e.warn(NOT_INTEGER, "verbatim.biblatex", f"not fields of @{e.entry_type} in biber's "
                "data model, written as the source had them (biber --validate-datamodel reports "
                "them): " + ", ".join(f"'{n}'" for n in outside), Severity.INFO)
+
+
+# .bib field -> the crosswalk row that reads it into a typed field (first present wins)
+_ROW_OF: dict[str, bibfields.Row] = {
+    name: row for row in bibfields.TEXT_ROWS for name in row.read}
+
+
+def _changed_since(e: _Entry, name: str, raw: str) -> str | None:
+    """The typed field that the kept field ``name`` is the source's copy of, when the record
+    no longer says what ``raw`` says (an edited publisher beside the source's
+    ``organization``, an edited language beside its ``language``); None when it still does,
+    or ``name`` is no copy (a second value for one field, a field of its own)."""
+    w = e.work
+    if name == "number":  # read as the issue, the series number or the work's own number
+        said = {w.issue, w.collection_number, w.number}
+        return None if _decoded(raw) in said or _empty(raw) else "number"
+    if name == "language":
+        # a copy when the source named the record's language there (no langid beside it);
+        # a printed list of languages ("langlatin and langgerman") is a field of its own
+        if "langid" in e.kept or "hyphenation" in e.kept or not _a_language(raw):
+            return None
+        return None if w.language and _names_language(raw, w.language) else "language"
+    row = _ROW_OF.get(name)
+    if row is None or name not in row.names(e.entry_type):
+        return None
+    first = next(n for n in row.names(e.entry_type) if n in e.kept)
+    if first != name:
+        return None  # a second value: the source's own, written back beside the record's
+    value = getattr(w, row.model.replace("-", "_"))
+    text = value.text if isinstance(value, MultiText) else value
+    if text is None:
+        return None if _empty(raw) else row.model
+    if not isinstance(text, str) or text in (_decoded(raw), texdecode.normalise_space(raw)):
+        return None
+    return row.model
+
+
+def _empty(raw: str) -> bool:
+    return not _decoded(raw).strip()
+
+
+def _a_language(raw: str) -> bool:
+    spelled = texdecode.normalise_space(raw)
+    if langs.from_babel(spelled) is not None:
+        return True
+    try:
+        check_lang(spelled)
+    except ValueError:
+        return False
+    return True
 
 
 def ascii_key(key: str) -> str:

@@ -48,8 +48,8 @@ def split_names(raw: str) -> list[str]:
 
 
 def name_parts(one: str) -> tuple[str, str, str, str] | None:
-    """(von, family, jr, given) of one BibTeX name; the common plain forms without
-    bibtexparser."""
+    """(von, family, jr, given) of one BibTeX name, split as biber (btparse) splits it; the
+    common plain forms without bibtexparser."""
     if "," in one and one.count(",") == 1 and "{" not in one and "\\" not in one:
         family, given = one.split(",")
         if not family.lstrip()[:1].islower():
@@ -65,18 +65,51 @@ def name_parts(one: str) -> tuple[str, str, str, str] | None:
         parts = parse_single_name_into_parts(one, strict=False)
     except InvalidNameError:
         return None
-    if (not parts.von and len(parts.first) == 1 and len(parts.last) == 1
-            and not parts.first[0][:1].isupper() and not _top_level_comma(one)):
-        # "d' Alembert", "de Gaulle": bibtexparser takes two words for First Last, where
-        # BibTeX and biber read a lower-case first word as the von part (prefix=d'). Whether
-        # the word is lower case by BibTeX's rules (braces, accents) is bibtexparser's own
-        # call: as the first of three words it is the von part only when it is lower case
-        word = parts.first[0]
-        probe = parse_single_name_into_parts(word + " X Y", strict=False)
-        if probe.von == [word]:
-            return word, parts.last[0], "", ""
-    return (" ".join(parts.von), " ".join(parts.last), " ".join(parts.jr),
-            " ".join(parts.first))
+    # bibtexparser's words, split into parts again as biber does (btparse, checked against
+    # biber 2.18): bibtexparser reads two words as First Last ("de Gaulle": biber's prefix
+    # "de"), takes the case of "{\L}ukasz" from its "u", and makes "de Gaulle de Smith, J"
+    # all von but Smith (biber: prefix "de", the rest the family)
+    if _top_level_comma(one):
+        # "von Last, First": the von part is the lower-case words the name opens with
+        head = [*parts.von, *parts.last]
+        split = 0
+        while split < len(head) - 1 and _lower(head[split]):
+            split += 1
+        von, last, jr, first = head[:split], head[split:], parts.jr, parts.first
+    else:
+        # "First von Last": the von part is the first run of lower-case words, never the
+        # last word
+        words = [*parts.first, *parts.von, *parts.last]
+        start = next((i for i, w in enumerate(words[:-1]) if _lower(w)), len(words) - 1)
+        end = start
+        while end < len(words) - 1 and _lower(words[end]):
+            end += 1
+        first, von, last, jr = words[:start], words[start:end], words[end:], []
+    return " ".join(von), " ".join(last), " ".join(jr), " ".join(first)
+
+
+# TeX's accents: a special character {\\'e} or \\v{s} has the case of the letter accented;
+# any other control sequence ({\\L}, {\\oe}, {\\relax e}) makes it caseless, as for biber
+_ACCENTS = frozenset("'`^\"~=.uvHtcdbrk")
+
+
+def _lower(word: str) -> bool:
+    """True when biber takes ``word`` for a lower-case ("von") word: it opens with a
+    lower-case letter, or with an accented one (``{\\'e}mile``, ``\\'emile``). Anything
+    else opening it (``{de}``, ``'t``, ``{\\L}``, a digit) makes it no von word."""
+    i = 1 if word[:2] == "{\\" else 0
+    if word[i:i + 1] == "\\":
+        cs = word[i + 1:i + 2]
+        if cs.isalpha():
+            end = i + 1
+            while end < len(word) and word[end].isalpha():
+                end += 1
+            cs = word[i + 1:end]
+        if cs not in _ACCENTS:
+            return False
+        rest = word[i + 1 + len(cs):].lstrip("{ ")
+        return rest[:1].islower()
+    return word[:1].islower()
 
 
 def _top_level_comma(one: str) -> bool:

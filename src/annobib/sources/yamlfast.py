@@ -198,9 +198,14 @@ def _with_person_forms(work: Work, forms: dict[int, Any]) -> dict[str, Any]:
         _ROLE_ALIASES.update((role, fields[role].alias or role) for role in _ROLES)
     values = work.__dict__
     roles = [role for role in _ROLES if values[role]]
+    # only the fields validation was given: every other one holds its default, which
+    # exclude_defaults leaves out anyway (a Work has no validator that sets another field), and
+    # pydantic then serializes ~12 fields instead of looking at ~110
+    given = work.model_fields_set
     if not roles:
-        return work.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    data = work.model_dump(mode="json", by_alias=True, exclude_defaults=True, exclude=set(roles))
+        return work.model_dump(mode="json", by_alias=True, exclude_defaults=True, include=given)
+    data = work.model_dump(mode="json", by_alias=True, exclude_defaults=True,
+                           include=given.difference(roles))
     for role in roles:
         data[_ROLE_ALIASES[role]] = [
             forms.get(id(p)) or p.model_dump(mode="json", by_alias=True, exclude_defaults=True)

@@ -1,7 +1,7 @@
 """Benchmark: annobib import/export against bibtexparser v2 and pandoc, in one run.
 
 One command:  python benchmarks/interchange.py [--corpora DIR] [--runs N] [--only NAME]
-              [--skip pandoc] [--skip csljson]
+              [--skip pandoc] [--skip csljson] [--from-source]
 
 For each corpus (``bvitamins-prl-neurips-icml.bib``, 20,428 entries, and ``tugboat.bib``,
 4,839 entries, from ``../shared/corpora/``) it times whole processes, interleaved run by run:
@@ -17,11 +17,16 @@ export worker on a second core), entries/s, peak RSS and the issue's three targe
 within 1.5x of bibtexparser's parse, BibLaTeX export at least as fast as bibtexparser's
 parse+write, CSL-JSON export at least 5x faster than pandoc. Skips cleanly (exit 0) when the
 corpora are absent.
+
+annobib's modules are compiled to bytecode before the first run (the peers run from the
+bytecode their installation wrote; ``--from-source`` leaves annobib as it is, which under
+``PYTHONDONTWRITEBYTECODE`` means compiling it again in every process).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import re
 import shutil
@@ -61,9 +66,24 @@ def count_entries(path: Path) -> int:
 Result = dict[str, tuple[float, float, list[float], float]]
 
 
-def bench(bib: Path, runs: int, work: Path, skip: set[str]) -> Result:
+def compile_annobib(env: dict[str, str]) -> str:
+    """Compile the annobib that the timed processes import to bytecode, as installing a wheel
+    does, and say where: the peers run from their installed bytecode, and an annobib that
+    compiled its modules from source on every run (PYTHONDONTWRITEBYTECODE, no __pycache__)
+    would be timed on that too (~0.1 s of CPU per process, before any work)."""
+    where = subprocess.run(
+        [sys.executable, "-c", "import annobib, os; print(os.path.dirname(annobib.__file__))"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    compileall.compile_dir(where, quiet=1)
+    return where
+
+
+def bench(bib: Path, runs: int, work: Path, skip: set[str], compiled: bool = True) -> Result:
     py = sys.executable
     env = dict(os.environ)
+    if compiled:
+        print(f"annobib compiled to bytecode first: {compile_annobib(env)}", file=sys.stderr)
     cache = work / "cache"
     env["ANNOBIB_CACHE_DIR"] = str(cache)
     lib = work / "lib.yaml"
@@ -114,6 +134,9 @@ def main() -> None:
     ap.add_argument("--only", choices=CORPORA, default=None)
     ap.add_argument("--skip", action="append", choices=("pandoc", "csljson"), default=[],
                     help="leave out a peer or a format (repeatable), for shorter runs")
+    ap.add_argument("--from-source", action="store_true",
+                    help="do not compile annobib to bytecode first (with PYTHONDONTWRITEBYTECODE "
+                         "set, each process then compiles annobib's modules again)")
     args = ap.parse_args()
     names = [args.only] if args.only else list(CORPORA)
     present = [n for n in names if (args.corpora / n).exists()]
@@ -126,7 +149,7 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix="annobib-interchange-"))
         print(f"\n### {name}: {n:,} entries, {bib.stat().st_size / 1e6:.1f} MB, "
               f"median of {args.runs}\n")
-        res = bench(bib, args.runs, work, set(args.skip))
+        res = bench(bib, args.runs, work, set(args.skip), not args.from_source)
         print("| run | median wall s (all runs) | median CPU s | entries/s | peak RSS MiB |")
         print("|---|---:|---:|---:|---:|")
         for k, (med, mem, all_runs, cpu) in res.items():

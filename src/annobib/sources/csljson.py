@@ -11,12 +11,13 @@ import dataclasses
 import json
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from annobib import chars
 from annobib.findings import Finding, Location, Severity
 from annobib.model import crosswalk, csl
-from annobib.model.record import WorkType
+from annobib.model.record import Work, WorkType
 from annobib.sources.interchange import (
     BAD_VALUE,
     KEY_CHANGED,
@@ -230,14 +231,10 @@ def _raw(value: Any) -> str:
     return text[:2000]
 
 
-def _read_item(
-    item: dict[str, Any],
-    index: int,
-    loc: Location,
-    keys: KeyRegistry,
-    result: ReadResult,
-    refused: list[tuple[str, str]],
-) -> None:
+def _claim_key(item: dict[str, Any], index: int, loc: Location, keys: KeyRegistry,
+               result: ReadResult) -> str | None:
+    """The record key of ``item``: its id as claimed, a new one for an item without one, or
+    None when the id is a repeat (reported by the registry)."""
     raw_id = str_value(item.get("id"))
     if raw_id is None:
         key = keys.new(_key_base(item, index), loc)
@@ -251,27 +248,13 @@ def _read_item(
                 field="key",
             )
         )
-    else:
-        content = json.dumps(item, sort_keys=True, ensure_ascii=False, default=repr)
-        claimed = keys.claim_content(raw_id, content, loc, result.findings, raw_text=_raw(item),
-                                     what="item", field="id")
-        if claimed is None:
-            return
-        key = claimed
-    b = RecordBuilder(key, loc.file or "<input>", loc.line, result.findings)
-    for name, why in refused:
-        b.report(BAD_VALUE, Severity.WARNING, name, f"not imported: {why}")
-    fields = dict(item)
-    fields.pop("id", None)
-    source = dict(fields)  # what the item says, to compare the record's export with
-    kept: dict[str, Any] = {}  # verbatim.csl: values kept as written
-    origin: dict[str, str] = {}  # record field -> the CSL key it was read from
+        return key
+    content = json.dumps(item, sort_keys=True, ensure_ascii=False, default=repr)
+    return keys.claim_content(raw_id, content, loc, result.findings, raw_text=_raw(item),
+                              what="item", field="id")
 
-    custom = fields.pop("custom", None)
-    if custom is not None and not isinstance(custom, dict):
-        kept["custom"] = custom
-    custom = dict(custom) if isinstance(custom, dict) else {}
 
+def _read_type(fields: dict[str, Any], b: RecordBuilder, kept: dict[str, Any]) -> None:
     raw_type = fields.pop("type", None)
     ctype = str_value(raw_type) or ""
     t = crosswalk.from_csl(ctype)
@@ -288,57 +271,72 @@ def _read_item(
         )
     b.set("type", t.value)
 
-    original = fields.get("original-title")
-    if "title" in fields and isinstance(original, str) and original.strip():
-        fields.pop("original-title")
-    else:
-        original = None
-    for name, raw in fields.items():
-        var = csl.variable_of(name)
-        spec = csl.VARIABLES.get(var)
-        if spec is None:
-            if name == "annote" and isinstance(raw, str) and raw.strip():
-                annotation = custom.pop("annotation", None)
-                b.set("annotation", annotation if isinstance(annotation, dict)
-                      else {"summary": raw.strip()})
-                origin["annotation"] = name
-            else:
-                kept[name] = raw  # no field of its own (a CSL extension): as written
-                b.report(NOT_HELD, Severity.INFO, name,
-                         "not a CSL 1.0.2 variable: kept as written, for CSL-JSON only "
-                         "(verbatim.csl)", value=raw)
-            continue
-        field, kind = spec
-        if field in b.data:
-            kept[name] = raw  # a second spelling of a variable already read
-            continue
-        if kind in ("isbn", "issn"):
-            text = " ; ".join(map(str, raw)) if isinstance(raw, list) else str(raw)
-            found = identifiers(text, kind)
-            if not found:
-                kept[name] = raw
-                b.report(BAD_VALUE, Severity.WARNING, name,
-                         f"no {name} in the value: kept as written (verbatim.csl)", value=raw)
-                continue
-            value: Any = found
+
+@dataclass
+class _Reading:
+    """One item's record as it is read: the builder, what is kept as written (verbatim.csl),
+    which CSL key each record field was read from, what ``custom`` holds still."""
+
+    b: RecordBuilder
+    kept: dict[str, Any]
+    origin: dict[str, str]
+    custom: dict[str, Any]
+    original: str | None  # an original-title beside a title: read with the title
+
+
+def _read_field(r: _Reading, name: str, raw: Any) -> None:
+    """One CSL variable (or an extension, kept as written) into the record."""
+    b, kept, custom = r.b, r.kept, r.custom
+    var = csl.variable_of(name)
+    spec = csl.VARIABLES.get(var)
+    if spec is None:
+        if name == "annote" and isinstance(raw, str) and raw.strip():
+            annotation = custom.pop("annotation", None)
+            b.set("annotation", annotation if isinstance(annotation, dict)
+                  else {"summary": raw.strip()})
+            r.origin["annotation"] = name
         else:
-            try:
-                value = csl.value_from_csl(kind, raw)
-            except csl.Doubt as exc:
-                kept[name] = raw
-                if raw not in ("", [], None):
-                    b.report(BAD_VALUE, Severity.WARNING, name,
-                             f"kept as written (verbatim.csl): {exc}", value=raw)
-                continue
-        if kind == "date":
-            _report_bc(b, name, value, raw)
-        elif kind == "names":
-            value = _with_details(value, custom.pop(f"{var}-details", None))
-        elif kind == "title":
-            value = _multitext(value, custom.pop(var, None) if var in ("title", "container-title")
-                               else None, b, var, original if var == "title" else None)
-        b.data[field] = value
-        origin[field] = name
+            kept[name] = raw  # no field of its own (a CSL extension): as written
+            b.report(NOT_HELD, Severity.INFO, name,
+                     "not a CSL 1.0.2 variable: kept as written, for CSL-JSON only "
+                     "(verbatim.csl)", value=raw)
+        return
+    field, kind = spec
+    if field in b.data:
+        kept[name] = raw  # a second spelling of a variable already read
+        return
+    if kind in ("isbn", "issn"):
+        text = " ; ".join(map(str, raw)) if isinstance(raw, list) else str(raw)
+        found = identifiers(text, kind)
+        if not found:
+            kept[name] = raw
+            b.report(BAD_VALUE, Severity.WARNING, name,
+                     f"no {name} in the value: kept as written (verbatim.csl)", value=raw)
+            return
+        value: Any = found
+    else:
+        try:
+            value = csl.value_from_csl(kind, raw)
+        except csl.Doubt as exc:
+            kept[name] = raw
+            if raw not in ("", [], None):
+                b.report(BAD_VALUE, Severity.WARNING, name,
+                         f"kept as written (verbatim.csl): {exc}", value=raw)
+            return
+    if kind == "date":
+        _report_bc(b, name, value, raw)
+    elif kind == "names":
+        value = _with_details(value, custom.pop(f"{var}-details", None))
+    elif kind == "title":
+        value = _multitext(value, custom.pop(var, None) if var in ("title", "container-title")
+                           else None, b, var, r.original if var == "title" else None)
+    b.data[field] = value
+    r.origin[field] = name
+
+
+def _read_custom(r: _Reading) -> None:
+    """What ``custom`` holds that the record has a field for; the rest is kept as written."""
+    b, custom = r.b, r.custom
     if "annotation" not in b.data and isinstance(custom.get("annotation"), dict):
         b.set("annotation", custom.pop("annotation"))
     for name in ("license", "rights"):
@@ -349,24 +347,26 @@ def _read_item(
             b.set(name, custom.pop(name))
     custom.pop("reference-count", None)  # derived from the article's list; not a record field
     if custom:
-        kept["custom"] = custom
+        r.kept["custom"] = custom
 
-    first_finding = len(result.findings)
-    work = b.build()
-    if work is None:
-        return
-    # a value the model rejects (a language tag that is not BCP 47, a date it cannot hold) is
-    # kept as written for CSL, and its finding says so
+
+def _keep_rejected(r: _Reading, result: ReadResult, first_finding: int, key: str,
+                   source: dict[str, Any]) -> None:
+    """A value the model rejects (a language tag that is not BCP 47, a date it cannot hold) is
+    kept as written for CSL, and its finding says so."""
     for i in range(first_finding, len(result.findings)):
         f = result.findings[i]
-        read_from = origin.get(f.field or "")
+        read_from = r.origin.get(f.field or "")
         if f.code == BAD_VALUE and f.key == key and read_from is not None:
-            kept[read_from] = source[read_from]
+            r.kept[read_from] = source[read_from]
             result.findings[i] = dataclasses.replace(
                 f, field=read_from,
                 message=f.message.replace("not imported:", "kept as written (verbatim.csl):", 1),
             )
-    # what the record's export would not give back exactly is kept as written too
+
+
+def _keep_unfaithful(work: Work, source: dict[str, Any], kept: dict[str, Any]) -> Work:
+    """``work`` with what its export would not give back exactly kept as written too."""
     written = csl.typed_item(work)
     written.pop("id", None)
     if isinstance(source.get("custom"), dict):
@@ -383,7 +383,51 @@ def _read_item(
         kept["@omit"] = omit
     if kept:
         work = work.model_copy(update={"verbatim": {**(work.verbatim or {}), "csl": kept}})
-    result.works.append(work)
+    return work
+
+
+def _read_item(
+    item: dict[str, Any],
+    index: int,
+    loc: Location,
+    keys: KeyRegistry,
+    result: ReadResult,
+    refused: list[tuple[str, str]],
+) -> None:
+    key = _claim_key(item, index, loc, keys, result)
+    if key is None:
+        return
+    b = RecordBuilder(key, loc.file or "<input>", loc.line, result.findings)
+    for name, why in refused:
+        b.report(BAD_VALUE, Severity.WARNING, name, f"not imported: {why}")
+    fields = dict(item)
+    fields.pop("id", None)
+    source = dict(fields)  # what the item says, to compare the record's export with
+    kept: dict[str, Any] = {}  # verbatim.csl: values kept as written
+
+    custom = fields.pop("custom", None)
+    if custom is not None and not isinstance(custom, dict):
+        kept["custom"] = custom
+    custom = dict(custom) if isinstance(custom, dict) else {}
+
+    _read_type(fields, b, kept)
+
+    original = fields.get("original-title")
+    if "title" in fields and isinstance(original, str) and original.strip():
+        fields.pop("original-title")
+    else:
+        original = None
+    r = _Reading(b, kept, {}, custom, original)
+    for name, raw in fields.items():
+        _read_field(r, name, raw)
+    _read_custom(r)
+
+    first_finding = len(result.findings)
+    work = b.build()
+    if work is None:
+        return
+    _keep_rejected(r, result, first_finding, key, source)
+    result.works.append(_keep_unfaithful(work, source, kept))
 
 
 def _without_repeated_initials(custom: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:

@@ -74,25 +74,67 @@ class _Frame:
 
 def read_located(text: str, filename: str) -> Located:
     """Parse ``text`` into plain dicts/lists/strings with positions; never raises on bad YAML."""
-    out = Located(data=None)
-    stack: list[_Frame] = []
-    documents = 0
-    skip_depth = 0  # >0 while skipping the value of a duplicate key
+    reader = _LocatedReader(filename)
+    out = reader.out
+    try:
+        for ev in yaml.parse(text, Loader=_Loader):
+            if reader.event(ev):
+                break
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = _pos(mark) if mark is not None else (1, 1)
+        msg = exc.problem or "YAML syntax error"
+        if exc.context:
+            started = ""
+            if exc.context_mark is not None and exc.context_mark is not mark:
+                cline, ccol = _pos(exc.context_mark)
+                started = f" that starts at {cline}:{ccol}"
+            msg = f"{msg} ({exc.context}{started})"
+        reader.stopped(pos, f"YAML syntax error: {msg}")
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
+        pos = _reader_pos(text, exc)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        reader.stopped(pos, f"YAML error: {chars.name(char)} is not allowed in a YAML file "
+                       f"({exc.reason})")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        pos = _pos(mark) if mark is not None else (1, 1)
+        reader.stopped(pos, f"YAML error: {exc}")
+    return out
 
-    def problem(pos: Pos, code: str, message: str, path: Path = ()) -> None:
-        out.findings.append(
+
+class _LocatedReader:
+    """The state of :func:`read_located`: the tree built so far, the open containers, the
+    findings; one method per kind of event."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.out = Located(data=None)
+        self.stack: list[_Frame] = []
+        self.documents = 0
+        self.skip_depth = 0  # >0 while skipping the value of a duplicate key
+
+    def problem(self, pos: Pos, code: str, message: str, path: Path = ()) -> None:
+        self.out.findings.append(
             Finding(
                 code=code,
                 severity=Severity.ERROR,
                 message=message,
-                location=Location(filename, pos[0], pos[1]),
+                location=Location(self.filename, pos[0], pos[1]),
                 field=format_path(path) or None,
                 data={"path": list(path)} if path else {},
             )
         )
 
-    def attach(value: Any, pos: Pos) -> tuple[bool, Path]:
+    def stopped(self, pos: Pos, message: str) -> None:
+        """A syntax error ended the parse: what was read stays, its open containers noted."""
+        self.problem(pos, "A101", message)
+        self.out.complete = False
+        self.out.open_paths = {frame.path for frame in self.stack}
+
+    def attach(self, value: Any, pos: Pos) -> tuple[bool, Path]:
         """Put a finished node into the open container. Returns (stored, its path)."""
+        out, stack = self.out, self.stack
         if not stack:
             out.data = value
             out.positions[()] = pos
@@ -106,7 +148,7 @@ def read_located(text: str, filename: str) -> Located:
         if top.pending_key is None:
             # this node is a key
             if not isinstance(value, str):
-                problem(pos, "A103", "a mapping key must be a plain string", top.path)
+                self.problem(pos, "A103", "a mapping key must be a plain string", top.path)
                 value = str(value)
             path = (*top.path, value)
             top.pending_key = value
@@ -119,131 +161,109 @@ def read_located(text: str, filename: str) -> Located:
         out.positions[path] = pos
         return True, path
 
-    def check_node(ev: Any, path_hint: Path) -> None:
+    def check_node(self, ev: Any, path_hint: Path) -> None:
         anchor = getattr(ev, "anchor", None)
         if anchor:
-            problem(_pos(ev.start_mark), "A104", f"anchors are not allowed (&{anchor})", path_hint)
+            self.problem(_pos(ev.start_mark), "A104", f"anchors are not allowed (&{anchor})",
+                         path_hint)
         tag = getattr(ev, "tag", None)
         implicit = getattr(ev, "implicit", True)
         explicit = tag is not None and not (
             implicit is True or (isinstance(implicit, tuple) and any(implicit))
         )
         if explicit and tag not in ("!", "tag:yaml.org,2002:str"):
-            problem(_pos(ev.start_mark), "A105", f"tags are not allowed ({tag})", path_hint)
+            self.problem(_pos(ev.start_mark), "A105", f"tags are not allowed ({tag})", path_hint)
 
-    def is_duplicate_key(key: str) -> Pos | None:
-        top = stack[-1]
+    def is_duplicate_key(self, key: str) -> Pos | None:
+        top = self.stack[-1]
         if isinstance(top.container, dict) and top.pending_key is None and key in top.container:
-            return out.key_positions.get((*top.path, key))
+            return self.out.key_positions.get((*top.path, key))
         return None
 
-    try:
-        for ev in yaml.parse(text, Loader=_Loader):
-            if isinstance(ev, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    problem(_pos(ev.start_mark), "A106", "only one YAML document per file")
-                    break
-                continue
-            if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-                continue
-            if skip_depth:
-                if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                    skip_depth += 1
-                elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                    skip_depth -= 1
-                if skip_depth == 1 and not isinstance(
-                    ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-                ):
-                    skip_depth = 0
-                continue
-            if isinstance(ev, yaml.AliasEvent):
-                here: Path = ()
-                if stack:
-                    top = stack[-1]
-                    if isinstance(top.container, list):
-                        here = (*top.path, len(top.container))
-                    elif top.pending_key is not None:
-                        here = (*top.path, top.pending_key)
-                    else:
-                        here = top.path
-                problem(
-                    _pos(ev.start_mark), "A104", f"aliases are not allowed (*{ev.anchor})", here
+    def _awaits_key(self) -> bool:
+        stack = self.stack
+        return bool(stack) and isinstance(stack[-1].container, dict) and (
+            stack[-1].pending_key is None)
+
+    def event(self, ev: Any) -> bool:
+        """Take one parser event; True when the parse must stop here."""
+        if isinstance(ev, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.problem(_pos(ev.start_mark), "A106", "only one YAML document per file")
+                return True
+            return False
+        if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            return False
+        if self.skip_depth:
+            self._skip(ev)
+        elif isinstance(ev, yaml.AliasEvent):
+            self._alias(ev)
+        elif isinstance(ev, yaml.ScalarEvent):
+            self._scalar(ev)
+        elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self._start(ev)
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.stack.pop()
+        return False
+
+    def _skip(self, ev: Any) -> None:
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self.skip_depth += 1
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.skip_depth -= 1
+        if self.skip_depth == 1 and not isinstance(
+            ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+        ):
+            self.skip_depth = 0
+
+    def _alias(self, ev: Any) -> None:
+        here: Path = ()
+        if self.stack:
+            top = self.stack[-1]
+            if isinstance(top.container, list):
+                here = (*top.path, len(top.container))
+            elif top.pending_key is not None:
+                here = (*top.path, top.pending_key)
+            else:
+                here = top.path
+        self.problem(_pos(ev.start_mark), "A104", f"aliases are not allowed (*{ev.anchor})",
+                     here)
+        self.attach(None, _pos(ev.start_mark))
+
+    def _scalar(self, ev: Any) -> None:
+        pos = _pos(ev.start_mark)
+        top_path = self.stack[-1].path if self.stack else ()
+        self.check_node(ev, top_path)
+        value: Any = ev.value
+        if not ev.style and ev.implicit[0] and value in _NULLS:
+            value = None
+        if self._awaits_key():
+            first = self.is_duplicate_key(str(value))
+            if first is not None:
+                self.problem(
+                    pos,
+                    "A102",
+                    f"duplicate key '{value}' (first at line {first[0]}); "
+                    "the first value is kept",
+                    (*top_path, str(value)),
                 )
-                attach(None, _pos(ev.start_mark))
-                continue
-            if isinstance(ev, yaml.ScalarEvent):
-                pos = _pos(ev.start_mark)
-                top_path = stack[-1].path if stack else ()
-                check_node(ev, top_path)
-                value: Any = ev.value
-                if not ev.style and ev.implicit[0] and value in _NULLS:
-                    value = None
-                if (
-                    stack
-                    and isinstance(stack[-1].container, dict)
-                    and stack[-1].pending_key is None
-                ):
-                    first = is_duplicate_key(str(value))
-                    if first is not None:
-                        problem(
-                            pos,
-                            "A102",
-                            f"duplicate key '{value}' (first at line {first[0]}); "
-                            "the first value is kept",
-                            (*top_path, str(value)),
-                        )
-                        skip_depth = 1  # skip the value that follows
-                        continue
-                attach(value, pos)
-                continue
-            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                pos = _pos(ev.start_mark)
-                container: dict[str, Any] | list[Any] = (
-                    {} if isinstance(ev, yaml.MappingStartEvent) else []
-                )
-                top_path = stack[-1].path if stack else ()
-                check_node(ev, top_path)
-                if (
-                    stack
-                    and isinstance(stack[-1].container, dict)
-                    and stack[-1].pending_key is None
-                ):
-                    problem(pos, "A103", "a mapping key must be a plain string", top_path)
-                    attach("?", pos)
-                _, path = attach(container, pos)
-                stack.append(_Frame(container, path, pos))
-                continue
-            if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-                continue
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = _pos(mark) if mark is not None else (1, 1)
-        msg = exc.problem or "YAML syntax error"
-        if exc.context:
-            started = ""
-            if exc.context_mark is not None and exc.context_mark is not mark:
-                cline, ccol = _pos(exc.context_mark)
-                started = f" that starts at {cline}:{ccol}"
-            msg = f"{msg} ({exc.context}{started})"
-        problem(pos, "A101", f"YAML syntax error: {msg}")
-        out.complete = False
-        out.open_paths = {frame.path for frame in stack}
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
-        pos = _reader_pos(text, exc)
-        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        problem(pos, "A101", f"YAML error: {chars.name(char)} is not allowed in a YAML file "
-                f"({exc.reason})")
-        out.complete = False
-        out.open_paths = {frame.path for frame in stack}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        pos = _pos(mark) if mark is not None else (1, 1)
-        problem(pos, "A101", f"YAML error: {exc}")
-        out.complete = False
-        out.open_paths = {frame.path for frame in stack}
-    return out
+                self.skip_depth = 1  # skip the value that follows
+                return
+        self.attach(value, pos)
+
+    def _start(self, ev: Any) -> None:
+        pos = _pos(ev.start_mark)
+        container: dict[str, Any] | list[Any] = (
+            {} if isinstance(ev, yaml.MappingStartEvent) else []
+        )
+        top_path = self.stack[-1].path if self.stack else ()
+        self.check_node(ev, top_path)
+        if self._awaits_key():
+            self.problem(pos, "A103", "a mapping key must be a plain string", top_path)
+            self.attach("?", pos)
+        _, path = self.attach(container, pos)
+        self.stack.append(_Frame(container, path, pos))
 
 
 def _reader_pos(text: str, exc: yaml.reader.ReaderError) -> Pos:

@@ -225,3 +225,123 @@ def write_sources(folder: Path, n_records: int, per_file: int = 5000) -> list[Pa
     from snapshot_data import derived_records, write_data_file
 
     return write_data_file(folder, derived_records(0, n_records), per_file=per_file, level=6)
+
+
+# --- the same records, derived set-based in DuckDB (for the 10M-record snapshot) -------------
+
+#: Record ``i`` of :func:`record_json`, its columns and its DOI, as one DuckDB query over the
+#: numbers ``{start}`` to ``{stop}`` joined with the 34 templates (``bases``) and the word and
+#: name pools (``pools``): the arithmetic of :func:`variation`, the substitutions of
+#: :func:`record_json` and the template's own check columns with the same substitutions.
+DERIVE_SQL = """
+WITH r AS (
+  SELECT i, b.*, i * 2654435761 AS h, b.prefix || '/annobib-gen.' || i AS doi_text,
+         CAST(1950 + (i * 31 + 7) % 76 AS VARCHAR) AS year_v,
+         CAST(1 + (i * 13) % 300 AS VARCHAR) AS volume_v, 1 + (i * 7919) % 2000 AS first_page
+  FROM range({start}, {stop}) AS t(i) JOIN bases AS b ON b.base = i % {n_bases}
+), v AS (
+  SELECT r.*,
+    array_to_string(list_transform(range(r.n_words), lambda j: CASE WHEN j = 0
+        THEN p.capw[(r.h + j * 40503 + 17) // 7 % {n_words} + 1]
+        ELSE p.loww[(r.h + j * 40503 + 17) // 7 % {n_words} + 1] END), ' ') AS title_v,
+    p.fams[(r.i * 97 + 5) % {n_fams} + 1] AS f0,
+    p.fams[(r.i * 97 + 1000003 + 5) % {n_fams} + 1] AS f1,
+    p.fams[(r.i * 97 + 2000006 + 5) % {n_fams} + 1] AS f2,
+    CAST(r.first_page AS VARCHAR) || '-' || CAST(r.first_page + 1 + r.i % 30 AS VARCHAR)
+      AS page_v
+  FROM r, pools AS p
+)
+SELECT lower(doi_text) AS doi,
+  replace(replace(replace(replace(replace(replace(replace(replace(template,
+    '@@D@@', doi_text), '@@T@@', title_v), '@@Y@@', year_v), '@@F0@@', f0), '@@F1@@', f1),
+    '@@F2@@', f2), '@@V@@', volume_v), '@@P@@', page_v) AS record,
+  type, CASE WHEN has_year THEN CAST(year_v AS INTEGER) END AS year,
+  CAST(NULL AS VARCHAR) AS indexed,
+  replace(title0, '@@T@@', title_v) AS title0,
+  replace(replace(replace(families, '@@F0@@', f0), '@@F1@@', f1), '@@F2@@', f2) AS families,
+  givens, container0, replace(volume, '@@V@@', volume_v) AS volume, issue,
+  replace(page, '@@P@@', page_v) AS page, article_number, publisher, ctype, plain
+FROM v
+"""
+
+
+def _bases_table() -> Any:
+    """The 34 templates with what each record of a template shares (its type, whether it has
+    a year) and its check columns with the placeholders left in."""
+    import pyarrow as pa
+
+    from annobib.services.snapshot import CHECK_COLUMNS
+
+    rows: list[dict[str, Any]] = []
+    for n, b in enumerate(bases()):
+        record = json.loads(b.template.replace("@@Y@@", "0"))
+        checks = check_columns(record, "@@d@@")  # the DOI as its key: "plain" as for i
+        rows.append({"base": n, "n_words": b.n_words, "template": b.template,
+                     "prefix": b.prefix, "type": b.type,
+                     "has_year": year_of(record) is not None,
+                     **{c: v for (c, _), v in zip(CHECK_COLUMNS, checks, strict=True)}})
+    return pa.Table.from_pylist(rows)
+
+
+def derive_snapshot(out: Path, n_records: int, buckets: int = 32,
+                    segment_rows: int = 250_000, check: int = 2000) -> None:
+    """The snapshot :func:`write_snapshot` makes (the same records, columns, partitions and
+    manifest), derived set-based: each segment is one DuckDB query (:data:`DERIVE_SQL`) over
+    the record numbers; Python only hashes the DOIs into partitions and writes the Parquet
+    files. ``check`` records spread over the whole range are compared with
+    :func:`record_json` and :func:`check_columns` made one at a time; a difference stops it."""
+    import zlib
+
+    import duckdb
+    import pyarrow as pa
+
+    from annobib.sources.snapshot import FORMAT, _write_manifest, write_parts
+
+    _, words, families = _pools()
+    con = duckdb.connect()
+    con.register("bases", _bases_table())
+    con.execute("CREATE TABLE pools AS SELECT ?::VARCHAR[] AS capw, ?::VARCHAR[] AS loww, "
+                "?::VARCHAR[] AS fams",
+                [[w.capitalize() for w in words], [w.lower() for w in words], families])
+    out.mkdir(parents=True, exist_ok=True)
+    starts = list(range(0, n_records, segment_rows))
+    sample = {(k * 2862933555777941757 + 12345) % n_records for k in range(check)}
+    for number, start in enumerate(starts):
+        stop = min(start + segment_rows, n_records)
+        sql = DERIVE_SQL.format(start=start, stop=stop, n_bases=len(bases()),
+                                n_words=len(words), n_fams=len(families))
+        table = con.sql(sql).to_arrow_table()
+        dois = table.column("doi").to_pylist()
+        _check_derived(table, start, [i for i in sample if start <= i < stop], dois)
+        table = table.append_column("bucket", pa.array(
+            [zlib.crc32(d.encode("utf-8")) % buckets for d in dois], pa.int32()))
+        del dois
+        write_parts(table, out / "works", number)
+        del table
+    _write_manifest(out, {
+        "annobib-snapshot": FORMAT, "state": "complete", "buckets": buckets,
+        "references": False, "check-columns": True, "date": "2026-12-01",
+        "records": n_records, "segments": list(range(len(starts))),
+        "generated": "benchmarks/snapshot_gen.py derive_snapshot: the records of "
+                     "write_snapshot, derived set-based in DuckDB SQL (DERIVE_SQL)",
+        "sources": [], "problems": [],
+    })
+
+
+def _check_derived(table: Any, start: int, sample: list[int], dois: list[str]) -> None:
+    """Rows ``sample`` of a derived segment against the records made one at a time."""
+    from annobib.services.snapshot import CHECK_COLUMNS
+
+    names = [c for c, _ in CHECK_COLUMNS]
+    for i in sample:
+        row = table.slice(i - start, 1).to_pylist()[0]
+        text = record_json(i)
+        record = json.loads(text)
+        want = {"doi": variation(i).doi.lower(), "record": text,
+                "type": bases()[i % len(bases())].type, "year": year_of(record),
+                "indexed": None,
+                **dict(zip(names, check_columns(record, variation(i).doi.lower()),
+                           strict=True))}
+        if row != want or dois[i - start] != want["doi"]:
+            diff = {k: (row.get(k), v) for k, v in want.items() if row.get(k) != v}
+            raise SystemExit(f"derived record {i} differs from snapshot_gen's: {diff}")

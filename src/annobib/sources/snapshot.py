@@ -406,8 +406,6 @@ class _Segment:
 
     def write(self, out: Path, number: int) -> None:
         import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
 
         def column(name: str) -> list[Any]:
             values: list[Any] = []
@@ -432,22 +430,33 @@ class _Segment:
             "doi": pa.array(column("token_doi"), pa.string()),
             "bucket": pa.array(column("token_bucket"), pa.int32()),
         })
-        for table, key, name in ((works, "doi", "works"), (tokens, "token", "tokens")):
-            if table.num_rows == 0:
-                continue
-            sort_by = [("bucket", "ascending"), (key, "ascending")]
-            if name == "tokens":
-                sort_by.append(("doi", "ascending"))
-            table = table.sort_by(sort_by)
-            bucket_col = table.column("bucket")
-            for b in pc.unique(bucket_col).to_pylist():
-                piece = table.filter(pc.equal(bucket_col, b)).drop_columns(["bucket"])
-                folder = out / name / f"bucket={b:03d}"
-                folder.mkdir(parents=True, exist_ok=True)
-                target = folder / f"part-{number:05d}.parquet"
-                tmp = folder / f".part-{number:05d}.parquet.tmp"
-                pq.write_table(piece, tmp, compression="zstd", row_group_size=50_000)
-                os.replace(tmp, target)
+        write_parts(works, out / "works", number)
+        write_parts(tokens, out / "tokens", number)
+
+
+def write_parts(table: Any, folder: Path, number: int) -> None:
+    """Segment ``number`` of a table (a ``pyarrow.Table`` with a ``bucket`` column): one
+    Parquet file a partition, ``bucket=NNN/part-SSSSS.parquet``, rows sorted by their key
+    (``doi``, or ``token`` then ``doi``), each file written under a temporary name first."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if table.num_rows == 0:
+        return
+    key = "token" if "token" in table.column_names else "doi"
+    sort_by = [("bucket", "ascending"), (key, "ascending")]
+    if key == "token":
+        sort_by.append(("doi", "ascending"))
+    table = table.sort_by(sort_by)
+    bucket_col = table.column("bucket")
+    for b in pc.unique(bucket_col).to_pylist():
+        piece = table.filter(pc.equal(bucket_col, b)).drop_columns(["bucket"])
+        part = folder / f"bucket={b:03d}"
+        part.mkdir(parents=True, exist_ok=True)
+        target = part / f"part-{number:05d}.parquet"
+        tmp = part / f".part-{number:05d}.parquet.tmp"
+        pq.write_table(piece, tmp, compression="zstd", row_group_size=50_000)
+        os.replace(tmp, target)
 
 
 def _source_entry(rows: SourceRows, segment: int | None) -> dict[str, Any]:

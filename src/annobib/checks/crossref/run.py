@@ -4,7 +4,7 @@ against deposits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from annobib.checks.crossref.compare import Where
 from annobib.checks.crossref.deposit import compare_reference_list
@@ -12,9 +12,11 @@ from annobib.checks.crossref.judge import agreed, judge
 from annobib.checks.crossref.results import CheckResult, Status, Verdict, WorkResult
 from annobib.checks.crossref.suggest import find
 from annobib.findings import Finding, Location
-from annobib.model import Library
+from annobib.model import Library, Work
 from annobib.model.library import LoadedDocument
+from annobib.runtime import gc_paused
 from annobib.services.base import (
+    Agreement,
     Found,
     MetadataService,
 )
@@ -43,6 +45,21 @@ def _sources_by_key(library: Library) -> dict[str, str]:
     return out
 
 
+def verdicts(works: Sequence[Work], agreement: Agreement,
+             locations: Sequence[Location | None], where: Where | None = None
+             ) -> list[WorkResult]:
+    """The result of each of ``works`` (each with a DOI) from the service's ``agreement``:
+    verified where its record agreed, else judged from its lookup (``locations[n]``: where
+    work ``n`` is, file-only; ``where`` gives lines). The collector is paused meanwhile:
+    judging makes no cycles, and each collection would walk every result and record made so
+    far (with a million works, half the time)."""
+    verified = set(agreement.agreed)
+    with gc_paused():
+        return [agreed(w, locations[n]) if n in verified
+                else judge(w, agreement.lookups[str(w.doi).lower()], locations[n], where)
+                for n, w in enumerate(works)]
+
+
 def check_library(
     library: Library,
     service: MetadataService,
@@ -65,7 +82,6 @@ def check_library(
     # works whose record agrees in every compared field are verified without their record
     # (a snapshot decides it in SQL); every other DOI is looked up
     agreement = service.agreement(with_doi, progress=progress)
-    verified = {id(with_doi[n]) for n in agreement.agreed}
     lookups = agreement.lookups
     # an article's record is compared with its reference list: looked up even when it agreed
     asked = {w.doi.strip().lower() for w in with_doi if w.doi}
@@ -76,12 +92,14 @@ def check_library(
     if articles:
         lookups = {**lookups, **service.lookup(articles)}
     sources = _sources_by_key(library) if suggest_dois else {}
+    locations = [Location(file_of[w.key]) if w.key in file_of else None for w in with_doi]
+    of_doi = dict(zip(map(id, with_doi), verdicts(with_doi, agreement, locations, where),
+                      strict=True))
     results: list[WorkResult] = []
     for work in works:
         location = Location(file_of[work.key]) if work.key in file_of else None
         if work.doi:
-            results.append(agreed(work, location) if id(work) in verified
-                           else judge(work, lookups[work.doi.lower()], location, where))
+            results.append(of_doi[id(work)])
             continue
         if suggest_dois:
             location = where(work.key, None) or location

@@ -135,10 +135,12 @@ def _top(field: str | None) -> str:
 # --- BibTeX ---------------------------------------------------------------------------------------
 
 _BIB_TYPES = st.sampled_from(["article", "book", "inproceedings", "misc", "online", "thesis",
-                              "incollection", "report", "bogus", "ARTICLE"])
+                              "incollection", "report", "patent", "video", "movie",
+                              "periodical", "set", "bogus", "ARTICLE"])
 _BIB_FIELD_NAMES = ("title", "author", "editor", "journal", "journaltitle", "year", "date",
                     "volume", "number", "pages", "publisher", "address", "doi", "url", "note",
-                    "langid", "isbn", "issn", "month", "booktitle", "keywords", "annote", "weird")
+                    "langid", "isbn", "issn", "month", "booktitle", "keywords", "annote",
+                    "eventdate", "venue", "eventtitle", "entryset", "holder", "weird")
 
 
 # A .bib file deliberately holds no control character (NUL aborts biber, ESC and BEL stop
@@ -279,6 +281,14 @@ def test_bibtex_control_in_a_kept_field_is_left_out(field: str) -> None:
     assert f"{field} = {{ab c}}" in result.text, result.text
     (lost,) = [f for f in result.findings if f.field == f"verbatim.biblatex.{field}"]
     assert lost.code == "A402" and "U+0000 (NUL)" in lost.message
+
+
+def test_bibtex_pages_kept_as_written_go_back() -> None:
+    # found by the generator with the new entry types: the source's TeX of pages ({a%}) was
+    # compared with the pages escaped (a\\%), never matched, and was lost
+    r = read_text("@thesis{k,\n  pages = {{a%}}}\n", "in.bib", "bibtex")
+    assert r.works[0].pages == "a%"
+    _again(r, "biblatex", "bibtex", "again.bib")
 
 
 def test_bibtex_nested_1000_braces() -> None:

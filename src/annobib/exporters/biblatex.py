@@ -442,7 +442,9 @@ def build_entry(
                "biber's data model: written as the record has it (biblatex prints it; "
                "biber --validate-datamodel reports it)", Severity.INFO)
     if work.pages:
-        pages = tex.escape(work.pages)
+        # the source's TeX while it still says the record's pages ({a%}), else the pages
+        # escaped (as_written compares the text, not the TeX)
+        pages = e.as_written(_target(e, "pages"), work.pages) or tex.escape(work.pages)
         if ascii:
             # a range's en dash is TeX's "--" (the escape keeps a literal "--" as "-{}-")
             pages, missing = tex.to_ascii(pages.replace("–", "--"))

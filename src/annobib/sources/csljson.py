@@ -325,6 +325,7 @@ def _read_field(r: _Reading, name: str, raw: Any) -> None:
             return
     if kind == "date":
         _report_bc(b, name, value, raw)
+        _report_circa(b, name, raw)
     elif kind == "names":
         value = _with_details(value, custom.pop(f"{var}-details", None))
     elif kind == "title":
@@ -462,6 +463,25 @@ def _report_bc(b: RecordBuilder, name: str, value: Any, raw: Any) -> None:
         b.report(BAD_VALUE, Severity.INFO, name,
                  f"a year before 1 (BC): held as EDTF year {bc[0]:05d} (year 0 is 1 BC), "
                  f"written back to CSL as {csl.csl_year(bc[0])}", value=raw)
+
+
+# circa values that say yes or no (empty: no), as citeproc-js reads them too; any other is
+# read by its truth value, and said
+_CIRCA_CLEAR = (True, False, 1, 0, "1", "true", "", None)
+
+
+def _report_circa(b: RecordBuilder, name: str, raw: Any) -> None:
+    """A ``circa`` that is not plainly true or false ("false", "0", "maybe", a list) is read
+    by its truth value: the date is kept, the value as written (verbatim.csl), and said."""
+    if not isinstance(raw, dict) or "circa" not in raw:
+        return
+    circa = raw["circa"]
+    if any(circa is c or (type(circa) is type(c) and circa == c) for c in _CIRCA_CLEAR):
+        return
+    read = "approximate" if circa else "not approximate"
+    b.report(BAD_VALUE, Severity.WARNING, name,
+             f"circa {json.dumps(circa, ensure_ascii=False)} is neither true nor false: the "
+             f"date is read as {read} and the value kept as written (verbatim.csl)", value=raw)
 
 
 def _with_details(names: list[dict[str, Any]], details: Any) -> list[dict[str, Any]]:

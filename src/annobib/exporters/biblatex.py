@@ -378,14 +378,42 @@ def build_entry(
 ) -> _Entry:
     """The entry of ``work``; ``strings`` are the ``@string`` macros the export defines (lower
     name -> (name, value as written)): a field the source gave as an expression naming them is
-    written as that expression while its text is unchanged (else as its text)."""
+    written as that expression while its text is unchanged (else as its text).
+
+    By stage, in the order the fields are written: key and entry type, names, titles and
+    containers, dates, volume and pages, publisher, identifiers, language, text, the fields of
+    the wider model and what the source kept as written, then the checks."""
     e = _Entry(work, dialect, ascii, location, key=work.key)
     _kept(e, strings)
     if ascii and not work.key.isascii():
         e.key = ascii_key(work.key)
         e.warn(KEY_RENAMED, "key", f"key '{work.key}' is not ASCII (--ascii): written as "
                f"'{e.key}'; \\cite{{{work.key}}} will not find it")
-    if dialect == "biblatex":
+    kind = _type_stage(e)
+    e.put_names("author", work.author, "author")
+    e.put_names("editor", work.editor, "editor")
+    e.put_names("translator", work.translator, "translator")
+    _titles_stage(e)
+    _dates_stage(e)
+    _volume_pages_stage(e)
+    _publisher_stage(e, kind)
+    _identifiers_stage(e)
+    _language_stage(e)
+    _text_stage(e)
+    _annotation(e)
+    _biblatex_fields(e)
+    for name in wider_fields(work, _WRITTEN_BY_BIBLATEX_FIELDS):
+        e.lost(name, f"{e.fmt} has no field for it")
+    if e.expressions:
+        _write_expressions(e)
+    _check_required(e)
+    return e
+
+
+def _type_stage(e: _Entry) -> str | None:
+    """The entry type (and entrysubtype); returns what goes to the ``type`` field."""
+    work = e.work
+    if e.dialect == "biblatex":
         btype, subtype, kind, why = _entry_type(e)
         written = _written_type(e)
         if written is not None and written not in bibfields.BIBER_TYPES:
@@ -395,18 +423,18 @@ def build_entry(
             e.warn(TYPE_FALLBACK, "type", f"exported as @misc: {why}", Severity.INFO)
         if subtype:
             e.fields["entrysubtype"] = subtype
-    else:
-        e.entry_type = _bibtex_type(e)
-        subtype, kind = None, work.genre
-        if crosswalk.is_lossy(work.type, "bibtex"):
-            e.lost("type", f"BibTeX has no '{work.type.value}' type: written as @{e.entry_type}")
-        elif e.entry_type == "misc" and crosswalk.bibtex_type(work.type) == "incollection":
-            e.warn(TYPE_FALLBACK, "type", "exported as @misc: no container-title (booktitle "
-                   "is mandatory for @incollection)", Severity.INFO)
+        return kind
+    e.entry_type = _bibtex_type(e)
+    if crosswalk.is_lossy(work.type, "bibtex"):
+        e.lost("type", f"BibTeX has no '{work.type.value}' type: written as @{e.entry_type}")
+    elif e.entry_type == "misc" and crosswalk.bibtex_type(work.type) == "incollection":
+        e.warn(TYPE_FALLBACK, "type", "exported as @misc: no container-title (booktitle "
+               "is mandatory for @incollection)", Severity.INFO)
+    return work.genre
 
-    e.put_names("author", work.author, "author")
-    e.put_names("editor", work.editor, "editor")
-    e.put_names("translator", work.translator, "translator")
+
+def _titles_stage(e: _Entry) -> None:
+    work = e.work
     if work.title is not None:
         _title_fields(e, work.title, work)
     _other_text(e, work.container_title, _target(e, "container-title"), "container-title")
@@ -419,9 +447,11 @@ def build_entry(
     if work.collection_title is not None:
         _other_text(e, work.collection_title, _target(e, "collection-title"), "collection-title")
 
-    # dates
+
+def _dates_stage(e: _Entry) -> None:
+    work = e.work
     if work.issued is not None:
-        if dialect == "biblatex":
+        if e.dialect == "biblatex":
             e.fields["date"] = _date_biblatex(work.issued)
         else:
             e.fields["year"] = f"{work.issued.year:04d}"
@@ -435,17 +465,22 @@ def build_entry(
     if work.accessed is not None:
         e.fields["urldate"] = _date_biblatex(work.accessed)
 
-    # numbers
+
+def _volume_pages_stage(e: _Entry) -> None:
+    work = e.work
     e.put(_target(e, "volume"), work.volume or "", "volume")
-    if dialect == "biblatex" and work.volume and not work.volume.isdigit():
+    if e.dialect == "biblatex" and work.volume and not work.volume.isdigit():
         e.warn(NOT_INTEGER, "volume", f"volume '{work.volume}' is not an integer, the datatype of "
                "biber's data model: written as the record has it (biblatex prints it; "
                "biber --validate-datamodel reports it)", Severity.INFO)
     if work.pages:
         # the source's TeX while it still says the record's pages ({a%}), else the pages
-        # escaped (as_written compares the text, not the TeX)
-        pages = e.as_written(_target(e, "pages"), work.pages) or tex.escape(work.pages)
-        if ascii:
+        # escaped (as_written compares the text, not the TeX); a type without pages (@misc)
+        # writes the source's field back from what it kept (_write_kept)
+        target = _target(e, "pages")
+        kept = e.as_written(target, work.pages) if e.allowed(target) else None
+        pages = kept or tex.escape(work.pages)
+        if e.ascii:
             # a range's en dash is TeX's "--" (the escape keeps a literal "--" as "-{}-")
             pages, missing = tex.to_ascii(pages.replace("–", "--"))
             e._missing(missing, "pages")
@@ -453,46 +488,54 @@ def build_entry(
     e.put(_target(e, "page-count"), work.page_count or "", "page-count")
     e.put(_target(e, "edition"), work.edition or "", "edition")
 
+
+def _publisher_stage(e: _Entry, kind: str | None) -> None:
+    work = e.work
     if work.publisher:
         e.put(_target(e, "publisher"), work.publisher, "publisher")
     if work.publisher_place:
         e.put(_target(e, "publisher-place"), work.publisher_place, "publisher-place")
     if kind:
-        if dialect == "biblatex":
-            e.put("type", kind, "genre")
-        else:
-            e.put("type", kind, "genre")
+        e.put("type", kind, "genre")
     elif work.genre:
         e.lost("genre", f"@{e.entry_type} has no 'type' field")
 
-    # identifiers
+
+def _identifiers_stage(e: _Entry) -> None:
+    work = e.work
     if work.doi:
-        e.put("doi", _doi_as_written(e) if dialect == "biblatex" else work.doi, "doi",
+        e.put("doi", _doi_as_written(e) if e.dialect == "biblatex" else work.doi, "doi",
               how="verbatim")
     if work.url:
         e.put("url", _url_as_written(e, work.url), "url", how="verbatim")
     _first_only(e, "isbn", work.isbn)
     _first_only(e, "issn", work.issn)
 
-    # language: biblatex and pandoc read langid (babel names); classic BibTeX tools `language`
-    if work.language:
-        name = langs.babel_name(work.language)
-        printed = e.kept.get("language")
-        if (isinstance(printed, str) and "langid" not in e.kept
-                and _names_language(printed, work.language)):
-            e.fields["language"] = printed  # the source's `language` (Russian), not a langid
-        elif dialect == "biblatex":
-            spelled = e.kept.get("langid")
-            if isinstance(spelled, str) and langs.from_babel(spelled) == work.language:
-                e.fields["langid"] = spelled  # the source's name for it (german, not ngerman)
-            elif name:
-                e.fields["langid"] = name
-            else:
-                e.lost("language", f"biblatex has no language '{work.language}'")
-        else:
-            e.put("language", name or work.language, "language")
 
-    # text
+def _language_stage(e: _Entry) -> None:
+    """biblatex and pandoc read langid (babel names); classic BibTeX tools ``language``."""
+    language = e.work.language
+    if not language:
+        return
+    name = langs.babel_name(language)
+    printed = e.kept.get("language")
+    if (isinstance(printed, str) and "langid" not in e.kept
+            and _names_language(printed, language)):
+        e.fields["language"] = printed  # the source's `language` (Russian), not a langid
+    elif e.dialect == "biblatex":
+        spelled = e.kept.get("langid")
+        if isinstance(spelled, str) and langs.from_babel(spelled) == language:
+            e.fields["langid"] = spelled  # the source's name for it (german, not ngerman)
+        elif name:
+            e.fields["langid"] = name
+        else:
+            e.lost("language", f"biblatex has no language '{language}'")
+    else:
+        e.put("language", name or language, "language")
+
+
+def _text_stage(e: _Entry) -> None:
+    work = e.work
     e.put(_target(e, "abstract"), work.abstract or "", "abstract")
     if work.keywords:
         if any("," in k for k in work.keywords):
@@ -507,14 +550,6 @@ def build_entry(
         e.lost("license", f"{e.fmt} has no licence field")
     if work.rights:
         e.lost("rights", f"{e.fmt} has no field for a copyright statement")
-    _annotation(e)
-    _biblatex_fields(e)
-    for name in wider_fields(work, _WRITTEN_BY_BIBLATEX_FIELDS):
-        e.lost(name, f"{e.fmt} has no field for it")
-    if e.expressions:
-        _write_expressions(e)
-    _check_required(e)
-    return e
 
 
 def _names_language(raw: str, language: str) -> bool:

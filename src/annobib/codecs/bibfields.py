@@ -206,12 +206,21 @@ def split_urls(raw: str) -> list[str]:
     return [u for u in _URL_SEPARATOR.split(" ".join(raw.split())) if u]
 
 
+# biblatex's non-standard types (@video, @movie, @artwork, @standard, ...) have no fields of
+# their own in blx-dm.def: "the standard styles treat them as @misc" (biblatex manual 2.1.3),
+# so they take @misc's fields (biber --validate-datamodel reports those: A407)
+_FIELDS_OF: Mapping[str, frozenset[str]] = MappingProxyType({
+    t: biblatex_dm.FIELDS.get(t, biblatex_dm.FIELDS["misc"]) for t in biblatex_dm.ENTRY_TYPES})
+NO_FIELDS_OF_THEIR_OWN = frozenset(biblatex_dm.ENTRY_TYPES - set(biblatex_dm.FIELDS))
+
+
 def accepts(entry_type: str, bibfield: str) -> bool:
-    """True when biblatex's data model gives ``entry_type`` the field ``bibfield``."""
+    """True when biblatex's data model gives ``entry_type`` the field ``bibfield`` (a type
+    with no fields of its own: @misc's)."""
     if bibfield.endswith("date") and bibfield != "date":
         # a date field is declared by its parts (origyear, eventyear, urlyear)
         bibfield = bibfield.removesuffix("date") + "year"
-    return bibfield in biblatex_dm.GLOBAL or bibfield in biblatex_dm.FIELDS.get(
+    return bibfield in biblatex_dm.GLOBAL or bibfield in _FIELDS_OF.get(
         entry_type, frozenset())
 
 
@@ -223,6 +232,7 @@ __all__ = [
     "ISSUE_TYPES",
     "LIST_RELATIONS",
     "NAME_FIELDS",
+    "NO_FIELDS_OF_THEIR_OWN",
     "RELATION_FIELDS",
     "ROWS",
     "SERIES_TYPES",

@@ -419,6 +419,10 @@ def _type_stage(e: _Entry) -> str | None:
         if written is not None and written not in bibfields.BIBER_TYPES:
             btype = written  # the source's entry type, which reads back as this record's type
         e.entry_type = btype
+        if btype in bibfields.NO_FIELDS_OF_THEIR_OWN:
+            e.warn(NOT_INTEGER, "type", f"@{btype} has no fields of its own in biber's data "
+                   "model: written with @misc's (biblatex's styles print it as @misc; biber "
+                   "--validate-datamodel reports them)", Severity.INFO)
         if why:
             e.warn(TYPE_FALLBACK, "type", f"exported as @misc: {why}", Severity.INFO)
         if subtype:

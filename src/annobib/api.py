@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from annobib import progress
 from annobib.errors import ExitCode, InputError, UsageError
-from annobib.sources.yaml import LoadResult, load_paths
+from annobib.sources.yaml import LoadResult, load_paths, store_positions
 from annobib.tasks.triage import Policy, Triaged, exit_code_for, triage
 
 if TYPE_CHECKING:
@@ -54,8 +54,9 @@ def load(
     findings only (what :func:`validate` needs; :func:`annobib.sources.yaml.read_records`
     reads the rest). Reading a loaded model never reads a file.
 
-    ``positions``: the caller expects findings with lines (a BibLaTeX export, say): record
-    positions are noted while a file is read, rather than worked out when first asked for.
+    ``positions``: the caller expects findings with lines (a BibLaTeX export, ``check``):
+    record positions are noted while a file is read, or read from the cache with it, rather
+    than worked out (from the text in memory) when a finding first asks.
     ``defer_cache``: storing what was validated in the cache is left to a worker of the
     caller's next :func:`annobib.workers.map_chunks`; the caller must then call
     :func:`annobib.runtime.finish_later` before it ends (which stores whatever is left).
@@ -74,6 +75,7 @@ def load(
         failed = frozenset(f.key for f in result.findings
                            if f.key and f.severity is Severity.ERROR and f.code.startswith("A1"))
         result.findings.extend(lint_rules.run(result.library, failed=failed))
+        store_positions(result)  # those the rules' findings asked for, for the next run
     return result
 
 
@@ -95,10 +97,10 @@ def _policy(policy: Policy | None) -> Policy:
 
 
 def _loaded(loaded: LoadResult | None, paths: Sequence[str | Path] | None, *, lint: bool = True,
-            use_cache: bool = True) -> LoadResult:
+            use_cache: bool = True, positions: bool = False) -> LoadResult:
     if loaded is not None:
         return loaded
-    return load(default_paths(paths), lint=lint, use_cache=use_cache)
+    return load(default_paths(paths), lint=lint, use_cache=use_cache, positions=positions)
 
 
 # --- validate, list ------------------------------------------------------------------------
@@ -349,6 +351,7 @@ def export(
         exported = fmt.exporter()(result.library, options)
     finally:
         runtime.finish_later()  # what no worker stored
+        store_positions(result)  # those the export's findings asked for
     triaged = triage([*result.findings, *exported.findings], chosen.codes, result.library)
     code = exit_code_for(triaged.active, chosen.fail_on, bool(result.unreadable))
     return Exported(exported.text, fmt, result, triaged, code)
@@ -533,7 +536,8 @@ def check(
     api_url = usage(fail_on, offline=offline, refresh=refresh, api_url=api_url)
     chosen = _policy(policy)
     the_paths = default_paths(paths)
-    result = _loaded(loaded, the_paths, lint=False)
+    # its findings name lines: positions are read with the records (see load())
+    result = _loaded(loaded, the_paths, lint=False, positions=True)
     evidence_dir = evidence or default_evidence_dir(the_paths)
     notes: list[str] = []
     if result.unreadable:
@@ -562,6 +566,7 @@ def check(
                                 progress=progress)
     finally:
         service.close()
+        store_positions(result)  # those the check's findings asked for
     triaged = triage(checked.all_findings(), chosen.codes, library)
     code = decide_exit(checked, fail_on, unreachable, ignored=[f for f, _ in triaged.ignored])
     applied: list[str] = []

@@ -22,7 +22,7 @@ from annobib.exporters.biblatex import Dialect, build_entry, render
 from annobib.findings import Finding
 from annobib.model.library import Library, SourceIndex
 from annobib.sources.located import read_located
-from annobib.sources.yaml import load_paths, positions
+from annobib.sources.yaml import load_paths, positions, store_positions
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="the worker is forked (Linux)")
 
@@ -201,11 +201,14 @@ def test_positions_noted_while_reading_are_the_located_readers(
     warm = load_paths(files).library.documents  # reads them from the cache
     assert all(d.has_document for d in warm)  # the load read them: the model reads nothing
     assert [d.index for d in warm] == expected
-    # not asked for: worked out when first needed, then cached too
+    # not asked for: worked out when first needed, cached when the caller asks the loader
     monkeypatch.setenv("ANNOBIB_CACHE_DIR", str(tmp_path / "fresh-cache"))
-    lazy = load_paths(files).library.documents
-    assert [d.index for d in lazy] == expected
-    assert [d.index for d in load_paths(files).library.documents] == expected
+    lazy = load_paths(files)
+    assert [d.index for d in lazy.library.documents] == expected
+    assert not list((tmp_path / "fresh-cache").rglob("*.index"))
+    store_positions(lazy)
+    again = load_paths(files)
+    assert [d.index for d in again.library.documents] == expected
     assert len(list((tmp_path / "fresh-cache").rglob("*.index"))) == 2
 
 

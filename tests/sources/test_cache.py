@@ -9,7 +9,7 @@ import pytest
 from annobib.api import load
 from annobib.model.library import RecordsNotRead
 from annobib.sources import cache
-from annobib.sources.yaml import read_records
+from annobib.sources.yaml import load_paths, read_records
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -70,12 +70,16 @@ def test_cache_can_be_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert not any(cache.cache_dir().rglob("*.entry"))
 
 
-def test_positions_are_cached_once_computed(tmp_path: Path) -> None:
+def test_positions_are_cached_when_the_loader_is_asked_to(tmp_path: Path) -> None:
     f = tmp_path / "bad.yaml"
     f.write_text(BAD, encoding="utf-8")
-    first = [str(x) for x in load([f]).findings]
-    assert list(cache.cache_dir().rglob("*.index"))  # a finding needed positions: stored
-    second = load([f])
+    lazy = load_paths([f])
+    assert lazy.library.documents[0].locate("w", "accessed").line == 4
+    # a finding needed positions: worked out in memory, and reading them wrote nothing
+    assert not list(cache.cache_dir().rglob("*.index"))
+    first = [str(x) for x in load([f]).findings]  # the api's load keeps what lint asked for
+    assert list(cache.cache_dir().rglob("*.index"))
+    second = load([f])  # and the next load reads them with the entry
     doc = second.library.documents[0]
     assert doc.locate("w", "accessed").line == 4
     assert [str(x) for x in second.findings] == first

@@ -185,7 +185,7 @@ def check(
     how = reporting(select=select, ignore=ignore)
     console = render.stderr_console()
     the_paths = default_paths(paths)
-    loaded = load(the_paths, lint=False)
+    loaded = load(the_paths, lint=False, positions=True)  # its findings name lines
     load_errors = [f for f in loaded.findings if f.severity.value == "error"]
     if load_errors:
         render.print_findings(load_errors)

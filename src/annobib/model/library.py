@@ -175,8 +175,10 @@ class LoadedDocument:
     Its ``summary`` (what the offline rules and the counts need, as plain values) is always
     there; its ``document`` (the records) whenever the load read them, which a loader does
     explicitly (:func:`annobib.sources.yaml.load_paths`, ``records=True``: every caller but
-    ``validate``). Positions (``indexer``, when a finding needs a line) are still worked out
-    when first asked for: reading ``index`` may read (and store) a cache entry (issue 16).
+    ``validate``). Its positions (``index``) are worked out by ``indexer`` the first time a
+    finding needs one, from what the loader read and kept in memory (the file's text, marks
+    noted while reading it, or the positions the cache held): reading a property never touches
+    a file.
     """
 
     __slots__ = ("_document", "_index", "_summary", "indexer", "path")
@@ -220,6 +222,11 @@ class LoadedDocument:
         if self._summary is None:
             self._summary = DocumentSummary.of(self.document)
         return self._summary
+
+    @property
+    def has_index(self) -> bool:
+        """Whether the positions were given or worked out already."""
+        return self._index is not None
 
     @property
     def index(self) -> SourceIndex:

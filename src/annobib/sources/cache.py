@@ -129,14 +129,20 @@ def put(
         return
 
 
-def get_index(raw: bytes, name: str) -> Any:
-    """Positions of a file's records and fields, if an earlier run computed them."""
+def get_index(raw: bytes, name: str) -> bytes | None:
+    """Positions of a file's records and fields as stored (:func:`put_index`; undecoded, so a
+    load that never needs them pays one read), if an earlier run stored them."""
     if not _enabled():
         return None
     try:
-        return marshal.loads(_entry(raw, name).with_suffix(".index").read_bytes())
+        return _entry(raw, name).with_suffix(".index").read_bytes()
     except Exception:
         return None
+
+
+def decode_index(stored: bytes) -> Any:
+    """What :func:`get_index` read, as :func:`put_index` was given it (in memory only)."""
+    return marshal.loads(stored)
 
 
 def put_index(raw: bytes, name: str, plain: Any) -> None:

@@ -25,6 +25,7 @@ from annobib.sources.yaml.read import (
     load_file,
     load_paths,
     read_records,
+    store_positions,
 )
 from annobib.sources.yaml.validate import parse_document
 from annobib.sources.yaml.write import document_data, dump_document, write_document
@@ -40,5 +41,6 @@ __all__ = [
     "load_paths",
     "parse_document",
     "read_records",
+    "store_positions",
     "write_document",
 ]

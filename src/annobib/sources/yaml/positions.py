@@ -2,6 +2,10 @@
 
 Worked out from the marks the fast builder notes on the events it reads (:class:`Marked`), or
 from the located reader's tree (:func:`collect_origins`), and kept in the cache in plain form.
+What a model is given to work them out later (:func:`indexer`, :func:`indexer_from_bytes`,
+:func:`stored_indexer`) works in memory only: the cache is read by the loader while it loads
+and written when its caller asks (:func:`store_index`), never when a model's positions are
+read.
 """
 
 from __future__ import annotations
@@ -22,25 +26,30 @@ from annobib.sources.located import (
 from annobib.sources.located import Path as NodePath
 
 
-def cached_indexer(
-    build: Callable[[], SourceIndex], raw: bytes, name: str
-) -> Callable[[], SourceIndex]:
-    """Positions, from the cache when an earlier run computed them, else built and stored."""
+def stored_indexer(raw: bytes, name: str) -> Callable[[], SourceIndex] | None:
+    """The positions an earlier run stored in the cache for this file, read now (the loader
+    calls this while it loads) and decoded in memory when first asked for; None when none are
+    stored. A stale or foreign entry is worked out again from ``raw``."""
+    from annobib.sources import cache
 
-    def indexed() -> SourceIndex:
-        from annobib.sources import cache
+    stored = cache.get_index(raw, name)
+    if stored is None:
+        return None
 
-        plain = cache.get_index(raw, name)
-        if plain is not None:
-            try:
-                return _index_from_plain(plain, name)
-            except (TypeError, ValueError):
-                pass  # a stale or foreign entry: rebuild
-        index = build()
-        cache.put_index(raw, name, _index_to_plain(index))
-        return index
+    def decoded() -> SourceIndex:
+        try:
+            return _index_from_plain(cache.decode_index(stored), name)
+        except (TypeError, ValueError, EOFError):
+            return indexer_from_bytes(raw, name)()
 
-    return indexed
+    return decoded
+
+
+def store_index(raw: bytes, name: str, index: SourceIndex) -> None:
+    """Keep ``index`` in the cache for the next run that asks for positions."""
+    from annobib.sources import cache
+
+    cache.put_index(raw, name, _index_to_plain(index))
 
 
 def _index_to_plain(index: SourceIndex) -> tuple[Any, ...]:

@@ -18,7 +18,7 @@ from annobib.findings import Finding, Location, Severity
 from annobib.model import trusted
 from annobib.model.library import Document, DocumentSummary, Library, LoadedDocument
 from annobib.reading import read_input
-from annobib.sources.yaml.positions import Marked, cached_indexer, indexer_from_bytes
+from annobib.sources.yaml.positions import Marked, indexer_from_bytes, store_index, stored_indexer
 from annobib.sources.yaml.validate import parse_document
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -31,6 +31,8 @@ class LoadResult:
     unreadable: list[str] = field(default_factory=list)
     # documents whose records were left in the cache (records=False): where they are
     unread: list[tuple[LoadedDocument, Path]] = field(default_factory=list)
+    # documents whose positions the cache lacks, with their bytes (:func:`store_positions`)
+    unstored: list[tuple[LoadedDocument, bytes]] = field(default_factory=list)
 
 
 def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
@@ -76,7 +78,7 @@ def load_paths(
     for path in files:
         loaded, findings, readable = load_file(
             path, use_cache=use_cache, positions=positions, defer_cache=defer_cache,
-            unread=None if records else result.unread,
+            unread=None if records else result.unread, unstored=result.unstored,
         )
         result.findings.extend(findings)
         if not readable:
@@ -118,6 +120,7 @@ def load_file(
     positions: bool = False,
     defer_cache: bool = False,
     unread: list[tuple[LoadedDocument, Path]] | None = None,
+    unstored: list[tuple[LoadedDocument, bytes]] | None = None,
 ) -> tuple[LoadedDocument | None, list[Finding], bool]:
     """Load one file. Returns (document or None, findings, readable).
 
@@ -126,7 +129,10 @@ def load_file(
 
     ``positions``: the caller's findings will name lines (a BibLaTeX export, say), so a valid
     file's record positions are noted while it is read (no second parse) and stored in the
-    cache with the records. Otherwise they are worked out, and cached, if a finding asks.
+    cache with the records. A file found in the cache comes with the positions stored there,
+    read now; otherwise they are worked out from the text in memory if a finding asks, and
+    the document is noted in ``unstored`` for :func:`store_positions`. Reading a model's
+    positions never reads or writes a file.
     ``defer_cache``: a validated document's data is stored in the cache by a worker of the
     caller's next :func:`annobib.workers.map_chunks`, or by the caller's
     :func:`annobib.runtime.finish_later` (see there), not before this returns.
@@ -145,11 +151,14 @@ def load_file(
             if summary is None:
                 return None, cached, True
 
+            stored = stored_indexer(raw, name)
             hit_doc = LoadedDocument(
                 name,
                 summary=DocumentSummary.from_plain(summary),
-                indexer=cached_indexer(indexer_from_bytes(raw, name), raw, name),
+                indexer=stored or indexer_from_bytes(raw, name),
             )
+            if stored is None and unstored is not None:
+                unstored.append((hit_doc, raw))
             if unread is not None:
                 unread.append((hit_doc, data_path))
             else:
@@ -173,14 +182,27 @@ def load_file(
             if loaded is None:
                 cache.put(raw, name, None, None, findings)
             else:
-                if loaded.indexer is not None and not isinstance(loaded.indexer, Marked):
-                    loaded.indexer = cached_indexer(loaded.indexer, raw, name)
+                if unstored is not None and not isinstance(loaded.indexer, Marked):
+                    unstored.append((loaded, raw))
                 store = _cache_writer(raw, name, loaded, list(findings))
                 if defer_cache:
                     runtime.later(store)
                 else:
                     store()
     return loaded, findings, True
+
+
+def store_positions(result: LoadResult) -> None:
+    """Keep in the cache the positions worked out since the load (a finding asked for them),
+    for the next run's load to read: the loader's write, done when its caller asks (every
+    :mod:`annobib.api` call does, when it is done), never when a model's positions are read."""
+    if not result.unstored:
+        return
+    with runtime.gc_paused():
+        for loaded, raw in result.unstored:
+            if loaded.has_index:
+                store_index(raw, loaded.path, loaded.index)
+    result.unstored = [(d, raw) for d, raw in result.unstored if not d.has_index]
 
 
 def _cache_writer(

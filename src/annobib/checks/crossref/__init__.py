@@ -9,8 +9,7 @@ the record key, the field, our value, Crossref's and the YAML location.
 The status of each work is one of :class:`Status`. A work whose lookup failed is
 ``unchecked``: never ``not-found``.
 
-One module per stage, each importing only those above it (``tests/checks/
-test_crossref_stages.py``):
+One module per stage, each importing only those above it (``tests/test_stages.py``):
 
 - ``results``: the shapes of what the check gives back (:class:`Status`, :class:`WorkResult`,
   :class:`CheckResult`; the matcher's :class:`Verdict`, ``Candidate`` and ``Match``);

@@ -1,7 +1,6 @@
 """annobib YAML files -> Library, reporting every problem with file, line and column.
 
-One module per stage, each importing only those above it (``tests/sources/
-test_yaml_stages.py``):
+One module per stage, each importing only those above it (``tests/test_stages.py``):
 
 - ``write``: a document -> canonical YAML text, written atomically;
 - ``errors``: pydantic's errors and the reader's findings -> ``file:line:col: key.field:``

@@ -21,8 +21,6 @@ from typing import Any
 from annobib import __version__
 from annobib.findings import Finding, Location, Severity
 
-_FORMAT = 4  # 4: summaries carry annobib-ignore
-
 
 def cache_dir() -> Path:
     explicit = os.environ.get("ANNOBIB_CACHE_DIR")
@@ -38,7 +36,8 @@ def _enabled() -> bool:
 
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-# what decides a cached entry's contents: the types, the reader, its positions and this format
+# what decides a cached entry's contents and its shape: the types, the reader, its positions
+# and this module (no hand-bumped format number: editing any of them misses every entry)
 _VALIDATING = ("model/*.py", "sources/yaml*.py", "sources/yaml/*.py", "sources/located.py",
                "sources/messages.py", "sources/cache.py", "codes.py", "findings.py")
 
@@ -63,7 +62,7 @@ def code_hash() -> str:
 
 def _entry(raw: bytes, name: str) -> Path:
     h = hashlib.sha256()
-    h.update(f"{_FORMAT}\0{code_hash()}\0{name}\0".encode())
+    h.update(f"{code_hash()}\0{name}\0".encode())
     h.update(raw)
     digest = h.hexdigest()
     return cache_dir() / digest[:2] / f"{digest}.entry"
@@ -95,9 +94,7 @@ def get(raw: bytes, name: str) -> tuple[Any, list[Finding], Path] | None:
         return None
     entry = _entry(raw, name)
     try:
-        stamp, rows, summary = marshal.loads(entry.read_bytes())
-        if stamp != _FORMAT:
-            return None
+        rows, summary = marshal.loads(entry.read_bytes())
         return summary, [_finding(tuple(r)) for r in rows], entry.with_suffix(".data")
     except Exception:  # a missing, stale or corrupt entry is a miss
         return None
@@ -124,7 +121,7 @@ def put(
     try:
         if data is not None:
             _write(entry.with_suffix(".data"), marshal.dumps(data))
-        _write(entry, marshal.dumps((_FORMAT, [_finding_row(f) for f in findings], summary)))
+        _write(entry, marshal.dumps(([_finding_row(f) for f in findings], summary)))
     except (OSError, ValueError):
         return
 

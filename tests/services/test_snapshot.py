@@ -373,14 +373,20 @@ def test_resume_refuses_a_changed_source(tmp_path: Path) -> None:
         build(sources, out)
 
 
-def test_configured_snapshot_is_used_by_check(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    snap = make_snapshot(tmp_path)
-    lib = tmp_path / "lib"
+def absent_work_library(tmp: Path) -> Path:
+    """A library of one work whose DOI the recordings do not hold."""
+    lib = tmp / "lib"
     lib.mkdir()
     (lib / "a.yaml").write_text(
         "annobib: 1\nworks:\n  - {key: nf, type: journal-article, title: Not a real work, "
         "doi: 10.1371/notarealdoi}\n", encoding="utf-8")
+    return lib
+
+
+def test_configured_snapshot_is_used_by_check(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    snap = make_snapshot(tmp_path)
+    lib = absent_work_library(tmp_path)
     conf = tmp_path / "annobib.toml"
     conf.write_text('snapshot = "snapshot"\n', encoding="utf-8")  # relative to the file
     monkeypatch.setenv("ANNOBIB_CONFIG", str(conf))
@@ -395,11 +401,7 @@ def test_configured_snapshot_is_used_by_check(tmp_path: Path,
 def test_a_doi_absent_from_the_snapshot_is_no_finding_for_fail_on(tmp_path: Path) -> None:
     """A334 is "unchecked": only --on-unreachable decides about it, never --fail-on."""
     snap = make_snapshot(tmp_path)
-    lib = tmp_path / "lib"
-    lib.mkdir()
-    (lib / "a.yaml").write_text(
-        "annobib: 1\nworks:\n  - {key: nf, type: journal-article, title: Not a real work, "
-        "doi: 10.1371/notarealdoi}\n", encoding="utf-8")
+    lib = absent_work_library(tmp_path)
     args = ["check", str(lib), "--snapshot", str(snap), "--format", "json",
             "--api-url", "http://127.0.0.1:9"]
     warn = runner.invoke(app, [*args, "--fail-on", "warning", "--on-unreachable", "warn"])

@@ -245,6 +245,7 @@ class SourceRows:
     token: list[str] = field(default_factory=list)
     token_doi: list[str] = field(default_factory=list)
     token_bucket: list[int] = field(default_factory=list)
+    tables: tuple[Any, Any] | None = None  # the rows as tables (works, tokens), lists emptied
 
 
 def read_source(path: Path, buckets: int = DEFAULT_BUCKETS,
@@ -407,31 +408,46 @@ class _Segment:
     def write(self, out: Path, number: int) -> None:
         import pyarrow as pa
 
-        def column(name: str) -> list[Any]:
-            values: list[Any] = []
-            for p in self.parts:
-                values.extend(getattr(p, name))
-            return values
+        tables = [p.tables if p.tables is not None else row_tables(p) for p in self.parts]
+        write_parts(pa.concat_tables([w for w, _ in tables]), out / "works", number)
+        write_parts(pa.concat_tables([t for _, t in tables]), out / "tokens", number)
 
-        kinds = {"STRING": pa.string(), "BOOLEAN": pa.bool_()}
-        checks = list(zip(*column("checks"), strict=True)) or [() for _ in CHECK_COLUMNS]
-        works = pa.table({
-            "doi": pa.array(column("doi"), pa.string()),
-            "record": pa.array(column("record"), pa.string()),
-            "type": pa.array(column("type"), pa.string()),
-            "year": pa.array(column("year"), pa.int32()),
-            "indexed": pa.array(column("indexed"), pa.string()),
-            **{name: pa.array(list(values), kinds[kind])
-               for (name, kind), values in zip(CHECK_COLUMNS, checks, strict=True)},
-            "bucket": pa.array(column("bucket"), pa.int32()),
-        })
-        tokens = pa.table({
-            "token": pa.array(column("token"), pa.string()),
-            "doi": pa.array(column("token_doi"), pa.string()),
-            "bucket": pa.array(column("token_bucket"), pa.int32()),
-        })
-        write_parts(works, out / "works", number)
-        write_parts(tokens, out / "tokens", number)
+
+def row_tables(rows: SourceRows) -> tuple[Any, Any]:
+    """The works and tokens rows of one source as ``pyarrow`` tables (with ``bucket``)."""
+    import pyarrow as pa
+
+    kinds = {"STRING": pa.string(), "BOOLEAN": pa.bool_()}
+    checks = list(zip(*rows.checks, strict=True)) or [() for _ in CHECK_COLUMNS]
+    works = pa.table({
+        "doi": pa.array(rows.doi, pa.string()),
+        "record": pa.array(rows.record, pa.string()),
+        "type": pa.array(rows.type, pa.string()),
+        "year": pa.array(rows.year, pa.int32()),
+        "indexed": pa.array(rows.indexed, pa.string()),
+        **{name: pa.array(list(values), kinds[kind])
+           for (name, kind), values in zip(CHECK_COLUMNS, checks, strict=True)},
+        "bucket": pa.array(rows.bucket, pa.int32()),
+    })
+    tokens = pa.table({
+        "token": pa.array(rows.token, pa.string()),
+        "doi": pa.array(rows.token_doi, pa.string()),
+        "bucket": pa.array(rows.token_bucket, pa.int32()),
+    })
+    return works, tokens
+
+
+def read_source_tables(path: Path, buckets: int = DEFAULT_BUCKETS,
+                       references: bool = False) -> SourceRows:
+    """:func:`read_source` with its rows as ``pyarrow`` tables (:attr:`SourceRows.tables`)
+    and the row lists emptied: what a reader sends the writer (an Arrow table is sent as
+    its buffers, a list of strings one object at a time)."""
+    rows = read_source(path, buckets, references)
+    rows.tables = row_tables(rows)
+    for name in ("doi", "record", "type", "year", "indexed", "bucket", "checks", "token",
+                 "token_doi", "token_bucket"):
+        setattr(rows, name, [])
+    return rows
 
 
 def write_parts(table: Any, folder: Path, number: int) -> None:
@@ -491,12 +507,13 @@ def _parsed(paths: Sequence[Path], jobs: int, buckets: int,
             waiting: deque[AsyncResult[SourceRows]] = deque()
             it = iter(paths)
             for p in itertools.islice(it, 2 * n):
-                waiting.append(pool.apply_async(read_source, (p, buckets, references)))
+                waiting.append(pool.apply_async(read_source_tables, (p, buckets, references)))
             while waiting:
                 rows = waiting.popleft().get()
                 nxt = next(it, None)
                 if nxt is not None:
-                    waiting.append(pool.apply_async(read_source, (nxt, buckets, references)))
+                    waiting.append(pool.apply_async(read_source_tables,
+                                                     (nxt, buckets, references)))
                 yield rows
         return
     for p in paths:

@@ -46,7 +46,7 @@ NEVER = ["--fail-on", "never"]
 @dataclass(frozen=True)
 class Command:
     argv: list[str]
-    output: Path | None = None  # the file it writes (hashed), else its stdout is
+    output: Path | None = None  # the file it writes (hashed), else its stdout and stderr are
     cold: bool = False  # the side's cache is emptied before each run
 
 
@@ -107,7 +107,7 @@ def run(src: str, cmd: Command, cache: Path) -> Run:
     if done.returncode not in (0, 1):
         raise SystemExit(f"{cmd.argv}: exit {done.returncode}\n{done.stderr[-600:].decode()}")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    body = cmd.output.read_bytes() if cmd.output is not None else done.stdout
+    body = cmd.output.read_bytes() if cmd.output is not None else done.stdout + done.stderr
     return Run(cpu, wall, hashlib.sha1(body).hexdigest()[:10])
 
 

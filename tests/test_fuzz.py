@@ -154,9 +154,11 @@ _BIB_ALIASES = {"journal": "journaltitle", "address": "location", "annote": "ann
 
 
 def _bib_accepts(entry_type: str, field: str) -> bool:
-    """Fields biblatex's data model does not give the entry type are kept out: the reader
-    reads them into the record and the writer then leaves them out (A402), a same-format loss
-    that test_bibtex_field_the_type_lacks_comes_back (xfail, strict) keeps visible."""
+    """Fields biblatex's data model does not give the entry type are kept out. For a type of
+    the data model the reader keeps the source's field too and it goes back as written
+    (test_bibtex_field_the_type_lacks_comes_back); for a type of none (@bogus, read as a
+    @misc) it keeps no copy, and the export leaves out what @misc lacks (A402): still a loss
+    (a @bogus's volume), kept out here."""
     if field == "weird":  # a field of no data model: kept as written and written back
         return True
     kind = entry_type.lower()
@@ -184,7 +186,8 @@ def bib_value(draw: Any, controls: bool = False) -> str:
         text = text.replace('"', "")
         if not controls and not _balanced(text):
             # BibTeX wants a quoted value's braces balanced too; the reader keeps a stray one,
-            # but no .bib writer can give it back as written (test_bibtex_stray_brace_*)
+            # but no .bib value can hold it: the export leaves it out and says so
+            # (test_bibtex_stray_brace_*), so it cannot come back
             text = text.replace("{", "").replace("}", "")
         return '"' + text + '"'
     if form == "number":

@@ -112,19 +112,16 @@ def _lower(word: str) -> bool:
     return word[:1].islower()
 
 
+_INNER_GROUP = re.compile(r"\{[^{}]*\}")
+
+
 def _top_level_comma(one: str) -> bool:
     """True when ``one`` has a comma outside braces (BibTeX's "Last, First" forms)."""
-    if "{" not in one:
-        return "," in one
-    depth = 0
-    for c in one:
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif c == "," and depth == 0:
-            return True
-    return False
+    while "{" in one:  # brace groups left out, innermost first
+        one, n = _INNER_GROUP.subn("", one)
+        if not n:
+            break
+    return "," in one
 
 
 # (literal, family, given, particle, suffix) of one name, as text

@@ -1,6 +1,6 @@
 """Benchmark: the reference parser (``annobib import --from text``): accuracy and speed.
 
-One command:  python benchmarks/text_parser.py [--runs N] [--skip speed] [--skip accuracy]
+One command:  python benchmarks/text_parser.py [--runs N] [--skip speed|accuracy|import]
               [--peer OTHER/src]
 
 - accuracy: field-level precision/recall/F1 of the shipped model on the held-out tenth of
@@ -12,9 +12,13 @@ One command:  python benchmarks/text_parser.py [--runs N] [--skip speed] [--skip
   numbered list of 10,000 references (AnyStyle's strings from
   ``../shared/reference-strings/anystyle/``, all four files in order), median wall and CPU
   (user + sys of the child) of ``--runs``; and the time to load the model (in a fresh process,
-  median of 5). ``--peer OTHER/src`` times another version (say a checkout of the previous
-  commit) alternately with this one in the same run, so both see the same load. The speed
-  part skips cleanly without ``../shared``.
+  median of 5). Both are timed twice: with the modules' bytecode cached (as a wheel installed
+  by pip has it: pip compiles on install; here a cache under the run's temporary directory,
+  filled by a first untimed run) and with annobib's sources compiled at every start (an
+  editable checkout with ``PYTHONDONTWRITEBYTECODE=1``, as this workspace runs). ``--peer
+  OTHER/src`` times another version (say a checkout of the previous commit) alternately with
+  this one in the same run, so both see the same load. The speed part skips cleanly without
+  ``../shared``.
 
 Prints Markdown tables for docs/performance.md.
 """
@@ -131,63 +135,92 @@ def speed(runs: int, peer: Path | None = None) -> None:
     versions = {"this checkout": ROOT / "src"}
     if peer is not None:
         versions[f"peer {peer}"] = peer
-    walls: dict[str, list[float]] = {v: [] for v in versions}
-    cpus: dict[str, list[float]] = {v: [] for v in versions}
-    load: dict[str, list[float]] = {v: [] for v in versions}
+    modes = ("bytecode cached", "sources compiled")
+    keys = [(v, m) for v in versions for m in modes]
+    walls: dict[tuple[str, str], list[float]] = {k: [] for k in keys}
+    cpus: dict[tuple[str, str], list[float]] = {k: [] for k in keys}
+    load: dict[tuple[str, str], list[float]] = {k: [] for k in keys}
+    load_cpu: dict[tuple[str, str], list[float]] = {k: [] for k in keys}
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "refs10k.txt"
         src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out = Path(tmp) / "out.yaml"
+        cmd = [sys.executable, "-m", "annobib", "import", str(src), "--from", "text", "-o",
+               str(out), "--force", "-q"]
+        envs = {(v, m): _env(path, Path(tmp) / f"pyc{i}" if m == modes[0] else None)
+                for i, (v, path) in enumerate(versions.items()) for m in modes}
+        load_cmd = [sys.executable, "-c",
+                    "import time; t=time.perf_counter(); c=time.process_time(); "
+                    "from annobib.sources.text.crf import Model; Model(); "
+                    "print(time.perf_counter()-t, time.process_time()-c)"]
+        for k in keys:  # fills the bytecode caches (untimed)
+            if k[1] == modes[0]:
+                for warm in ([cmd] if runs else []) + [load_cmd]:
+                    subprocess.run(warm, check=False, capture_output=True, env=envs[k])
         for _ in range(runs):
-            for name, path in versions.items():
-                env = dict(os.environ, PYTHONPATH=str(path))
-                out = Path(tmp) / "out.yaml"
+            for k in keys:
                 before = os.times()
                 t = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "annobib", "import", str(src), "--from",
-                                "text", "-o", str(out), "--force", "-q"], check=False,
-                               capture_output=True, env=env)
-                walls[name].append(time.perf_counter() - t)
+                subprocess.run(cmd, check=False, capture_output=True, env=envs[k])
+                walls[k].append(time.perf_counter() - t)
                 after = os.times()
-                cpus[name].append(after.children_user - before.children_user
-                                  + after.children_system - before.children_system)
+                cpus[k].append(after.children_user - before.children_user
+                               + after.children_system - before.children_system)
         for _ in range(5):
-            for name, path in versions.items():
-                env = dict(os.environ, PYTHONPATH=str(path))
-                r = subprocess.run([sys.executable, "-c",
-                                    "import time; t=time.perf_counter(); "
-                                    "from annobib.sources.text.crf import Model; Model(); "
-                                    "print(time.perf_counter()-t)"],
-                                   capture_output=True, text=True, check=True, env=env)
-                load[name].append(float(r.stdout))
+            for k in keys:
+                r = subprocess.run(load_cmd, capture_output=True, text=True, check=True,
+                                   env=envs[k])
+                wall, cpu = r.stdout.split()
+                load[k].append(float(wall))
+                load_cpu[k].append(float(cpu))
     print(f"\n### Speed (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)\n")
-    print("| version | what | median wall s (runs) | median CPU s (runs) | references/s wall "
-          "| references per CPU s |")
-    print("|---|---|---:|---:|---:|---:|")
-    for name in versions:
-        w, c = statistics.median(walls[name]), statistics.median(cpus[name])
-        print(f"| {name} | import 10,000 references, whole process | {w:.2f} "
-              f"({', '.join(f'{x:.2f}' for x in walls[name])}) | {c:.2f} "
-              f"({', '.join(f'{x:.2f}' for x in cpus[name])}) | {10_000 / w:,.0f} "
+    print("| version | bytecode | what | median wall s (runs) | median CPU s (runs) "
+          "| references/s wall | references per CPU s |")
+    print("|---|---|---|---:|---:|---:|---:|")
+    for k in keys if runs else []:
+        w, c = statistics.median(walls[k]), statistics.median(cpus[k])
+        print(f"| {k[0]} | {k[1]} | import 10,000 references, whole process | {w:.2f} "
+              f"({', '.join(f'{x:.2f}' for x in walls[k])}) | {c:.2f} "
+              f"({', '.join(f'{x:.2f}' for x in cpus[k])}) | {10_000 / w:,.0f} "
               f"| {10_000 / c:,.0f} |")
-        print(f"| {name} | load the model (import + open, fresh process) "
-              f"| {statistics.median(load[name]):.3f} "
-              f"({', '.join(f'{x:.3f}' for x in load[name])}) | | | |")
+    for k in keys:
+        print(f"| {k[0]} | {k[1]} | load the model (import + open, fresh process) "
+              f"| {statistics.median(load[k]):.3f} "
+              f"({', '.join(f'{x:.3f}' for x in load[k])}) | {statistics.median(load_cpu[k]):.3f} "
+              f"({', '.join(f'{x:.3f}' for x in load_cpu[k])}) | | |")
     for name, path in versions.items():
         model = path / "annobib" / "sources" / "text" / "model.crfsuite"
         print(f"\nModel file ({name}): {model.stat().st_size:,} bytes")
+        stale = next(path.rglob("__pycache__"), None)
+        if stale is not None:
+            print(f"({stale} exists: the 'sources compiled' rows read that bytecode)")
+
+
+def _env(path: Path, cache: Path | None) -> dict[str, str]:
+    """The child's environment: ``path`` first on the module path; bytecode cached under
+    ``cache``, or (``None``) never written, so an editable checkout compiles at every start."""
+    env = dict(os.environ, PYTHONPATH=str(path))
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if cache is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--skip", action="append", default=[], choices=["speed", "accuracy"])
+    ap.add_argument("--skip", action="append", default=[], choices=["speed", "accuracy", "import"],
+                    help="leave out a part (import: the 10,000-reference runs, not the load)")
     ap.add_argument("--peer", type=Path, default=None,
                     help="another version's src/ directory, timed alternately with this one")
     args = ap.parse_args()
     if "accuracy" not in args.skip:
         accuracy()
     if "speed" not in args.skip:
-        speed(args.runs, args.peer)
+        speed(0 if "import" in args.skip else args.runs, args.peer)
     return 0
 
 

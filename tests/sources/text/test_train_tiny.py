@@ -51,3 +51,22 @@ def test_xml_round_trip_keeps_text_and_glued_spans(tmp_path: Path) -> None:
     toks, labels = back.token_labels()
     assert [back.text[a:b] for a, b in toks] == ["Journal.", "2019;", "5", "(2):", "10-20"]
     assert labels == ["container-title", "date", "volume", "volume", "pages"]
+
+
+def test_training_data_holds_no_seed_reference_and_no_held_out_string() -> None:
+    """The seeds are the parser's test and the held-out tenth its score: neither may reach
+    training in any file (AnyStyle's training split or the rendered strings)."""
+    from annobib.sources.text.train import default_data_dir, load
+
+    train_set, held, _test = load(default_data_dir())
+    texts = {s.text for s in train_set}
+    assert not texts & {s.text for s in held}
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "text"
+    seeds = [line.split(". ", 1)[-1].strip()
+             for f in sorted(fixtures.glob("*.txt"))
+             for line in f.read_text(encoding="utf-8").splitlines() if len(line) > 40]
+    assert len(seeds) > 40
+    joined = "\n".join(texts)
+    for entry in seeds:
+        # a seed's printed entry (or its first 60 characters, past the number) is in no string
+        assert entry[:60] not in joined, entry

@@ -87,3 +87,15 @@ def test_bibtex_names_say_less_and_say_so() -> None:
 ])
 def test_two_words_are_split_as_bibtex_does(one: str, parts: tuple[str, ...]) -> None:
     assert name_parts(one) == parts
+
+
+@pytest.mark.parametrize("fmt", ["biblatex", "bibtex"])
+def test_what_no_bib_name_holds_is_reported_not_dropped_in_silence(fmt: str) -> None:
+    # CSL's comma-suffix and static-ordering, initials beside a given name: none has a .bib
+    # form, in any way of writing the name (they were left out with no finding)
+    _, lost, back = _export({"family": "King", "given": "Martin", "initials": "M. L.",
+                             "suffix": "Jr.", "comma-suffix": True, "static-ordering": True},
+                            fmt)
+    assert sorted(m.split(":")[0] for m in lost) == [
+        "author[0].comma-suffix", "author[0].initials", "author[0].static-ordering"]
+    assert (back.given, back.suffix) == ("Martin", "Jr.")

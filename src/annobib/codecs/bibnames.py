@@ -231,6 +231,21 @@ def write_name(p: Person, *, extended: bool = True, ascii: bool = False,
     return f"{family}, {given}"
 
 
+def unsaid(p: Person) -> list[tuple[str, str]]:
+    """(part, why) of what no BibTeX/BibLaTeX name holds, whatever its form: initials beside
+    a given name (one first name: the given is written), CSL's comma-suffix and
+    static-ordering (how CSL prints the name, which biblatex styles decide)."""
+    out = []
+    if p.initials and p.given:
+        out.append(("initials", "have one first name: the given name is written, not the "
+                    "initials"))
+    if p.comma_suffix:
+        out.append(("comma-suffix", "have no comma-suffix (the styles place the suffix)"))
+    if p.static_ordering:
+        out.append(("static-ordering", "have no static-ordering (the styles order the parts)"))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class NameForm:
     """What a name with particles, a suffix or its own ``useprefix`` is written as: biblatex
@@ -312,4 +327,4 @@ def _with_parts(p: Person, extended: bool, ascii: bool,
 
 
 __all__ = ["NEEDS_DECODE", "Lost", "NameForm", "NameText", "name_form", "name_parts", "names_text",
-           "split_names", "write_name"]
+           "split_names", "unsaid", "write_name"]

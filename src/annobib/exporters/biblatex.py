@@ -178,15 +178,21 @@ class _Entry:
             # the source's TeX ({McKay}, D{\'\i}az) while it names the record's persons
             self.fields[bibfield] = raw
             for i, p in enumerate(people):
-                for label in p.details():
-                    self.lost(f"{role}[{i}].{label}", f"{self.fmt} names have no {label}")
+                self._unsaid(p, role, i)
             return
         names = []
         for i, p in enumerate(people):
             names.append(self._name(p, role, i))
-            for label in p.details():
-                self.lost(f"{role}[{i}].{label}", f"{self.fmt} names have no {label}")
+            self._unsaid(p, role, i)
         self.fields[bibfield] = " and ".join(names)
+
+    def _unsaid(self, p: Person, role: str, i: int) -> None:
+        """What no BibLaTeX/BibTeX name holds, in whatever form it is written."""
+        for label in p.details():
+            self.lost(f"{role}[{i}].{label}", f"{self.fmt} names have no {label}")
+        if (p.initials and p.given) or p.comma_suffix or p.static_ordering:
+            for part, why in bibnames.unsaid(p):
+                self.lost(f"{role}[{i}].{part}", f"{self.fmt} names {why}")
 
     def _name(self, p: Person, role: str, i: int) -> str:
         where = f"{role}[{i}]"

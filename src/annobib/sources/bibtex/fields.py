@@ -50,11 +50,18 @@ _VON = re.compile(r"(?:^|\s)(?!and\s)[a-z]")
 _TYPE_FIELDS = frozenset({"entrysubtype"})
 # "--" and a lone hyphen in one pages value
 _HYPHENATED_RANGE = re.compile(r"(?<!-)-(?!-).*--|--.*(?<!-)-(?!-)")
-# each text row with every .bib field it may read (for any entry type): most entries have a
-# few of the ~25 rows' fields, and a row none of whose fields is there does nothing
-_TEXT_ROWS_READ = tuple(
-    (row, frozenset(row.read).union(*row.read_by_type.values())) for row in TEXT_ROWS
-)
+# the text rows (by place in TEXT_ROWS) that may read each .bib field, for any entry type: an
+# entry has a few of the ~25 rows' fields, and a row none of whose fields is there does nothing
+def _rows_reading() -> dict[str, tuple[int, ...]]:
+    out: dict[str, tuple[int, ...]] = {}
+    for i, row in enumerate(TEXT_ROWS):
+        by_type = [n for names in row.read_by_type.values() for n in names]
+        for name in dict.fromkeys((*row.read, *by_type)):
+            out[name] = (*out.get(name, ()), i)
+    return out
+
+
+_ROWS_READING = _rows_reading()
 
 
 def first_value(b: RecordBuilder, fields: dict[str, str], row: Row, entry_type: str) -> None:
@@ -145,9 +152,9 @@ def map_entry(
                 # goes back as written while it names the record's persons
                 b.data.setdefault("verbatim", {}).setdefault("biblatex", {})[bib] = raw
     title = _title(b, fields)
-    for row, read in _TEXT_ROWS_READ:
-        if not fields.keys().isdisjoint(read):
-            first_value(b, fields, row, entry_type)
+    rows = _ROWS_READING
+    for i in sorted({i for name in fields if name in rows for i in rows[name]}):
+        first_value(b, fields, TEXT_ROWS[i], entry_type)
     if "number" in fields:
         model = number_field(dm_type)
         raw = fields.pop("number")

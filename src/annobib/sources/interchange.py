@@ -145,30 +145,30 @@ class RecordBuilder:
 
 
 def _may_hold_odd(data: dict[str, Any], search: Any) -> bool:
-    """False when no string of a record's data holds an odd character: one search over its
-    strings joined, for the usual shapes (strings, lists of strings or of flat mappings);
-    True for any other shape, which the caller then looks through field by field."""
+    """False when no string that :meth:`RecordBuilder.screen` looks at holds an odd character:
+    one search over those strings joined (the values that are strings, and every string, keys
+    included, inside a value that is a mapping or a list, as ``chars.odd_strings`` walks them;
+    persons and other objects hold none it looks at)."""
     parts: list[str] = []
     add = parts.append
+    stack: list[Any] = []
     for value in data.values():
         t = type(value)
         if t is str:
             add(value)
-        elif t is list:
-            for item in value:
-                ti = type(item)
-                if ti is str:
-                    add(item)
-                elif ti is dict:
-                    for v in item.values():
-                        if type(v) is str:
-                            add(v)
-                        elif v is not None:
-                            return True
-                else:
-                    return True
-        elif value is not None and t is not int:
-            return True
+        elif isinstance(value, (dict, list)):
+            stack.append(value)
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            add(v)
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                if isinstance(k, str):
+                    add(k)
+                stack.append(item)
+        elif isinstance(v, list):
+            stack.extend(v)
     return search("\n".join(parts)) is not None
 
 

@@ -164,7 +164,15 @@ class PartialDate(Kebab):
         if isinstance(data, int) and not isinstance(data, bool):
             return {"year": data}
         if isinstance(data, str):
-            return parse_partial_date(data)
+            # dates repeat (a year, a month): each distinct one is parsed once; a copy is
+            # handed out, the parse of one that is not a date raises again each time
+            parsed = _PARSED.get(data)
+            if parsed is None:
+                parsed = parse_partial_date(data)
+                if len(_PARSED) >= _PARSED_MAX:
+                    _PARSED.clear()
+                _PARSED[data] = parsed
+            return dict(parsed)
         return data
 
     @model_validator(mode="after")
@@ -294,6 +302,10 @@ def _parse_point(text: str) -> dict[str, Any]:
     if q in ("~", "%"):
         out["approximate"] = True
     return out
+
+
+_PARSED: dict[str, dict[str, Any]] = {}
+_PARSED_MAX = 100_000
 
 
 def parse_partial_date(text: str) -> dict[str, Any]:

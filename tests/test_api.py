@@ -16,6 +16,7 @@ from annobib.errors import ExitCode, InputError, UsageError
 from annobib.tasks.triage import FailOn, Policy, policy
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # snapshot_data, beside this file
 runner = CliRunner()
 
 # a record that fails to load (A1xx), a date in the future (A204) and an access date without
@@ -313,3 +314,50 @@ def test_check_refuses_what_the_command_refuses(tmp_path: Path, bad: Path) -> No
     assert got.report("json") is None
     cli = runner.invoke(app, ["check", str(tmp_path / "missing.yaml"), "--offline"])
     assert cli.exit_code == 3
+
+
+def test_cited_is_the_cited_command(tmp_path: Path) -> None:
+    doc = tmp_path / "paper.md"
+    doc.write_text("As shown [@tomberg2022, p. 291; @tomberg2023] and @tomberg2022 again.\n",
+                   encoding="utf-8")
+    cli = runner.invoke(app, ["cited", str(doc), "--in", str(DATA), "-v"])
+    got = api.cited([doc], paths=[DATA])
+    assert cli.exit_code == int(got.exit_code) == 1  # tomberg2023 is not in the library
+    assert got.keys == ["tomberg2022"] and cli.stdout.split() == got.keys
+    missing = [f for f in got.triaged.active if f.code == "A601"]
+    assert [(f.key, f.location.line if f.location else None) for f in missing] == [
+        ("tomberg2023", 1)]
+    for f in got.triaged.active:
+        assert str(f) in cli.stderr
+    quiet = api.cited([doc], paths=[DATA], policy=policy(ignore=["A601"]))
+    assert quiet.exit_code == 0 and [f.code for f, _ in quiet.triaged.ignored] == ["A601"]
+    with pytest.raises(UsageError):
+        api.cited([tmp_path / "paper.docx"], paths=[DATA])
+    with pytest.raises(InputError):
+        api.cited([tmp_path / "absent.md"], paths=[DATA])
+
+
+def test_snapshot_build_and_info_are_the_snapshot_commands(tmp_path: Path) -> None:
+    from annobib.services.snapshot import SnapshotUnusable
+    from annobib.sources.snapshot import BuildOptions
+    from snapshot_data import recorded_messages, write_data_file
+
+    sources = tmp_path / "datafile"
+    write_data_file(sources, recorded_messages(), per_file=10)
+    options = BuildOptions(buckets=4, segment_rows=20, jobs=1)
+    built = api.snapshot_build([sources], tmp_path / "by-api", options=options)
+    cli = runner.invoke(app, ["snapshot", "build", str(sources), "-o", str(tmp_path / "by-cli"),
+                              "--buckets", "4", "--segment-rows", "20", "--jobs", "1"])
+    assert cli.exit_code == 0, cli.output
+    assert built.unreadable == 0 and built.records > 0
+    assert f"{built.records:,} records from {built.sources} source(s)" in cli.stderr
+    info = api.snapshot_info(tmp_path / "by-api")
+    shown = runner.invoke(app, ["snapshot", "info", str(tmp_path / "by-cli")])
+    assert shown.exit_code == 0
+    from_cli = json.loads(shown.stdout)
+    moments = ("created", "finished")
+    assert {k: v for k, v in info.items() if k not in moments} == {
+        k: v for k, v in from_cli.items() if k not in moments}
+    assert info["records"] == built.records and info["state"] == "complete"
+    with pytest.raises(SnapshotUnusable):
+        api.snapshot_info(tmp_path)

@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from annobib import progress
 from annobib.errors import ExitCode, InputError, UsageError
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from annobib.model import Library
     from annobib.services.base import MetadataService
     from annobib.sources.citations import Citation
+    from annobib.sources.snapshot import BuildOptions, BuildResult
     from annobib.styles import Formatter
     from annobib.tasks.check import OnUnreachable
     from annobib.tasks.importing import ImportRun
@@ -245,6 +246,40 @@ def cite(
         with Formatter() as engines:
             text = engines.cite(items, cites, style, locale, fmt, register=items)
     return Cited(text, result.findings, ExitCode.OK, warnings)
+
+
+@dataclass(slots=True)
+class CitedKeys:
+    """``annobib cited``: the keys the documents cite (citation order, each once), the findings
+    reported and silenced (missing keys A601 at their place in the document, works not cited
+    A602, and the load's), and the exit code."""
+
+    keys: list[str]
+    triaged: Triaged
+    exit_code: ExitCode
+
+
+def cited(
+    documents: Sequence[str | Path],
+    *,
+    paths: Sequence[str | Path] | None = None,
+    use_cache: bool = True,
+    policy: Policy | None = None,
+    loaded: LoadResult | None = None,
+) -> CitedKeys:
+    """The citations of LaTeX, Markdown and Typst documents checked against the library. A
+    document that cannot be read is an :class:`~annobib.errors.InputError`, one of no known
+    kind a :class:`~annobib.errors.UsageError`."""
+    from annobib.checks.citations import compare
+    from annobib.tasks.cite import read_citations
+
+    chosen = _policy(policy)
+    citations = read_citations([Path(d) for d in documents])
+    result = _loaded(loaded, paths, use_cache=use_cache)
+    found = compare(citations, result.library)
+    triaged = triage([*result.findings, *found.findings], chosen.codes, result.library)
+    code = exit_code_for(triaged.active, chosen.fail_on, bool(result.unreadable))
+    return CitedKeys(found.keys, triaged, code)
 
 
 # --- export ----------------------------------------------------------------------------------
@@ -650,3 +685,31 @@ __all__ = [
     "check", "cite", "default_paths", "export", "export_format", "import_", "load",
     "load_for_export", "records", "review", "validate",
 ]
+
+
+# --- snapshot ------------------------------------------------------------------------------
+
+
+def snapshot_build(sources: Sequence[str | Path], output: str | Path, *,
+                   options: BuildOptions | None = None) -> BuildResult:
+    """``annobib snapshot build``: build (or resume) a snapshot of Crossref's records in
+    ``output`` from data-file pieces, API answers or evidence files. A source that cannot be
+    read is counted in the result (``unreadable``, ``problems``) and left out; an output that
+    cannot be a snapshot is a :class:`~annobib.sources.snapshot.SnapshotError`."""
+    from annobib.sources.snapshot import build
+
+    return build([Path(s) for s in sources], Path(output), options)
+
+
+def snapshot_info(directory: str | Path) -> dict[str, Any]:
+    """``annobib snapshot info``: a snapshot's date, records, buckets, state and sources with
+    their checksums, from its manifest. A directory that is no usable snapshot is a
+    :class:`~annobib.services.snapshot.SnapshotUnusable`."""
+    from annobib.services.snapshot import Snapshot
+
+    m: dict[str, Any] = Snapshot.open(Path(directory)).manifest
+    summary = {k: m.get(k) for k in ("date", "latest-indexed", "records", "buckets",
+                                     "references", "state", "created", "finished")}
+    summary["sources"] = [{k: s.get(k) for k in ("name", "size", "sha256", "records")}
+                          for s in m.get("sources", [])]
+    return summary

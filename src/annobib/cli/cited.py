@@ -14,7 +14,6 @@ from annobib.cli.common import (
     QuietOpt,
     SelectOpt,
     VerboseOpt,
-    exit_code_for,
 )
 
 if TYPE_CHECKING:
@@ -56,19 +55,22 @@ def cited(
     """Print the keys the documents cite (in citation order, each once) on stdout; report keys
     cited but missing from the library (errors, at their place in the document) and works
     not cited (info)."""
-    from annobib.checks.citations import compare
+    from annobib import api
     from annobib.cli import render
-    from annobib.cli.common import default_paths, load, reporting, triage
+    from annobib.cli.common import default_paths, reporting
+    from annobib.errors import AnnobibError
 
     how = reporting(verbose=verbose, quiet=quiet, select=select, ignore=ignore, fail_on=fail_on)
-    citations = read_documents(list(documents), "cited")
-    result = load(default_paths(library_paths), use_cache=not no_cache)
-    found = compare(citations, result.library)
-    triaged = triage([*result.findings, *found.findings], how, result.library)
-    render.report(triaged, how)
-    if found.keys:
-        render.write_stdout("\n".join(found.keys))
-    raise typer.Exit(int(exit_code_for(triaged.active, how.fail_on, bool(result.unreadable))))
+    try:
+        result = api.cited(documents, paths=default_paths(library_paths),
+                           use_cache=not no_cache, policy=how.policy)
+    except AnnobibError as exc:  # a document that cannot be read (3) or of no known kind (2)
+        render.stderr_console().print(f"annobib cited: {exc}", markup=False)
+        raise typer.Exit(int(exc.exit_code)) from None
+    render.report(result.triaged, how)
+    if result.keys:
+        render.write_stdout("\n".join(result.keys))
+    raise typer.Exit(int(result.exit_code))
 
 
 def register(app: typer.Typer) -> None:

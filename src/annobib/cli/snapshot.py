@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -59,11 +59,10 @@ def build(
     with the first source not yet written. Exit 0 done, 3 some source unreadable (the rest is
     in the snapshot; run again to retry it), 2 usage.
     """
-    from annobib import progress
+    from annobib import api, progress
     from annobib.cli import render
     from annobib.cli.progress import shown
     from annobib.sources.snapshot import BuildOptions, SnapshotError
-    from annobib.sources.snapshot import build as run_build
 
     console = render.stderr_console()
     if date is not None:
@@ -75,7 +74,7 @@ def build(
                            references=with_references)
     try:
         with shown(), progress.phase(f"snapshot {output}: sources"):
-            result = run_build(sources, output, options)
+            result = api.snapshot_build(sources, output, options=options)
     except (SnapshotError, OSError) as exc:
         console.print(f"snapshot: {exc}", markup=False, highlight=False)
         raise typer.Exit(int(ExitCode.USAGE)) from None
@@ -103,19 +102,15 @@ def info(
     """What a snapshot holds: its date, records, sources and their checksums (JSON)."""
     import json
 
+    from annobib import api
     from annobib.cli import render
-    from annobib.services.snapshot import Snapshot, SnapshotUnusable
+    from annobib.services.snapshot import SnapshotUnusable
 
     try:
-        snap = Snapshot.open(directory)
+        summary = api.snapshot_info(directory)
     except SnapshotUnusable as exc:
         render.stderr_console().print(f"snapshot: {exc}", markup=False, highlight=False)
         raise typer.Exit(int(ExitCode.UNREADABLE)) from None
-    m: dict[str, Any] = snap.manifest
-    summary = {k: m.get(k) for k in ("date", "latest-indexed", "records", "buckets",
-                                     "references", "state", "created", "finished")}
-    summary["sources"] = [{k: s.get(k) for k in ("name", "size", "sha256", "records")}
-                          for s in m.get("sources", [])]
     render.write_stdout(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 
 

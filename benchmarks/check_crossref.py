@@ -151,8 +151,8 @@ def main() -> None:
         finally:
             server.stop()
     print(f"\n{'run':<62} {'wall s':>8} {'requests':>9} {'429s':>5}")
-    for label, wall, reqs, r429, _ in rows:
-        print(f"{label:<62} {wall:>8.2f} {reqs:>9} {r429:>5}")
+    for label, wall, requests, r429, _ in rows:
+        print(f"{label:<62} {wall:>8.2f} {requests:>9} {r429:>5}")
     print()
     for label, _, _, _, statuses in rows:
         if statuses != "-":

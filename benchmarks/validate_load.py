@@ -42,13 +42,13 @@ TYPE = {
 
 
 def convert(bib: Path, out: Path) -> int:
-    import bibtexparser
+    import bibtexparser.entrypoint
     import yaml
 
     from annobib.model import Document, Work
     from annobib.sources.yaml import document_data
 
-    library = bibtexparser.parse_file(str(bib))
+    library = bibtexparser.entrypoint.parse_file(str(bib))
     works: list[Work] = []
     seen: set[str] = set()
     for entry in library.entries:

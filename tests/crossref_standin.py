@@ -214,6 +214,7 @@ class StandIn:
     def url(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET server's address
         return f"http://{host}:{port}"
 
     def add_work(self, doi: str, message: dict[str, Any]) -> None:

@@ -44,7 +44,7 @@ _FORMATTED_EXAMPLES = 600 if _RELEASE else 15
 _LIMIT_S = 20  # one example, however hostile, takes far less than this
 
 
-def _fuzz(examples: int = _EXAMPLES) -> Any:
+def _fuzz(examples: int = _EXAMPLES) -> settings:
     return settings(
         max_examples=examples,
         deadline=None,
@@ -177,8 +177,8 @@ def _balanced(text: str) -> bool:
 
 @st.composite
 def bib_value(draw: Any, controls: bool = False) -> str:
-    text = draw(_TEXT if controls else _BIB_SAFE)
-    depth = draw(st.integers(0, 40))  # deep nesting: see test_bibtex_nested_1000_braces
+    text: str = draw(_TEXT if controls else _BIB_SAFE)
+    depth: int = draw(st.integers(0, 40))  # deep nesting: see test_bibtex_nested_1000_braces
     form = draw(st.sampled_from(["braces", "quotes", "number", "macro", "concat"]))
     if form == "braces":
         return "{" * (depth + 1) + text + "}" * (depth + 1)
@@ -193,7 +193,8 @@ def bib_value(draw: Any, controls: bool = False) -> str:
     if form == "number":
         return str(draw(st.integers(-10, 10**6)))
     if form == "macro":
-        return draw(st.sampled_from(["jan", "feb", "undefinedmacro", "acm"]))
+        macro: str = draw(st.sampled_from(["jan", "feb", "undefinedmacro", "acm"]))
+        return macro
     return "{" + text + '} # "x" # jan'
 
 

@@ -8,14 +8,16 @@ recorded body with ONE field changed, named in the test that changes it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from annobib.api import load
 from annobib.checks.crossref import Status, check_library, import_dois
+from annobib.checks.crossref.results import CheckResult, WorkResult
 from annobib.findings import Severity
 from annobib.services.crossref import CrossrefService, PoolLimits, RetryPolicy
 from annobib.services.evidence import EvidenceService, EvidenceStore
@@ -55,7 +57,7 @@ def library(tmp: Path, text: str, name: str = "lib.yaml"):  # type: ignore[no-un
     return result.library
 
 
-def one(result, key):  # type: ignore[no-untyped-def]
+def one(result: CheckResult, key: str) -> WorkResult:
     return next(w for w in result.works if w.key == key)
 
 
@@ -204,7 +206,7 @@ works:
 """
     res = check_library(library(tmp_path, text), svc(server, tmp_path))
     assert one(res, "nf").status is Status.NOT_FOUND
-    assert one(res, "dc").status is Status.OTHER_AGENCY and "DataCite" in one(res, "dc").reason
+    assert one(res, "dc").status is Status.OTHER_AGENCY and "DataCite" in (one(res, "dc").reason or "")
     pone = one(res, "pone")
     assert pone.status is Status.RETRACTED_CORRECTED
     assert any(f.code == "A323" for f in pone.findings)
@@ -361,7 +363,8 @@ def test_import_by_doi_keeps_unicode_and_reports_what_it_cannot(server: StandIn,
     back = load([out], lint=False)
     assert not back.findings
     assert [w.key for w in back.library.works()] == keys
-    assert back.library.by_key()[keys[1]].title.variants()[1][1].startswith("Distances, absence")
+    title = back.library.by_key()[keys[1]].title
+    assert title is not None and title.variants()[1][1].startswith("Distances, absence")
     # the evidence of the import is kept
     assert (tmp_path / ".crossref" / "works").is_dir()
 
@@ -403,19 +406,19 @@ def test_sparse_real_record_is_not_verified(server: StandIn, tmp_path: Path) -> 
     assert one(offline, "fig1").status is Status.UNCHECKED
 
 
-def _doi_only(msg: dict) -> dict:  # type: ignore[type-arg]
+def _doi_only(msg: dict[str, Any]) -> dict[str, Any]:
     return {"DOI": msg["DOI"]}
 
 
-def _empty(msg: dict) -> dict:  # type: ignore[type-arg]
+def _empty(msg: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _title_number(msg: dict) -> dict:  # type: ignore[type-arg]
+def _title_number(msg: dict[str, Any]) -> dict[str, Any]:
     return {**msg, "title": 5}
 
 
-def _author_string(msg: dict) -> dict:  # type: ignore[type-arg]
+def _author_string(msg: dict[str, Any]) -> dict[str, Any]:
     return {**msg, "author": "x"}
 
 
@@ -423,7 +426,8 @@ def _author_string(msg: dict) -> dict:  # type: ignore[type-arg]
     (_doi_only, "A331"), (_empty, "A332"), (_title_number, "A332"), (_author_string, "A332"),
 ], ids=["doi-only", "empty-message", "title-5", "author-x"])
 def test_record_without_comparable_fields_is_never_verified(server: StandIn, tmp_path: Path,
-                                                            derive, code: str) -> None:  # type: ignore[no-untyped-def]
+                                                            derive: Callable[[dict[str, Any]], dict[str, Any]],
+                                                            code: str) -> None:
     # Derived body: the recorded srep16696 message reduced to its DOI, emptied, or with
     # "title" / "author" replaced by a value of the wrong type (named in the ids).
     server.add_work("10.1038/srep16696",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import bibtexparser
+import bibtexparser.entrypoint
 import pytest
 import rispy
 
@@ -43,7 +43,7 @@ def library_of(*works: dict[str, Any]) -> Library:
 
 
 def parse_bib(text: str) -> dict[str, dict[str, str]]:
-    lib = bibtexparser.parse_string(text)
+    lib = bibtexparser.entrypoint.parse_string(text)
     assert not lib.failed_blocks
     return {e.key: {f.key: f.value for f in e.fields} | {"@type": e.entry_type}
             for e in lib.entries}

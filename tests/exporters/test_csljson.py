@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,13 +16,13 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture(scope="module")
-def items() -> list[dict]:
+def items() -> list[dict[str, Any]]:
     result = load([DATA])
     assert not result.findings
     return library_to_csl(result.library)
 
 
-def test_export_validates_against_the_official_schema(items: list[dict]) -> None:
+def test_export_validates_against_the_official_schema(items: list[dict[str, Any]]) -> None:
     assert schema_errors(items) == []
 
 
@@ -33,12 +34,12 @@ def test_vendored_schema_is_the_official_file() -> None:
     assert json.loads(shipped)["description"].startswith("JSON schema for CSL input data")
 
 
-def test_schema_catches_a_broken_item(items: list[dict]) -> None:
+def test_schema_catches_a_broken_item(items: list[dict[str, Any]]) -> None:
     broken = [dict(items[0], type="journal")]  # not a CSL type
     assert schema_errors(broken) != []
 
 
-def test_one_item_per_work_in_list_order(items: list[dict]) -> None:
+def test_one_item_per_work_in_list_order(items: list[dict[str, Any]]) -> None:
     ids = [i["id"] for i in items]
     assert len(ids) == len(set(ids))
     # each article, then the works its list cites, in list order
@@ -65,7 +66,7 @@ def test_commentary_only_footnotes_produce_no_item() -> None:
     assert doc_ids <= ids
 
 
-def test_titles_exactly_as_printed_and_language_tags(items: list[dict]) -> None:
+def test_titles_exactly_as_printed_and_language_tags(items: list[dict[str, Any]]) -> None:
     by_id = {i["id"]: i for i in items}
     t = by_id["tomberg2022"]
     assert t["title"] == (
@@ -88,7 +89,7 @@ def test_titles_exactly_as_printed_and_language_tags(items: list[dict]) -> None:
     assert m["custom"]["title"]["printed"].isupper()
 
 
-def test_annotations_are_annote_and_custom_never_note(items: list[dict]) -> None:
+def test_annotations_are_annote_and_custom_never_note(items: list[dict[str, Any]]) -> None:
     by_id = {i["id"]: i for i in items}
     for key in ("tomberg2022", "mukimdzhanova2004"):
         item = by_id[key]

@@ -17,8 +17,9 @@ import pytest
 import yaml
 
 from annobib import runtime, workers
+from annobib.codecs.bibfields import Dialect
 from annobib.exporters import ExportOptions, export
-from annobib.exporters.biblatex import Dialect, build_entry, render
+from annobib.exporters.biblatex import build_entry, render
 from annobib.findings import Finding
 from annobib.model.library import Library, SourceIndex
 from annobib.sources.located import read_located

@@ -17,12 +17,10 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_snapshot import checked_library, make_snapshot
-
 from annobib.api import load
 from annobib.checks.crossref import check_library
 from annobib.services.snapshot import Snapshot, SnapshotService
+from services.test_snapshot import checked_library, make_snapshot
 
 pytestmark = pytest.mark.realclient
 
@@ -68,9 +66,8 @@ def test_spark_gives_duckdbs_verdicts(spark_engine: Any, tmp_path: Path) -> None
 
 
 def test_spark_agrees_where_duckdb_agrees(spark_engine: Any, tmp_path: Path) -> None:
-    from test_snapshot import _variants
-
     from annobib.sources.crossref import work_from_crossref
+    from services.test_snapshot import _variants
     from snapshot_data import recorded_messages
 
     snap = Snapshot.open(make_snapshot(tmp_path, buckets=8))

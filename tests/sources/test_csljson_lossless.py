@@ -144,7 +144,7 @@ def test_an_edited_typed_date_wins_over_its_kept_spelling() -> None:
     item = {"id": "d", "type": "book", "title": "T",
             "issued": {"date-parts": [["2005", "12", "15"]], "circa": "1"}}
     work = read_csljson(json.dumps([item]), "x").works[0]
-    assert work.verbatim is not None
+    assert work.verbatim is not None and work.issued is not None
     edited = work.model_copy(update={"issued": work.issued.model_copy(update={"year": 2006})})
     (out,) = library_to_csl(Library([LoadedDocument("x", Document(works=[edited]))]))
     assert out["issued"] == {"date-parts": [[2006, 12, 15]], "circa": True}

@@ -143,7 +143,7 @@ def _library(works: list[dict[str, object]]) -> Library:
 
 
 def test_ris_values_with_unicode_line_separators_come_back_as_written() -> None:
-    works = [
+    works: list[dict[str, object]] = [
         {"key": f"r{i}", "type": "book", "title": f"before{sep}TY  - JOUR{sep}after",
          "note": f"one{sep}ER  - {sep}two", "publisher": f"P{i}"}
         for i, sep in enumerate(SEPARATORS)

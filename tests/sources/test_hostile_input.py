@@ -2,7 +2,7 @@
 finding, every good record is still imported, and nothing ends in a traceback.
 
 The inputs are built here (deep nesting, huge numbers, lone surrogates, control characters,
-Unicode line separators); none comes from ../shared/.
+Unicode line separators); none comes from the project's shared material.
 """
 
 from __future__ import annotations
